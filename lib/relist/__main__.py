@@ -1,0 +1,3 @@
+from relist.cli import main
+
+main()

@@ -1,0 +1,54 @@
+"""The `relist` command line: each command is one service call; errors become one line and exit 2.
+
+Commands are loaded lazily (a name -> "module:function" table) so `relist --version`
+and every command import only what they use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from relist import __version__
+
+COMMANDS: dict[str, str] = {
+    "init": "relist.cli.core:init",
+    "demo": "relist.cli.core:demo",
+}
+"""Command name -> "module:attribute" of its click command. Each area adds its own line."""
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when that command runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        cmd = getattr(importlib.import_module(module), attr)
+        assert isinstance(cmd, click.Command)
+        return cmd
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from relist.cli.common import translate_errors
+
+        with translate_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="relist")
+def cli() -> None:
+    """Relist: load today's expireds, work the sequence, stay compliant."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point: product errors print one line, never a traceback."""
+    return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="relist")

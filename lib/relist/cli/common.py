@@ -1,0 +1,126 @@
+"""What every command shares: --workbook, --at, --json, output and error translation."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from relist.errors import RelistError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_BAD_INPUT = 2
+
+
+def workbook_option(f: F) -> F:
+    """--workbook PATH, default from RELIST_WORKBOOK."""
+    return click.option(
+        "--workbook",
+        "-w",
+        "workbook",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="RELIST_WORKBOOK",
+        show_envvar=True,
+        help="The Relist workbook (.xlsx).",
+    )(f)
+
+
+def at_option(f: F) -> F:
+    """--at ISO-DATETIME: with an offset that instant, without one the agent's local time."""
+    return click.option(
+        "--at",
+        "at",
+        default=None,
+        metavar="ISO-DATETIME",
+        help="Act as if it were this moment (e.g. 2026-11-25T09:30; no offset = your time zone).",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(f)
+
+
+def require_workbook(path: Path | None) -> Path:
+    if path is None:
+        raise RelistError(
+            "No workbook given.", "Pass --workbook PATH or set RELIST_WORKBOOK (make one with: relist init PATH)."
+        )
+    return path
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, (datetime, date, time)):
+        return o.isoformat()
+    if isinstance(o, Path):
+        return str(o)
+    if isinstance(o, (set, frozenset, tuple)):
+        return list(o)
+    if hasattr(o, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(o)
+    return str(o)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, default=_default, indent=2, sort_keys=False)
+
+
+def emit(as_json: bool, data: Any, human: str | Sequence[str]) -> None:
+    """Print JSON or the human lines (the last line is the one-line summary)."""
+    if as_json:
+        click.echo(dumps(data))
+        return
+    lines = [human] if isinstance(human, str) else list(human)
+    for line in lines:
+        click.echo(line)
+
+
+def progress(label: str, length: int, enabled: bool = True) -> Any:
+    """A progress bar on stderr for long work (hidden with --json or when not a terminal)."""
+    return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True) if enabled else _NullBar()
+
+
+class _NullBar:
+    def __enter__(self) -> _NullBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
+
+
+class UserError(click.ClickException):
+    """A product error as click shows it: one line, the fix-it hint, exit code 2."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"relist: error: {self.format_message()}", err=True)
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn product errors (and OS errors on user paths) into one-line click errors."""
+    try:
+        yield
+    except RelistError as exc:
+        raise UserError(exc.one_line(), exc.exit_code) from exc
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        if os.environ.get("RELIST_DEBUG"):
+            raise
+        what = {FileNotFoundError: "No such file", PermissionError: "Permission denied",
+                IsADirectoryError: "That is a folder, not a file"}[type(exc)]
+        raise UserError(f"{what}: {exc.filename}. Check the path.") from exc

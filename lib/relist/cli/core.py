@@ -1,0 +1,36 @@
+"""Foundation commands: init and demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from relist.cli.common import emit, json_option
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file (a backup is kept).")
+@json_option
+def init(path: Path, force: bool, as_json: bool) -> None:
+    """Make a new Relist workbook at PATH."""
+    from relist.workbook import template
+    from relist.workbook.file_adapter import FileWorkbook
+
+    if force and path.exists():
+        FileWorkbook(path, migrate=False)._backup_current(keep=5, tag="before-init")
+    out = template.build(path, overwrite=force)
+    emit(as_json, {"workbook": str(out.resolve())}, [f"Made {out}.", f"Next: relist import EXPORT.csv --workbook {out}"])
+
+
+@click.command()
+@click.argument("directory", required=False, default="relist-demo", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--at", "at", default=None, metavar="ISO-DATETIME", help="The demo day (default: a fixed sample day).")
+@json_option
+def demo(directory: Path, at: str | None, as_json: bool) -> None:
+    """Run a whole sample day on bundled sample data in DIRECTORY (default ./relist-demo)."""
+    from relist.demo import run_demo
+
+    result = run_demo(directory, at=at, echo=None if as_json else click.echo)
+    emit(as_json, result.as_dict(), result.summary_lines())

@@ -1,0 +1,56 @@
+"""The demo day: the product's main job on bundled sample data, start to finish."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEMO_AT = "2026-11-25T09:15"
+"""The sample day's morning, in the sample agent's time zone (Settings > TimeZone)."""
+
+
+@dataclass
+class DemoResult:
+    directory: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"directory": str(self.directory), "files": {k: str(v) for k, v in self.files.items()}, "steps": self.steps}
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"  {name:<22} {path}" for name, path in self.files.items()]
+        return ["Demo files:", *lines, f"Demo day done: {len(self.steps)} steps, files in {self.directory}/"]
+
+
+def run_demo(directory: Path, at: str | None = None, echo: Callable[[str], None] | None = None) -> DemoResult:
+    """Make a workbook in `directory`, then run the sample day's steps on it."""
+    from relist.clock import parse_at, zone
+    from relist.settings import defaults
+    from relist.workbook import template
+
+    say = echo or (lambda _s: None)
+    directory.mkdir(parents=True, exist_ok=True)
+    result = DemoResult(directory.resolve())
+    book_path = directory / "Relist.xlsx"
+    if book_path.exists():
+        book_path.unlink()
+    backups = directory / "Relist backups"
+    if backups.exists():
+        shutil.rmtree(backups)
+    template.build(book_path)
+    result.files["workbook"] = book_path.resolve()
+    result.steps.append("init")
+    say(f"Made the workbook {book_path}")
+    when = parse_at(at or DEMO_AT, zone(defaults()["TimeZone"]))
+    from relist import demo_steps
+
+    for step in demo_steps.STEPS:
+        label = step(book_path, when, result)
+        if label:
+            result.steps.append(label)
+            say(label)
+    return result

@@ -1,0 +1,578 @@
+"""The declared workbook schema: the single source for the template, readers, writers and docs.
+
+Every product sheet is declared here once: its Excel Table (ListObject), its columns
+(name, type, number format, width, validation list, help text) and its look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+SCHEMA_VERSION = 1
+"""Bumped whenever a column or sheet is added; older workbooks are migrated in place."""
+
+META_SHEET = "_Relist"
+"""Very hidden sheet holding the schema version and product marker."""
+
+ColumnType = Literal["text", "int", "float", "money", "pct", "date", "datetime", "time", "bool", "link"]
+
+# Validation lists (also written to the hidden Lists sheet, one column each).
+LEAD_STATUSES = (
+    "New",
+    "Working",
+    "Nurture",
+    "Appointment",
+    "Listed",
+    "Relisted",
+    "Dead",
+    "DNC",
+    "Not contactable",
+)
+CHANNELS = ("call", "text", "letter", "door", "email")
+OUTCOMES = (
+    "no-answer",
+    "voicemail",
+    "bad-number",
+    "wrong-person",
+    "not-interested",
+    "call-back",
+    "appointment",
+    "dnc-request",
+    "sent",
+    "replied",
+    "opt-out",
+    "no-one-home",
+    "spoke",
+    "hanger-left",
+    "listed-with-me",
+    "relisted-other",
+)
+YES_NO = ("Yes", "No")
+PHONE_STATUSES = ("Active", "Verified", "Bad", "Retired")
+QUEUE_SECTIONS = ("calls", "texts", "letters", "doors", "emails", "blocked", "overflow")
+
+VALIDATION_LISTS: dict[str, tuple[str, ...]] = {
+    "Status": LEAD_STATUSES,
+    "Channel": CHANNELS,
+    "Outcome": OUTCOMES,
+    "YesNo": YES_NO,
+    "PhoneStatus": PHONE_STATUSES,
+}
+
+FORMATS: dict[str, str] = {
+    "text": "@",
+    "int": "#,##0",
+    "float": "0.00",
+    "money": '"$"#,##0',
+    "pct": "0.0%",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "time": "hh:mm",
+    "bool": "General",
+    "link": "General",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a product table."""
+
+    name: str
+    type: ColumnType = "text"
+    width: float = 14.0
+    help: str = ""
+    validation: str | None = None  # key of VALIDATION_LISTS
+    link: Literal["tel", "mailto", "sms", "file", "url"] | None = None
+
+    @property
+    def number_format(self) -> str:
+        return FORMATS[self.type]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Conditional formatting rule on a table: a formula over the first data row."""
+
+    formula: str  # {Column} placeholders become $X2 (first data row, column absolute)
+    fill: str  # RGB hex
+    font: str = "000000"
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """A sheet holding exactly one product table starting at A1."""
+
+    sheet: str
+    table: str
+    key: str | None
+    columns: tuple[Column, ...]
+    help: str
+    tab_color: str = "1F4E78"
+    highlights: tuple[Highlight, ...] = ()
+    append_only: bool = False
+    landscape: bool = True
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.table} has no column {name!r}")
+
+
+@dataclass(frozen=True)
+class FreeSheet:
+    """A sheet laid out by its own builder (Dashboard, ROI)."""
+
+    sheet: str
+    help: str
+    tab_color: str = "548235"
+
+
+C = Column
+
+_DUE_RED = "FFC7CE"
+_DUE_AMBER = "FFEB9C"
+_FRESH_GREEN = "C6EFCE"
+
+LEADS = TableSheet(
+    sheet="Leads",
+    table="tblLeads",
+    key="LeadId",
+    help="One row per property owner: the listing, the owner, the phones, and where the sequence stands.",
+    columns=(
+        C("LeadId", width=10, help="Relist's own id for the lead; never reused."),
+        C("Status", width=14, validation="Status", help="Where the lead stands."),
+        C("Outcome", width=15, validation="Outcome", help="Pick the outcome of the touch you just made, then Log Touch."),
+        C("NextChannel", width=10, validation="Channel", help="Channel of the next step."),
+        C("NextStep", "int", 8, help="Number of the next step of the sequence."),
+        C("NextDue", "datetime", 17, help="When the next step is due (your time)."),
+        C("NextDueLeadLocal", width=20, help="The same moment in the owner's local time."),
+        C("TouchCount", "int", 8, help="Touches logged so far (undone touches excluded)."),
+        C("LastTouchAt", "datetime", 17, help="When the last touch was logged (your time)."),
+        C("LastOutcome", width=14, help="Outcome of the last touch."),
+        C("OwnerName", width=24, help="Owner 1 as printed on letters."),
+        C("OwnerName2", width=20, help="Owner 2, when there are two."),
+        C("OwnerFirstName", width=12, help="First name used in greetings."),
+        C("OwnerLastName", width=14),
+        C("EntityOwner", "bool", 8, validation="YesNo", help="Yes when the owner is an LLC, trust, estate or bank."),
+        C("BestPhone", "link", 17, link="tel", help="The phone to dial first (tel: link)."),
+        C("Email", "link", 24, link="mailto"),
+        C("PropertyAddress", width=28),
+        C("Unit", width=6),
+        C("City", width=14),
+        C("State", width=6),
+        C("PostalCode", width=8),
+        C("MailingAddress", width=28),
+        C("MailingCity", width=14),
+        C("MailingState", width=6),
+        C("MailingPostalCode", width=8),
+        C("Absentee", "bool", 8, validation="YesNo", help="Yes when the owner's mailing address differs from the property."),
+        C("ListingId", width=12, help="MLS number of the latest listing cycle."),
+        C("ListingStatus", width=11, help="RESO StandardStatus of the latest cycle."),
+        C("Contactable", "bool", 8, validation="YesNo", help="No when the listing status may not be solicited."),
+        C("NotContactableReason", width=30),
+        C("ExpiredAt", "datetime", 17, help="Expiration / status change (your time)."),
+        C("SequenceStart", "date", 11, help="Day 0 of the sequence: expiry, or import if later."),
+        C("ListPrice", "money", 12),
+        C("OriginalListPrice", "money", 12),
+        C("PriceHistory", width=20, help="date:price;date:price ... oldest first."),
+        C("DaysOnMarket", "int", 8),
+        C("CumulativeDaysOnMarket", "int", 8),
+        C("ListingContractDate", "date", 11),
+        C("BedroomsTotal", "int", 6),
+        C("BathroomsTotal", "float", 6),
+        C("LivingArea", "int", 8),
+        C("LotSizeArea", "float", 9),
+        C("YearBuilt", "int", 7),
+        C("PropertyType", width=14),
+        C("Latitude", "float", 9),
+        C("Longitude", "float", 9),
+        C("ParcelNumber", width=14),
+        C("AddressKey", width=24, help="Normalised address used for matching."),
+        C("PhotosCount", "int", 7),
+        C("RemarksLength", "int", 7),
+        C("ListAgentName", width=18),
+        C("ListAgentPhone", width=14),
+        C("ListOfficeName", width=18),
+        C("Vendor", width=12),
+        C("Cycle", "int", 6, help="Listing cycle: 2 and up means the home expired again after a relist."),
+        C("ReExpired", "bool", 8, validation="YesNo"),
+        C("FirstImportedAt", "datetime", 17),
+        C("UpdatedAt", "datetime", 17),
+        C("AppointmentAt", "datetime", 17),
+        C("CallBackAt", "datetime", 17),
+        C("Presentation", "link", 18, link="file", help="The listing presentation made for this lead."),
+        C("Notes", width=30),
+        C("Extra", width=30, help="Columns of the export Relist could not place, kept as name=value."),
+        C("ClosedAt", "datetime", 17, help="When a listing you took closed (your time); the Dashboard counts closings from it."),
+    ),
+    highlights=(
+        Highlight('AND({NextDue}<>"",INT({NextDue})<TODAY())', _DUE_RED, "9C0006", "overdue"),
+        Highlight('AND({NextDue}<>"",INT({NextDue})=TODAY())', _DUE_AMBER, "9C5700", "due today"),
+        Highlight('AND({ExpiredAt}<>"",NOW()-{ExpiredAt}<=1,{TouchCount}=0)', _FRESH_GREEN, "006100", "inside the 24-hour window"),
+    ),
+)
+
+PHONES = TableSheet(
+    sheet="Phones",
+    table="tblPhones",
+    key="PhoneId",
+    help="Every phone number of every owner, in the vendor's order, with its DNC flag.",
+    tab_color="2F5597",
+    columns=(
+        C("PhoneId", width=12),
+        C("LeadId", width=10),
+        C("Position", "int", 8, help="1 = the vendor's first phone."),
+        C("Phone", "link", 17, link="tel", help="E.164 number (tel: link)."),
+        C("Display", width=16),
+        C("Extension", width=8),
+        C("VendorDNC", "bool", 9, validation="YesNo", help="The vendor flagged this number as on a DNC list."),
+        C("PhoneStatus", width=10, validation="PhoneStatus", help="Bad and Retired numbers are never dialled."),
+        C("Kind", width=9, help="mobile, landline, voip, unknown"),
+        C("AddedAt", "datetime", 17),
+    ),
+)
+
+TOUCHES = TableSheet(
+    sheet="Touches",
+    table="tblTouches",
+    key="TouchId",
+    append_only=True,
+    help="Append-only log of every touch; an undo is a new row pointing at the touch it undoes.",
+    tab_color="7030A0",
+    columns=(
+        C("TouchId", width=11),
+        C("LeadId", width=10),
+        C("At", "datetime", 17, help="When the touch happened (your time)."),
+        C("AtUtc", width=21, help="The same instant in UTC (ISO 8601)."),
+        C("Channel", width=9, validation="Channel"),
+        C("Step", "int", 6),
+        C("Outcome", width=15, validation="Outcome"),
+        C("Phone", width=15, help="Number called or texted (E.164)."),
+        C("Note", width=30),
+        C("DurationSec", "int", 9),
+        C("Who", width=14, help="Who placed the call or sent the message."),
+        C("Subject", width=22, help="What the touch was about (record keeping)."),
+        C("FollowUpAt", "datetime", 17, help="Call-back or appointment moment (your time)."),
+        C("UndoOf", width=11, help="TouchId this row undoes."),
+        C("LoggedAt", "datetime", 17),
+    ),
+)
+
+SEQUENCE = TableSheet(
+    sheet="Sequence",
+    table="tblSequence",
+    key="Step",
+    help="The touch plan. Edit freely: a bad row is refused by name and the old plan stays in force.",
+    tab_color="C55A11",
+    landscape=False,
+    columns=(
+        C("Step", "int", 6),
+        C("Channel", width=9, validation="Channel"),
+        C("DayOffset", "int", 9, help="Days after the sequence starts."),
+        C("TimeOfDay", "time", 9, help="Preferred time, owner's local time."),
+        C("RepeatEveryDays", "int", 10, help="Nurture steps only: repeat every N days."),
+        C("Template", width=18, help="Message template name (texts, letters, emails)."),
+        C("Name", width=26),
+        C("TalkingPoint", width=50, help="What to say or send at this step."),
+    ),
+)
+
+SETTINGS = TableSheet(
+    sheet="Settings",
+    table="tblSettings",
+    key="Setting",
+    help="Who you are and how you work. Relist reads these on every run.",
+    tab_color="404040",
+    landscape=False,
+    columns=(
+        C("Setting", width=24),
+        C("Value", width=40),
+        C("Help", width=70),
+    ),
+)
+
+DNC = TableSheet(
+    sheet="DNC",
+    table="tblDNC",
+    key="DncId",
+    append_only=True,
+    help="Internal do-not-call list. Kept at least 5 years; removals are logged, never silent.",
+    tab_color="C00000",
+    columns=(
+        C("DncId", width=10),
+        C("Phone", width=15, help="E.164 number (blank for an email-only entry)."),
+        C("Email", width=24),
+        C("LeadId", width=10),
+        C("Channel", width=9, validation="Channel", help="Channel the request came by."),
+        C("Source", width=18, help="Call outcome, text reply, email unsubscribe, door note, manual."),
+        C("Reason", width=30),
+        C("AddedAt", "datetime", 17),
+        C("RemovedAt", "datetime", 17),
+        C("RemovedReason", width=30),
+        C("KeepUntil", "date", 11, help="At least 5 years after the request."),
+    ),
+)
+
+IMPORTS = TableSheet(
+    sheet="Imports",
+    table="tblImports",
+    key="ImportId",
+    append_only=True,
+    help="One row per import: file, vendor, and where every row went.",
+    tab_color="806000",
+    columns=(
+        C("ImportId", width=10),
+        C("At", "datetime", 17),
+        C("Kind", width=9, help="expired, active, comps"),
+        C("Files", width=40),
+        C("Vendor", width=12),
+        C("Read", "int", 7),
+        C("Added", "int", 7),
+        C("Updated", "int", 8),
+        C("Duplicates", "int", 10),
+        C("NotContactable", "int", 13),
+        C("Relisted", "int", 8),
+        C("Rejected", "int", 8),
+    ),
+)
+
+REJECTS = TableSheet(
+    sheet="Rejects",
+    table="tblRejects",
+    key=None,
+    append_only=True,
+    help="Input rows Relist could not use, with the reason. Fix the file and import again.",
+    tab_color="806000",
+    columns=(
+        C("ImportId", width=10),
+        C("File", width=30),
+        C("Row", "int", 6),
+        C("Column", width=18),
+        C("Value", width=24),
+        C("Reason", width=50),
+    ),
+)
+
+MAPPINGS = TableSheet(
+    sheet="Mappings",
+    table="tblMappings",
+    key=None,
+    help="Saved column mappings per vendor (from relist import --map).",
+    tab_color="806000",
+    landscape=False,
+    columns=(
+        C("Vendor", width=14),
+        C("Header", width=28, help="The column header as it appears in the export."),
+        C("Field", width=28, help="The RESO field it means."),
+    ),
+)
+
+COMPS = TableSheet(
+    sheet="Comps",
+    table="tblComps",
+    key="CompId",
+    help="Sold listings used as comparables for listing presentations.",
+    tab_color="375623",
+    columns=(
+        C("CompId", width=10),
+        C("ListingId", width=12),
+        C("PropertyAddress", width=28),
+        C("City", width=14),
+        C("State", width=6),
+        C("PostalCode", width=8),
+        C("AddressKey", width=24),
+        C("ClosePrice", "money", 12),
+        C("CloseDate", "date", 11),
+        C("ListPrice", "money", 12),
+        C("OriginalListPrice", "money", 12),
+        C("LivingArea", "int", 8),
+        C("BedroomsTotal", "int", 6),
+        C("BathroomsTotal", "float", 6),
+        C("YearBuilt", "int", 7),
+        C("LotSizeArea", "float", 9),
+        C("DaysOnMarket", "int", 8),
+        C("Latitude", "float", 9),
+        C("Longitude", "float", 9),
+        C("ImportedAt", "datetime", 17),
+    ),
+)
+
+SCRUBS = TableSheet(
+    sheet="Scrubs",
+    table="tblScrubs",
+    key=None,
+    append_only=True,
+    help="Record of every DNC scrub and registry load (kept 5 years).",
+    tab_color="C00000",
+    columns=(
+        C("At", "datetime", 17),
+        C("Event", width=14, help="scrub, registry-load, dnc-add, dnc-remove"),
+        C("RegistryDate", "date", 12),
+        C("Checked", "int", 9),
+        C("Blocked", "int", 9),
+        C("Detail", width=60),
+    ),
+)
+
+TODAY = TableSheet(
+    sheet="Today",
+    table="tblToday",
+    key=None,
+    help="Today's work, rebuilt by Today's Queue: calls first, then texts, letters, doors, emails; what was skipped and why.",
+    tab_color="00B050",
+    columns=(
+        C("Section", width=9),
+        C("Rank", "int", 6),
+        C("LeadId", width=10),
+        C("Owner", width=22),
+        C("Phone", "link", 17, link="tel"),
+        C("Window", width=22, help="Owner-local window still open today."),
+        C("WindowCloses", "datetime", 17, help="When the window closes (your time)."),
+        C("Channel", width=9),
+        C("Step", "int", 6),
+        C("Touches", "int", 8),
+        C("HoursSinceExpiry", "int", 9),
+        C("Address", width=30),
+        C("Action", width=50, help="Talking point, rendered message or what to print."),
+        C("Link", "link", 12, link="url", help="sms: or mailto: link"),
+        C("Reasons", width=50, help="Why this lead was skipped or pushed to overflow."),
+        C("Outcome", width=15, validation="Outcome", help="Pick the outcome, then Log Touch."),
+        C("Note", width=24),
+    ),
+    highlights=(
+        Highlight('AND({Section}="calls",{HoursSinceExpiry}<>"",{HoursSinceExpiry}<24)', _FRESH_GREEN, "006100", "inside the 24-hour window"),
+        Highlight('{Section}="blocked"', _DUE_RED, "9C0006", "blocked"),
+        Highlight('{Section}="overflow"', _DUE_AMBER, "9C5700", "over capacity"),
+    ),
+)
+
+DASHBOARD = FreeSheet("Dashboard", "Your funnel from your own touch log, refreshed by Refresh Dashboard.")
+ROI = FreeSheet("ROI", "What expireds are worth to you: change the yellow cells.")
+LISTS = FreeSheet("Lists", "Validation lists (hidden).", tab_color="808080")
+
+TABLE_SHEETS: tuple[TableSheet, ...] = (
+    TODAY,
+    LEADS,
+    PHONES,
+    TOUCHES,
+    SEQUENCE,
+    SETTINGS,
+    DNC,
+    IMPORTS,
+    REJECTS,
+    MAPPINGS,
+    COMPS,
+    SCRUBS,
+)
+FREE_SHEETS: tuple[FreeSheet, ...] = (DASHBOARD, ROI, LISTS)
+
+SHEET_ORDER: tuple[str, ...] = (
+    "Today",
+    "Leads",
+    "Touches",
+    "Sequence",
+    "Dashboard",
+    "ROI",
+    "Settings",
+    "DNC",
+    "Phones",
+    "Imports",
+    "Rejects",
+    "Mappings",
+    "Comps",
+    "Scrubs",
+    "Lists",
+)
+
+_BY_TABLE = {t.table: t for t in TABLE_SHEETS}
+_BY_SHEET = {t.sheet: t for t in TABLE_SHEETS}
+
+
+def table(name: str) -> TableSheet:
+    """The declared table by table name (tblLeads) or sheet name (Leads)."""
+    found = _BY_TABLE.get(name) or _BY_SHEET.get(name)
+    if found is None:
+        raise KeyError(f"no product table {name!r}")
+    return found
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One row of the Settings table."""
+
+    name: str
+    default: str
+    help: str
+    required: bool = False
+
+
+SETTINGS_ROWS: tuple[SettingSpec, ...] = (
+    SettingSpec("AgentName", "Alex Morgan", "Your name as it appears on letters, texts and emails.", True),
+    SettingSpec("Brokerage", "Harbor Realty Group", "Brokerage name: required on every letter, text and email (license law).", True),
+    SettingSpec("LicenseNumber", "SL3456789", "Your real-estate license number, printed on letters.", True),
+    SettingSpec("PostalAddress", "100 Main St, Suite 200, Tampa, FL 33602", "Valid postal address: required in every email (CAN-SPAM).", True),
+    SettingSpec("Phone", "+1 813-555-0100", "Your caller-ID number; it must accept do-not-call requests.", True),
+    SettingSpec("Email", "alex@example.com", "From address for emails."),
+    SettingSpec("Website", "", "Optional, printed on letters and slides."),
+    SettingSpec("WorkStart", "09:00", "Your working day starts (your time)."),
+    SettingSpec("WorkEnd", "18:00", "Your working day ends (your time)."),
+    SettingSpec("WorkDays", "Mon,Tue,Wed,Thu,Fri,Sat", "Days you prospect."),
+    SettingSpec("DailyDialCapacity", "80", "Most calls you will make in a day; the rest shows as overflow."),
+    SettingSpec("TimeZone", "America/New_York", "Your time zone (IANA name, e.g. America/Chicago)."),
+    SettingSpec("DateOrder", "MDY", "How to read an ambiguous date like 03/04/2026: MDY (US) or DMY."),
+    SettingSpec("Backups", "5", "How many backup copies of this workbook to keep."),
+    SettingSpec("CallerName", "", "Who places the calls, if not you (record keeping)."),
+    SettingSpec("SmtpHost", "", "Outgoing mail server; blank writes .eml drafts instead."),
+    SettingSpec("SmtpPort", "587", "587 for STARTTLS, 465 for TLS."),
+    SettingSpec("SmtpSecurity", "starttls", "starttls, tls or none."),
+    SettingSpec("SmtpUser", "", "Mail login; the password comes from the OS keyring or RELIST_SMTP_PASSWORD, never this sheet."),
+    SettingSpec("LogoPath", "", "Optional logo image for letters and slides."),
+    SettingSpec("MarketingPlan", "Professional photos and a 3D tour; a price set from the new comp set; a rewritten description; targeted buyer-agent outreach; weekly feedback reports.", "Your marketing plan, one item per ';'. Used in emails and presentations."),
+    SettingSpec("CompMonths", "6", "Comps: closed within this many months."),
+    SettingSpec("CompCount", "6", "Comps: how many to show."),
+)
+
+REQUIRED_SHEETS: tuple[str, ...] = SHEET_ORDER
+
+
+def all_sheet_names() -> tuple[str, ...]:
+    return SHEET_ORDER
+
+
+@dataclass(frozen=True)
+class DocRow:
+    sheet: str
+    table: str
+    column: str
+    type: str
+    help: str
+
+
+def doc_rows() -> list[DocRow]:
+    """Rows for the schema reference in the docs."""
+    out: list[DocRow] = []
+    for t in TABLE_SHEETS:
+        for c in t.columns:
+            out.append(DocRow(t.sheet, t.table, c.name, c.type, c.help))
+    return out
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Column",
+    "TableSheet",
+    "FreeSheet",
+    "table",
+    "TABLE_SHEETS",
+    "FREE_SHEETS",
+    "SHEET_ORDER",
+    "SETTINGS_ROWS",
+    "VALIDATION_LISTS",
+]

@@ -1,0 +1,443 @@
+"""The file adapter: a Relist .xlsx on disk, read fast with calamine, saved losslessly and atomically.
+
+Reads go through python-calamine. A save rewrites (or splices rows into) only the
+parts the product owns: its table sheets' XML, their table parts and relationship
+parts, the calcChain entries of those sheets, and the calcPr flag that makes Excel
+recalculate on open. Every other part is copied byte for byte, so user sheets,
+charts, pictures, VBA, pivot caches and styles survive. Saves are atomic (temp
+file + rename) and keep rotating backups.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relist import schema
+from relist.errors import NotARelistWorkbook, SchemaTooNew, WorkbookError, WorkbookLocked
+from relist.workbook import package as pkg
+from relist.workbook.port import Record, Selection, check_columns, coerce
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MARKER = "RelistWorkbook"
+LINK_RID_PREFIX = "rIdRelistL"
+BACKUP_DIR_SUFFIX = " backups"
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Owner lock files Excel (~$name) and LibreOffice (.~lock.name#) leave while a workbook is open."""
+    return [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
+
+
+def backup_dir(path: Path) -> Path:
+    return path.with_name(path.stem + BACKUP_DIR_SUFFIX)
+
+
+@dataclass
+class _TableState:
+    info: pkg.TableInfo
+    sheet_name: str
+    sheet_part: str
+    records: list[Record] | None = None
+    rownums: list[int] = field(default_factory=list)  # sheet row of each record
+    mode: str = ""  # "", "splice", "replace"
+    changed: set[int] = field(default_factory=set)
+    appended_from: int | None = None
+
+
+def _converters(spec: schema.TableSheet | None, header: Sequence[str]) -> list[Callable[[Any], Any]]:
+    cols = {c.name: c for c in spec.columns} if spec else {}
+
+    def plain(v: Any) -> Any:
+        return None if v == "" else v
+
+    out: list[Callable[[Any], Any]] = []
+    for name in header:
+        col = cols.get(name)
+        if col is None:
+            out.append(plain)
+        elif col.type in ("text", "link"):
+            out.append(lambda v, c=col: v if (type(v) is str and v != "") else coerce(c, v))
+        else:
+            out.append(lambda v, c=col: coerce(c, v))
+    return out
+
+
+class FileWorkbook:
+    """A Relist workbook file, opened for reading and (atomic, lossless) saving."""
+
+    def __init__(self, path: str | Path, *, migrate: bool = True) -> None:
+        self.path = Path(path)
+        self.messages: list[tuple[str, str]] = []
+        self.on_status: Callable[[str], None] | None = None
+        self._check_openable()
+        self._load_package(self.path.read_bytes())
+        self._check_product(migrate)
+
+    # ---------------------------------------------------------------- opening
+
+    def _check_openable(self) -> None:
+        p = self.path
+        if not p.exists():
+            raise WorkbookError(f"{p} does not exist.", "Check the path, or make a new workbook with: relist init PATH")
+        if p.is_dir():
+            raise WorkbookError(f"{p} is a folder, not a workbook.", "Give the path of the .xlsx file.")
+        if p.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise WorkbookError(f"{p.name} is not an .xlsx workbook.", "Give the path of your Relist .xlsx file.")
+        for lock in lock_files(p):
+            if lock.exists():
+                raise WorkbookLocked(
+                    f"{p.name} is open in Excel or LibreOffice (found {lock.name}).",
+                    "Close it there first, or use the Relist ribbon inside Excel.",
+                )
+
+    def _load_package(self, data: bytes) -> None:
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            names = self._zip.namelist()
+        except zipfile.BadZipFile as exc:
+            raise NotARelistWorkbook(
+                f"{self.path.name} is not a valid .xlsx file (it may be damaged or another format).",
+                "Open it in Excel and save it as an Excel Workbook (.xlsx), or restore a backup.",
+            ) from exc
+        self._data = data
+        self._names = names
+        self._calamine: Any = None
+        wb_rels_path = "xl/_rels/workbook.xml.rels"
+        wb_part = "xl/workbook.xml"
+        if wb_part not in names:
+            # Some writers rename parts; find the workbook through the package relationships.
+            for rel in pkg.parse_rels(self._read("_rels/.rels")):
+                if rel.type.endswith("/officeDocument"):
+                    wb_part = pkg.resolve("", rel.target)
+            wb_rels_path = pkg.rels_path(wb_part)
+        if wb_part not in names:
+            raise NotARelistWorkbook(f"{self.path.name} has no workbook part.", "Restore a backup of your workbook.")
+        self._wb_part = wb_part
+        self._wb_rels_path = wb_rels_path
+        import xml.etree.ElementTree as ET
+
+        root = ET.fromstring(self._read(wb_part))
+        rels = {r.id: r for r in pkg.parse_rels(self._read(wb_rels_path))}
+        self._sheet_parts: dict[str, str] = {}
+        self._sheet_ids: dict[str, int] = {}
+        for el in root.iter(f"{{{pkg.NS_MAIN}}}sheet"):
+            name = el.get("name", "")
+            rid = el.get(f"{{{pkg.NS_REL}}}id", "")
+            rel = rels.get(rid)
+            if rel is None:
+                continue
+            self._sheet_parts[name] = pkg.resolve(wb_part, rel.target)
+            self._sheet_ids[name] = int(el.get("sheetId", "0"))
+        self._calc_chain_part = next(
+            (pkg.resolve(wb_part, r.target) for r in rels.values() if r.type.endswith("/calcChain")), None
+        )
+        self._tables: dict[str, _TableState] = {}
+        for sheet_name, part in self._sheet_parts.items():
+            for rel in pkg.parse_rels(self._read(pkg.rels_path(part))):
+                if rel.type.endswith("/table"):
+                    tpart = pkg.resolve(part, rel.target)
+                    info = pkg.parse_table(tpart, self._read(tpart) or b"")
+                    self._tables[info.name.lower()] = _TableState(info, sheet_name, part)
+        self._cell_edits: dict[str, dict[str, Any]] = {}
+        self._pending_parts: dict[str, bytes] = {}
+        self._pics: list[tuple[str, bytes, str, str]] = []
+
+    def _read(self, part: str) -> bytes | None:
+        try:
+            return self._zip.read(part)
+        except KeyError:
+            return None
+
+    def _book(self) -> Any:
+        if self._calamine is None:
+            import python_calamine
+
+            self._calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self._data))
+        return self._calamine
+
+    def _sheet_rows(self, sheet: str) -> list[list[Any]]:
+        return list(self._book().get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+
+    def _check_product(self, migrate: bool) -> None:
+        if schema.META_SHEET not in self._sheet_parts:
+            raise NotARelistWorkbook(
+                f"{self.path.name} is not a Relist workbook.",
+                "Make one with: relist init PATH (then import your data into it).",
+            )
+        rows = self._sheet_rows(schema.META_SHEET)
+        meta = {str(r[0]): r[1] for r in rows if len(r) >= 2 and r[0] != ""}
+        if meta.get("product") != MARKER:
+            raise NotARelistWorkbook(f"{self.path.name} is not a Relist workbook.", "Make one with: relist init PATH")
+        try:
+            version = int(float(meta.get("schema_version", 0)))
+        except (TypeError, ValueError):
+            version = 0
+        if version > schema.SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"{self.path.name} was written by a newer Relist (workbook version {version}, this Relist knows {schema.SCHEMA_VERSION}).",
+                "Update Relist: pip install --upgrade relist.",
+            )
+        self.schema_version = version
+        missing = [t.table for t in schema.TABLE_SHEETS if t.table.lower() not in self._tables]
+        if missing:
+            raise NotARelistWorkbook(
+                f"{self.path.name} is missing Relist tables {', '.join(missing)} (renamed or deleted?).",
+                "Restore a backup from the folder next to the workbook, or rename the table back in Excel (Table Design > Table Name).",
+            )
+        if version < schema.SCHEMA_VERSION:
+            if not migrate:
+                raise WorkbookError(f"{self.path.name} needs migrating to workbook version {schema.SCHEMA_VERSION}.")
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Add the columns newer schemas declare, after a backup; then save in place."""
+        from relist.workbook import migrate
+
+        self._backup_current(keep=max(self._backup_count(), 1), tag=f"before-v{schema.SCHEMA_VERSION}")
+        migrate.add_missing_columns(self)
+        self.write_cells(schema.META_SHEET, {"B2": schema.SCHEMA_VERSION})
+        self.save(backup=False)
+        self.schema_version = schema.SCHEMA_VERSION
+
+    # ---------------------------------------------------------------- reading
+
+    def _state(self, table: str) -> _TableState:
+        spec = schema.table(table)
+        st = self._tables.get(spec.table.lower())
+        if st is None:
+            raise NotARelistWorkbook(f"{self.path.name} has no table {spec.table}.", "Restore a backup.")
+        return st
+
+    def _load(self, st: _TableState) -> list[Record]:
+        if st.records is not None:
+            return st.records
+        info = st.info
+        c1, r1, c2, r2 = info.bounds
+        rows = self._sheet_rows(st.sheet_name)
+        header = info.columns
+        spec = schema.table(info.name) if info.name.lower() in _SPEC_NAMES else None
+        convs = _converters(spec, header)
+        first = r1 + info.header_rows - 1  # 0-based index of first data row
+        last = r2 - info.totals_rows  # exclusive 0-based end
+        records: list[Record] = []
+        rownums: list[int] = []
+        width = c2 - c1 + 1
+        for i in range(first, min(last, len(rows))):
+            raw = rows[i][c1 - 1 : c2]
+            if not any(v != "" and v is not None for v in raw):
+                continue
+            if len(raw) < width:
+                raw = list(raw) + [""] * (width - len(raw))
+            records.append({h: f(v) for h, f, v in zip(header, convs, raw, strict=False)})
+            rownums.append(i + 1)
+        st.records = records
+        st.rownums = rownums
+        return records
+
+    def table_columns(self, table: str) -> list[str]:
+        """The table's columns as the workbook has them (schema columns plus user columns)."""
+        return list(self._state(table).info.columns)
+
+    def read_records(self, table: str, columns: Sequence[str] | None = None) -> list[Record]:
+        st = self._state(table)
+        records = self._load(st)
+        if columns is None:
+            return [dict(r) for r in records]
+        cols = list(columns)
+        return [{c: r.get(c) for c in cols} for r in records]
+
+    def read_frame(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        import pandas as pd
+
+        st = self._state(table)
+        cols = list(columns) if columns is not None else st.info.columns
+        return pd.DataFrame(self.read_records(table, columns), columns=cols)
+
+    def read_cells(self, sheet: str, refs: Sequence[str]) -> dict[str, Any]:
+        if sheet not in self._sheet_parts:
+            raise WorkbookError(f"{self.path.name} has no sheet {sheet!r}.", "Restore a backup.")
+        rows = self._sheet_rows(sheet)
+        edits = self._cell_edits.get(sheet, {})
+        out: dict[str, Any] = {}
+        for ref in refs:
+            if ref in edits:
+                out[ref] = edits[ref]
+                continue
+            c, r = pkg.split_ref(ref)
+            try:
+                v = rows[r - 1][c - 1]
+            except IndexError:
+                v = None
+            out[ref] = None if v == "" else v
+        return out
+
+    # ---------------------------------------------------------------- changing
+
+    def _check(self, st: _TableState, rows: Sequence[Mapping[str, Any]]) -> schema.TableSheet:
+        spec = schema.table(st.info.name)
+        check_columns(spec, rows, st.info.columns)
+        return spec
+
+    def _typed(self, spec: schema.TableSheet, row: Mapping[str, Any]) -> Record:
+        cols = {c.name: c for c in spec.columns}
+        return {k: (coerce(cols[k], v) if k in cols else v) for k, v in row.items()}
+
+    def append_rows(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        st = self._state(table)
+        spec = self._check(st, rows)
+        records = self._load(st)
+        if st.appended_from is None:
+            st.appended_from = len(records)
+        records.extend(self._typed(spec, r) for r in rows)
+        if not st.mode:
+            st.mode = "splice"
+
+    def update_rows(self, table: str, rows: Sequence[Mapping[str, Any]], key: str | None = None) -> int:
+        st = self._state(table)
+        spec = self._check(st, rows)
+        key = key or spec.key
+        if key is None:
+            raise KeyError(f"{spec.table} has no key; pass key=")
+        if spec.append_only and any(set(r) - {key, "RemovedAt", "RemovedReason"} for r in rows):
+            raise PermissionError(f"{spec.table} is append-only")
+        records = self._load(st)
+        index = {r.get(key): i for i, r in enumerate(records)}
+        changed = 0
+        for r in rows:
+            i = index.get(r.get(key))
+            if i is None:
+                continue
+            records[i].update(self._typed(spec, r))
+            if st.appended_from is None or i < st.appended_from:
+                st.changed.add(i)
+            changed += 1
+        if changed and not st.mode:
+            st.mode = "splice"
+        return changed
+
+    def replace_rows(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        st = self._state(table)
+        spec = self._check(st, rows)
+        self._load(st)
+        st.records = [self._typed(spec, r) for r in rows]
+        st.mode = "replace"
+        st.changed.clear()
+        st.appended_from = None
+
+    def write_cells(self, sheet: str, cells: Mapping[str, Any]) -> None:
+        if sheet not in self._sheet_parts:
+            raise WorkbookError(f"{self.path.name} has no sheet {sheet!r}.", "Restore a backup.")
+        if any(st.sheet_name == sheet for st in self._tables.values()) and sheet != schema.META_SHEET:
+            raise WorkbookError(f"{sheet} holds a product table; change it through its table.")
+        for ref in cells:
+            pkg.split_ref(ref)
+        self._cell_edits.setdefault(sheet, {}).update(cells)
+
+    def add_picture(self, sheet: str, png: bytes, anchor: str, name: str) -> None:
+        if sheet not in self._sheet_parts:
+            raise WorkbookError(f"{self.path.name} has no sheet {sheet!r}.", "Restore a backup.")
+        pkg.split_ref(anchor)
+        self._pics.append((sheet, png, anchor, name))
+
+    def selection(self) -> Selection | None:
+        return None
+
+    def tell(self, message: str, level: str = "info") -> None:
+        self.messages.append((level, message))
+
+    def status(self, message: str) -> None:
+        if self.on_status is not None:
+            self.on_status(message)
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._cell_edits or self._pics or self._pending_parts or any(st.mode for st in self._tables.values()))
+
+    # ---------------------------------------------------------------- saving
+
+    def _backup_count(self) -> int:
+        try:
+            from relist import settings
+
+            return settings.load(self).backups
+        except Exception:  # noqa: BLE001 - a broken Settings sheet must not stop a save
+            return 5
+
+    def _backup_current(self, keep: int, tag: str = "") -> Path | None:
+        if keep <= 0 or not self.path.exists():
+            return None
+        folder = backup_dir(self.path)
+        folder.mkdir(exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = folder / f"{self.path.stem} {stamp}{(' ' + tag) if tag else ''}{self.path.suffix}"
+        try:
+            os.link(self.path, target)
+        except OSError:
+            import shutil
+
+            shutil.copy2(self.path, target)
+        backups = sorted(folder.glob(f"{self.path.stem} *{self.path.suffix}"))
+        for old in backups[: max(0, len(backups) - keep)]:
+            old.unlink(missing_ok=True)
+        return target
+
+    def save(self, *, backup: bool = True) -> None:
+        """Write the changes atomically: new parts into a temp file, fsync, backup, rename."""
+        if not self.dirty:
+            return
+        for lock in lock_files(self.path):
+            if lock.exists():
+                raise WorkbookLocked(
+                    f"{self.path.name} was opened in Excel or LibreOffice meanwhile (found {lock.name}); nothing was saved.",
+                    "Close it there and run the command again.",
+                )
+        if self.path.exists() and self.path.stat().st_size != len(self._data):
+            if self.path.read_bytes() != self._data:
+                raise WorkbookError(
+                    f"{self.path.name} changed on disk since Relist read it; nothing was saved.",
+                    "Run the command again.",
+                )
+        from relist.workbook import writer
+
+        new_parts, removed = writer.render_changes(self)
+        tmp = self.path.with_name(f".{self.path.name}.relist-tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                writer.write_package(self._zip, fh, new_parts, removed)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if backup:
+                self._backup_current(self._backup_count())
+            os.replace(tmp, self.path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        self._load_package(self.path.read_bytes())
+
+
+_SPEC_NAMES = {t.table.lower() for t in schema.TABLE_SHEETS}
+
+
+def open_workbook(path: str | Path) -> FileWorkbook:
+    """Open a Relist workbook file (refusing locked, foreign or too-new workbooks)."""
+    return FileWorkbook(path)
+
+
+def is_relist_workbook(path: Path) -> bool:
+    try:
+        FileWorkbook(path, migrate=False)
+    except WorkbookError:
+        return False
+    return True
+

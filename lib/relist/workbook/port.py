@@ -1,0 +1,200 @@
+"""The workbook port: what services may ask of a Relist workbook, whatever holds it.
+
+Two adapters implement it: `file_adapter.FileWorkbook` (an .xlsx on disk) and
+`live_adapter.LiveWorkbook` (the book open in Excel, through xlwings). Both pass
+the same contract tests. Values cross the port as plain Python values typed by
+the schema: text -> str, int -> int, money/float/pct -> float, date -> date,
+datetime -> naive datetime in the agent's time zone, time -> time, bool -> bool,
+link -> str (the cell's text; the adapter derives the hyperlink target).
+Empty cells are None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+
+from relist import schema
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Record = dict[str, Any]
+
+EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows the user selected, as records of the product table they belong to."""
+
+    sheet: str
+    table: str | None
+    records: list[Record]
+
+
+class WorkbookPort(Protocol):
+    """What a service may do with a Relist workbook."""
+
+    def read_records(self, table: str, columns: Sequence[str] | None = None) -> list[Record]:
+        """All rows of a product table as records (only `columns` if given)."""
+        ...
+
+    def read_frame(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """All rows of a product table as a DataFrame."""
+        ...
+
+    def append_rows(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Add rows at the end of a table; missing columns stay empty."""
+        ...
+
+    def update_rows(self, table: str, rows: Sequence[Mapping[str, Any]], key: str | None = None) -> int:
+        """Change the given columns of the rows whose key matches; returns rows changed."""
+        ...
+
+    def replace_rows(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Replace every row of a table (used for Today, Sequence edits, Settings)."""
+        ...
+
+    def read_cells(self, sheet: str, refs: Sequence[str]) -> dict[str, Any]:
+        """Values of single cells (A1 references) of a free-form sheet."""
+        ...
+
+    def write_cells(self, sheet: str, cells: Mapping[str, Any]) -> None:
+        """Set single cells (A1 references) of a free-form sheet; formulas start with '='."""
+        ...
+
+    def add_picture(self, sheet: str, png: bytes, anchor: str, name: str) -> None:
+        """Place (or replace, by name) a PNG picture with its top-left at `anchor`."""
+        ...
+
+    def selection(self) -> Selection | None:
+        """The selected rows (live workbook only; a file has no selection)."""
+        ...
+
+    def tell(self, message: str, level: str = "info") -> None:
+        """Show the user a message (alert in Excel, stderr on the CLI)."""
+        ...
+
+    def status(self, message: str) -> None:
+        """Progress for long work (status bar in Excel)."""
+        ...
+
+    def save(self) -> None:
+        """Make the changes durable (atomic for files)."""
+        ...
+
+
+# ---------------------------------------------------------------- value coercion
+
+_TRUE = {"yes", "y", "true", "1", "x"}
+_FALSE = {"no", "n", "false", "0", ""}
+
+
+def excel_serial_to_datetime(value: float) -> datetime:
+    return EXCEL_EPOCH + timedelta(days=float(value))
+
+
+def coerce(col: schema.Column, value: Any) -> Any:
+    """A cell value as the schema type; unparseable values are kept as given."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if value == "":
+            return None
+        if col.type in ("text", "link"):
+            return value
+    t = col.type
+    try:
+        if t in ("text", "link"):
+            if isinstance(value, float) and value.is_integer():
+                return str(int(value))
+            if isinstance(value, datetime):
+                return value.isoformat(sep=" ")
+            return str(value)
+        if t == "bool":
+            if isinstance(value, bool):
+                return value
+            s = str(value).strip().lower()
+            if s in _TRUE:
+                return True
+            if s in _FALSE:
+                return False
+            return value
+        if t == "int":
+            if isinstance(value, bool):
+                return int(value)
+            if isinstance(value, (int, float)):
+                return int(round(value))
+            return int(round(float(str(value).replace(",", ""))))
+        if t in ("float", "money", "pct"):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return float(value)
+            return float(str(value).replace(",", "").replace("$", ""))
+        if t == "datetime":
+            if isinstance(value, datetime):
+                return value.replace(tzinfo=None, microsecond=0) if value.tzinfo is None else value
+            if isinstance(value, date):
+                return datetime(value.year, value.month, value.day)
+            if isinstance(value, (int, float)):
+                return excel_serial_to_datetime(value).replace(microsecond=0)
+            return datetime.fromisoformat(str(value))
+        if t == "date":
+            if isinstance(value, datetime):
+                return value.date()
+            if isinstance(value, date):
+                return value
+            if isinstance(value, (int, float)):
+                return excel_serial_to_datetime(value).date()
+            return date.fromisoformat(str(value)[:10])
+        if t == "time":
+            if isinstance(value, time):
+                return value
+            if isinstance(value, datetime):
+                return value.time()
+            if isinstance(value, timedelta):
+                secs = int(value.total_seconds()) % 86400
+                return time(secs // 3600, secs % 3600 // 60)
+            if isinstance(value, (int, float)):
+                secs = round(float(value) % 1 * 86400)
+                return time(secs // 3600 % 24, secs % 3600 // 60)
+            return time.fromisoformat(str(value))
+    except (ValueError, TypeError, OverflowError):
+        return value
+    return value
+
+
+def coerce_record(spec: schema.TableSheet, header: Sequence[str], row: Sequence[Any]) -> Record:
+    """One sheet row as a record; user columns (not in the schema) pass through as read."""
+    out: Record = {}
+    cols = {c.name: c for c in spec.columns}
+    for name, value in zip(header, row, strict=False):
+        c = cols.get(name)
+        out[name] = coerce(c, value) if c is not None else (None if value == "" else value)
+    return out
+
+
+def link_target(col: schema.Column, text: Any) -> str | None:
+    """The hyperlink target for a link column's cell text, or None for no link."""
+    if text is None or text == "" or col.link is None:
+        return None
+    s = str(text)
+    if col.link == "tel":
+        digits = "".join(ch for ch in s if ch.isdigit() or ch == "+")
+        return f"tel:{digits}" if digits else None
+    if col.link == "mailto":
+        return f"mailto:{s}" if "@" in s else None
+    if col.link == "sms":
+        return s if s.startswith("sms:") else f"sms:{s}"
+    return s
+
+
+def check_columns(spec: schema.TableSheet, rows: Sequence[Mapping[str, Any]], extra: Sequence[str] = ()) -> None:
+    """Refuse rows naming columns the table does not have (a programming error, caught early)."""
+    known = set(spec.names) | set(extra)
+    for r in rows:
+        unknown = set(r) - known
+        if unknown:
+            raise KeyError(f"{spec.table} has no column(s) {sorted(unknown)}")

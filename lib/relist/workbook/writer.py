@@ -1,0 +1,337 @@
+"""Render the parts a save changes, and stream the new package with every other part copied as is."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, Any
+
+from relist import schema
+from relist.workbook import package as pkg
+from relist.workbook.port import link_target
+
+if TYPE_CHECKING:
+    from relist.workbook.file_adapter import FileWorkbook, _TableState
+
+LINK_RID_PREFIX = "rIdRelistL"
+
+
+def _styles(sheet: pkg.SheetXml, spans: list[tuple[int, int, int]], first_data_row: int, c1: int, n: int) -> list[str]:
+    """Per-column style attributes: from the first data row's cells, else the column defaults."""
+    from_cols = pkg.col_styles(sheet.head, c1, n)
+    for r, s, e in spans:
+        if r == first_data_row:
+            found = pkg.cell_styles(sheet.rows[s:e], c1, n)
+            return [a or b for a, b in zip(found, from_cols, strict=True)]
+    return from_cols
+
+
+def _header_row(sheet: pkg.SheetXml, spans: list[tuple[int, int, int]], header_row: int, columns: list[str], c1: int) -> bytes:
+    """The header row as it stands, with cells added for columns it does not show yet (migrations)."""
+    existing = b""
+    for r, s, e in spans:
+        if r == header_row:
+            existing = sheet.rows[s:e]
+            break
+    if not existing:
+        cells = "".join(pkg.string_cell(f"{pkg.col_letter(c1 + i)}{header_row}", "", name) for i, name in enumerate(columns))
+        return f'<row r="{header_row}">{cells}</row>'.encode()
+    present = {m.group(1).decode() for m in re.finditer(rb'\br="([A-Z]+)\d+"', existing)}
+    style = pkg.cell_styles(existing, c1, 1)[0]
+    extra = "".join(
+        pkg.string_cell(f"{pkg.col_letter(c1 + i)}{header_row}", style, name)
+        for i, name in enumerate(columns)
+        if pkg.col_letter(c1 + i) not in present
+    )
+    if not extra:
+        return existing
+    end = existing.rfind(b"</")
+    return existing[:end] + extra.encode() + existing[end:]
+
+
+def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -> tuple[int, int, int]:
+    """New sheet, table and rels parts for one changed table; returns (sheet id, last row, first col)."""
+    info = st.info
+    c1, r1, _c2, _r2 = info.bounds
+    columns = info.columns
+    n = len(columns)
+    spec = schema.table(info.name)
+    records = st.records or []
+    sheet_bytes = parts.get(st.sheet_part) or fwb._read(st.sheet_part) or b""
+    sheet = pkg.SheetXml.parse(sheet_bytes)
+    header_row = r1 + info.header_rows - 1
+    first_data = header_row + 1
+    try:
+        spans = sheet.row_spans()
+    except ValueError:
+        spans = []
+        st.mode = "replace"
+    styles = _styles(sheet, spans, first_data, c1, n)
+    formulas: list[str | None] = [info.calculated.get(c) for c in columns]
+    encode = pkg.make_row_encoder(c1, styles, formulas)
+    bool_cols = {c.name for c in spec.columns if c.type == "bool"}
+
+    def values(rec: Mapping[str, Any]) -> list[Any]:
+        out = []
+        for c in columns:
+            v = rec.get(c)
+            if c in bool_cols and isinstance(v, bool):
+                v = "Yes" if v else "No"
+            out.append(v)
+        return out
+
+    header_xml = _header_row(sheet, spans, header_row, columns, c1)
+    splice_ok = st.mode == "splice" and len(st.rownums) == (st.appended_from if st.appended_from is not None else len(records))
+    if splice_ok and st.rownums:
+        # Replace changed rows in place and add new rows after the table's last row.
+        changed_rows = {st.rownums[i]: i for i in st.changed}
+        last_existing = max(st.rownums) if st.rownums else header_row
+        table_end = max(info.bounds[3] - info.totals_rows, last_existing)
+        chunks: list[bytes] = []
+        pos = 0
+        appended = False
+        new_from = st.appended_from if st.appended_from is not None else len(records)
+        next_row = table_end + 1
+        new_rows = []
+        for i in range(new_from, len(records)):
+            new_rows.append(encode(next_row, values(records[i])))
+            next_row += 1
+        for r, s, e in spans:
+            if r == header_row:
+                chunks.append(sheet.rows[pos:s])
+                chunks.append(header_xml)
+                pos = e
+            elif r in changed_rows:
+                chunks.append(sheet.rows[pos:s])
+                chunks.append(encode(r, values(records[changed_rows[r]])).encode())
+                pos = e
+            elif r > table_end and not appended:
+                chunks.append(sheet.rows[pos:s])
+                chunks.append("".join(new_rows).encode())
+                pos = s
+                appended = True
+        chunks.append(sheet.rows[pos:])
+        if not appended:
+            chunks.append("".join(new_rows).encode())
+        rows_xml = b"".join(chunks)
+        last_row = next_row - 1
+        rownum_of = list(st.rownums) + list(range(table_end + 1, next_row))
+    else:
+        out = [header_xml]
+        for i, rec in enumerate(records):
+            out.append(encode(first_data + i, values(rec)).encode())
+        if not records:
+            empty = "".join(
+                f'<c r="{pkg.col_letter(c1 + i)}{first_data}"{st_}/>' for i, st_ in enumerate(styles) if st_
+            )
+            out.append(f'<row r="{first_data}">{empty}</row>'.encode())
+        # Keep rows of the sheet that lie above the header or below the old table untouched.
+        old_end = info.bounds[3]
+        above = b"".join(sheet.rows[s:e] for r, s, e in spans if r < header_row)
+        below = [(r, s, e) for r, s, e in spans if r > old_end]
+        last_row = first_data + max(len(records), 1) - 1
+        below_xml = b"".join(sheet.rows[s:e] for r, s, e in below if r > last_row)
+        rows_xml = above + b"".join(out) + below_xml
+        rownum_of = [first_data + i for i in range(len(records))]
+    c2 = c1 + n - 1
+    ref = f"{pkg.col_letter(c1)}{r1}:{pkg.col_letter(c2)}{last_row}"
+    head = pkg.set_dimension(sheet.head, f"{pkg.col_letter(c1)}{r1}:{pkg.col_letter(c2)}{last_row}")
+
+    # Hyperlinks for the schema's link columns; user hyperlinks elsewhere are kept.
+    link_cols = [(i, c) for i, c in enumerate(spec.columns) if c.link and c.name in columns]
+    rels_part = pkg.rels_path(st.sheet_part)
+    old_rels = parts.get(rels_part) or fwb._read(rels_part)
+    kept_links = _kept_hyperlinks(sheet.tail, {pkg.col_letter(c1 + columns.index(c.name)) for _, c in link_cols})
+    links: list[tuple[str, str]] = list(kept_links)
+    add_rels: list[tuple[str, str, str]] = []
+    k = 0
+    for _, col in link_cols:
+        letter = pkg.col_letter(c1 + columns.index(col.name))
+        name = col.name
+        for i, rec in enumerate(records):
+            target = link_target(col, rec.get(name))
+            if target is None:
+                continue
+            k += 1
+            rid = f"{LINK_RID_PREFIX}{k}"
+            links.append((f"{letter}{rownum_of[i]}", rid))
+            add_rels.append((rid, pkg.REL_HYPERLINK, target))
+    tail = pkg.replace_hyperlinks(sheet.tail, sheet.prefix, links)
+    if links:
+        head = pkg.ensure_r_namespace(head)
+    parts[st.sheet_part] = head + rows_xml + tail
+    parts[rels_part] = _rewrite_link_rels(old_rels, add_rels)
+    parts[info.part] = pkg.set_table_ref(parts.get(info.part) or fwb._read(info.part) or b"", ref)
+    return fwb._sheet_ids.get(st.sheet_name, 0), last_row, c1
+
+
+def _kept_hyperlinks(tail: bytes, our_columns: set[str]) -> list[tuple[str, str]]:
+    kept = []
+    for m in re.finditer(rb"<(?:\w+:)?hyperlink\b([^>]*)/?>", tail):
+        attrs = m.group(1).decode()
+        ref = re.search(r'\bref="([^"]+)"', attrs)
+        rid = re.search(r'\br:id="([^"]+)"', attrs)
+        if not ref or not rid or rid.group(1).startswith(LINK_RID_PREFIX):
+            continue
+        letters = re.match(r"([A-Z]+)", ref.group(1))
+        if letters and letters.group(1) in our_columns:
+            continue
+        kept.append((ref.group(1), rid.group(1)))
+    return kept
+
+
+def _rewrite_link_rels(data: bytes | None, add: list[tuple[str, str, str]]) -> bytes:
+    """Relationships part without our old link relationships, plus the new ones."""
+    kept: list[str] = []
+    if data:
+        text = data.decode("utf-8")
+        for m in re.finditer(r"<Relationship\b[^>]*/>|<Relationship\b[^>]*>.*?</Relationship>", text, re.S):
+            if f'Id="{LINK_RID_PREFIX}' in m.group(0):
+                continue
+            kept.append(m.group(0))
+    for rid, typ, target in add:
+        t = pkg._esc(target).replace('"', "&quot;")
+        kept.append(f'<Relationship Id="{rid}" Type="{typ}" Target="{t}" TargetMode="External"/>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{pkg.NS_PKG_REL}">' + "".join(kept) + "</Relationships>"
+    ).encode("utf-8")
+
+
+def _ensure_full_calc(data: bytes) -> bytes:
+    """workbook.xml asking Excel to recalculate on open (cached formula values may be stale)."""
+    m = re.search(rb"<(\w+:)?calcPr\b[^>]*?/?>", data)
+    if m:
+        tag = m.group(0)
+        if b"fullCalcOnLoad=" in tag:
+            new = re.sub(rb'fullCalcOnLoad="[^"]*"', b'fullCalcOnLoad="1"', tag)
+        else:
+            new = tag.replace(b"calcPr", b'calcPr fullCalcOnLoad="1"', 1)
+        return data[: m.start()] + new + data[m.end() :] if new != tag else data
+    p = re.search(rb"<(\w+:)?workbook\b", data)
+    prefix = (p.group(1) or b"") if p else b""
+    for follower in (b"oleSize", b"customWorkbookViews", b"pivotCaches", b"smartTagPr", b"smartTagTypes",
+                     b"webPublishing", b"fileRecoveryPr", b"webPublishObjects", b"extLst"):
+        i = data.find(b"<" + prefix + follower)
+        if i >= 0:
+            return data[:i] + b"<" + prefix + b'calcPr fullCalcOnLoad="1"/>' + data[i:]
+    end = data.rfind(b"</" + prefix + b"workbook>")
+    return data[:end] + b"<" + prefix + b'calcPr fullCalcOnLoad="1"/>' + data[end:]
+
+
+def render_changes(fwb: FileWorkbook) -> tuple[dict[str, bytes], set[str]]:
+    """Every part a save writes anew, and the parts it removes."""
+    parts: dict[str, bytes] = dict(fwb._pending_parts)
+    removed: set[str] = set()
+    rewritten: dict[int, tuple[int, set[str]]] = {}  # sheet id -> (last row, calculated column letters)
+    for st in fwb._tables.values():
+        if not st.mode:
+            continue
+        sheet_id, last_row, c1 = _render_table(fwb, st, parts)
+        calc_letters = {pkg.col_letter(c1 + st.info.columns.index(c)) for c in st.info.calculated}
+        rewritten[sheet_id] = (last_row, calc_letters)
+    for sheet, edits in fwb._cell_edits.items():
+        from relist.workbook import cells
+
+        part = fwb._sheet_parts[sheet]
+        parts[part] = cells.set_cells(parts.get(part) or fwb._read(part) or b"", edits)
+    if fwb._pics:
+        from relist.workbook import pictures
+
+        pictures.place(fwb, parts, fwb._pics)
+    if rewritten and fwb._calc_chain_part and fwb._calc_chain_part in fwb._names:
+
+        def keep(sheet_id: int, ref: str) -> bool:
+            if sheet_id not in rewritten:
+                return True
+            last_row, letters = rewritten[sheet_id]
+            m = re.match(r"([A-Z]+)(\d+)", ref)
+            return bool(m and m.group(1) in letters and int(m.group(2)) <= last_row)
+
+        chain = pkg.filter_calc_chain(fwb._read(fwb._calc_chain_part) or b"", keep)
+        if chain is None:
+            removed.add(fwb._calc_chain_part)
+            wb_rels = fwb._read(fwb._wb_rels_path) or b""
+            parts[fwb._wb_rels_path] = re.sub(rb"<Relationship\b[^>]*calcChain[^>]*/>", b"", wb_rels)
+            ct = parts.get("[Content_Types].xml") or fwb._read("[Content_Types].xml") or b""
+            parts["[Content_Types].xml"] = re.sub(rb"<Override\b[^>]*calcChain[^>]*/>", b"", ct)
+        else:
+            parts[fwb._calc_chain_part] = chain
+    if rewritten or fwb._cell_edits:
+        wb = parts.get(fwb._wb_part) or fwb._read(fwb._wb_part) or b""
+        new = _ensure_full_calc(wb)
+        if new != wb:
+            parts[fwb._wb_part] = new
+    return parts, removed
+
+
+def write_package(src: zipfile.ZipFile, fh: IO[bytes], new_parts: Mapping[str, bytes], removed: set[str]) -> None:
+    """Stream a package: changed parts written anew, every other part copied unchanged, in the original order."""
+    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        done = set()
+        for info in src.infolist():
+            name = info.filename
+            if name in removed:
+                continue
+            if name in new_parts:
+                zi = zipfile.ZipInfo(name, date_time=info.date_time)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                zi.external_attr = info.external_attr
+                dst.writestr(zi, new_parts[name], compresslevel=1 if len(new_parts[name]) > 1_000_000 else 6)
+            else:
+                _copy_entry(src, dst, info)
+            done.add(name)
+        for name, data in new_parts.items():
+            if name not in done:
+                zi = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                dst.writestr(zi, data)
+
+
+def _copy_entry(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Copy one entry's compressed bytes without recompressing (falls back to a plain copy)."""
+    try:
+        raw = _raw_bytes(src, info)
+    except Exception:  # noqa: BLE001 - unusual zips: decompress and write again
+        zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+        zi.compress_type = info.compress_type
+        zi.external_attr = info.external_attr
+        dst.writestr(zi, src.read(info.filename))
+        return
+    zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    zi.compress_type = info.compress_type
+    zi.external_attr = info.external_attr
+    zi.CRC = info.CRC
+    zi.compress_size = info.compress_size
+    zi.file_size = info.file_size
+    zi.flag_bits = info.flag_bits & ~0x08
+    _write_raw(dst, zi, raw)
+
+
+def _raw_bytes(src: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    fp = src.fp
+    assert fp is not None
+    fp.seek(info.header_offset)
+    header = fp.read(zipfile.sizeFileHeader)
+    if header[:4] != zipfile.stringFileHeader:
+        raise zipfile.BadZipFile("bad local header")
+    import struct
+
+    fields = struct.unpack(zipfile.structFileHeader, header)
+    name_len, extra_len = fields[zipfile._FH_FILENAME_LENGTH], fields[zipfile._FH_EXTRA_FIELD_LENGTH]
+    fp.seek(info.header_offset + zipfile.sizeFileHeader + name_len + extra_len)
+    return fp.read(info.compress_size)
+
+
+def _write_raw(dst: zipfile.ZipFile, zinfo: zipfile.ZipInfo, raw: bytes) -> None:
+    """Append an entry whose compressed bytes and CRC are already known."""
+    fp = dst.fp
+    assert fp is not None
+    zinfo.header_offset = fp.tell()
+    zip64 = zinfo.file_size > zipfile.ZIP64_LIMIT or zinfo.compress_size > zipfile.ZIP64_LIMIT
+    fp.write(zinfo.FileHeader(zip64))
+    fp.write(raw)
+    dst.filelist.append(zinfo)
+    dst.NameToInfo[zinfo.filename] = zinfo
+    dst.start_dir = fp.tell()

@@ -1,0 +1,67 @@
+"""Shared test helpers: e2e tools skip locally with a reason and fail when RELIST_REQUIRE_E2E=1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+REQUIRE_E2E = os.environ.get("RELIST_REQUIRE_E2E") == "1"
+DATA = Path(__file__).parent / "data"
+
+_TOOLS = {
+    "soffice": ("soffice", "LibreOffice (apt install libreoffice-calc libreoffice-impress)"),
+    "chromium": ("chromium", "Chromium (apt install chromium)"),
+    "pdftoppm": ("pdftoppm", "poppler-utils (apt install poppler-utils)"),
+}
+
+
+def require_tool(name: str) -> str:
+    """Path of a system tool; skip (or fail when RELIST_REQUIRE_E2E=1) when it is missing."""
+    exe, what = _TOOLS.get(name, (name, name))
+    path = shutil.which(exe) or (f"/usr/bin/{exe}" if Path(f"/usr/bin/{exe}").exists() else None)
+    if path is None:
+        msg = f"{what} is not installed"
+        if REQUIRE_E2E:
+            pytest.fail(f"{msg}, and RELIST_REQUIRE_E2E=1 requires end-to-end tests to run")
+        pytest.skip(msg)
+    return path
+
+
+def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180) -> Path:
+    """Convert a document headless with a private LibreOffice profile; returns the output path."""
+    exe = require_tool("soffice")
+    profile = Path("/tmp") / f"lo-relist-{uuid.uuid4().hex}"
+    outdir.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        exe,
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(outdir),
+        str(src),
+    ]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    ext = fmt.split(":")[0]
+    out = outdir / f"{src.stem}.{ext}"
+    if not out.exists():
+        several = sorted(outdir.glob(f"{src.stem}-*.{ext}"))
+        if several:
+            return several[0]
+        raise AssertionError(f"LibreOffice did not convert {src.name} to {fmt}: {proc.stdout} {proc.stderr}")
+    return out
+
+
+@pytest.fixture
+def tool() -> object:
+    return require_tool

@@ -1,0 +1,63 @@
+"""The foundation commands through Click's runner: init, demo, --version, errors and --json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from relist import __version__
+from relist.cli import COMMANDS, cli
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and __version__ in out
+
+
+def test_every_command_has_help() -> None:
+    for name in COMMANDS:
+        code, out, _ = run(name, "--help")
+        assert code == 0 and "Usage" in out, name
+
+
+def test_init_then_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "Relist.xlsx"
+    code, out, _ = run("init", str(target), "--json")
+    assert code == 0 and json.loads(out)["workbook"] == str(target.resolve())
+    code, _, err = run("init", str(target))
+    assert code == 2
+    assert err.startswith("relist: error:") and "already exists" in err and len(err.strip().splitlines()) == 1
+
+
+def test_init_rejects_wrong_extension(tmp_path: Path) -> None:
+    code, _, err = run("init", str(tmp_path / "Relist.csv"))
+    assert code == 2 and ".xlsx" in err
+
+
+def test_unknown_option_is_exit_2() -> None:
+    code, _, err = run("init", "--nope")
+    assert code == 2 and "Traceback" not in err
+
+
+def test_demo_makes_a_workbook(tmp_path: Path) -> None:
+    code, out, _ = run("demo", str(tmp_path / "demo"), "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert Path(data["files"]["workbook"]).exists()
+
+
+def test_python_dash_m_and_no_traceback(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "relist", "init", str(tmp_path / "x.txt")], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.startswith("relist: error:")
