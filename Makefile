@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv venv-test lint clean
+.PHONY: demo test venv venv-test template clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,9 @@ test: venv-test
 	$(BIN)/ruff check lib tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+template: venv
+	$(BIN)/relist init workbook/Relist.xlsx --force --no-backup
 
 clean:
 	rm -rf $(VENV) relist-demo

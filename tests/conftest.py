@@ -32,10 +32,26 @@ def require_tool(name: str) -> str:
     return path
 
 
-def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180) -> Path:
-    """Convert a document headless with a private LibreOffice profile; returns the output path."""
-    exe = require_tool("soffice")
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def lo_profile() -> Path:
+    """A fresh private LibreOffice profile that recalculates every formula on load (as Excel does on fullCalcOnLoad)."""
     profile = Path("/tmp") / f"lo-relist-{uuid.uuid4().hex}"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
+    return profile
+
+
+def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180) -> Path:
+    """Convert a document headless with a private, recalculating LibreOffice profile; returns the output path."""
+    exe = require_tool("soffice")
+    profile = lo_profile()
     outdir.mkdir(parents=True, exist_ok=True)
     cmd = [
         exe,

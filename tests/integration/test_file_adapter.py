@@ -223,3 +223,35 @@ def test_save_killed_mid_write_leaves_previous_workbook(tmp_path: Path) -> None:
     rows = open_workbook(path).read_records("tblLeads")
     assert [r["LeadId"] for r in rows] == ["L999999"]
     _ = (io, time, dt)
+
+
+def tiny_png(w: int = 40, h: int = 20) -> bytes:
+    import struct as st
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return st.pack(">I", len(data)) + kind + data + st.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\xff\x80\x00" * w for _ in range(h))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", st.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_pictures_added_and_replaced_by_name(tmp_path: Path) -> None:
+    path = template.build(tmp_path / "Relist.xlsx")
+    for size in ((40, 20), (80, 30)):
+        book = open_workbook(path)
+        book.add_picture("Dashboard", tiny_png(*size), "F3", "funnel")
+        book.save()
+    z = zipfile.ZipFile(path)
+    media = [n for n in z.namelist() if n.startswith("xl/media/relist-")]
+    assert media == ["xl/media/relist-funnel.png"]
+    drawings = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/drawings/drawing")]
+    assert sum(d.count('name="Relist:funnel"') for d in drawings) == 1
+    assert any(f'cx="{80 * 9525}"' in d for d in drawings)
+    assert b'Extension="png"' in z.read("[Content_Types].xml")
+    open_workbook(path).read_records("tblLeads")

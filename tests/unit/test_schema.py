@@ -48,3 +48,13 @@ def test_settings_cover_the_agent() -> None:
 
 def test_lookup_by_table_or_sheet() -> None:
     assert schema.table("Leads") is schema.table("tblLeads")
+
+
+def test_workbook_docs_are_current() -> None:
+    """docs/workbook.md is generated from the schema: regenerate with `python -m relist.docs > docs/workbook.md`."""
+    from pathlib import Path
+
+    from relist.docs import workbook_markdown
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "workbook.md"
+    assert doc.read_text() == workbook_markdown()

@@ -11,7 +11,7 @@ Empty cells are None.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -164,6 +164,27 @@ def coerce(col: schema.Column, value: Any) -> Any:
     except (ValueError, TypeError, OverflowError):
         return value
     return value
+
+
+def converter(col: schema.Column) -> Callable[[Any], Any]:
+    """A fast cell -> value function for one column: common types pass straight through."""
+    t = col.type
+    if t in ("text", "link"):
+        return lambda v: v if type(v) is str and v != "" else None if v == "" or v is None else coerce(col, v)
+    if t in ("float", "money", "pct"):
+        return lambda v: v if type(v) is float else None if v == "" or v is None else coerce(col, v)
+    if t == "int":
+        return lambda v: int(v) if type(v) is float and v.is_integer() else None if v == "" or v is None else coerce(col, v)
+    if t == "datetime":
+        return lambda v: (
+            v if type(v) is datetime and not v.microsecond and v.tzinfo is None
+            else None if v == "" or v is None else coerce(col, v)
+        )
+    if t == "date":
+        return lambda v: v if type(v) is date else None if v == "" or v is None else coerce(col, v)
+    if t == "bool":
+        return lambda v: True if v == "Yes" else False if v == "No" else None if v == "" or v is None else coerce(col, v)
+    return lambda v: None if v == "" or v is None else coerce(col, v)
 
 
 def coerce_record(spec: schema.TableSheet, header: Sequence[str], row: Sequence[Any]) -> Record:

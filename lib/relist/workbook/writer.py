@@ -13,18 +13,9 @@ from relist.workbook.port import link_target
 
 if TYPE_CHECKING:
     from relist.workbook.file_adapter import FileWorkbook, _TableState
+    from relist.workbook.port import Record
 
 LINK_RID_PREFIX = "rIdRelistL"
-
-
-def _styles(sheet: pkg.SheetXml, spans: list[tuple[int, int, int]], first_data_row: int, c1: int, n: int) -> list[str]:
-    """Per-column style attributes: from the first data row's cells, else the column defaults."""
-    from_cols = pkg.col_styles(sheet.head, c1, n)
-    for r, s, e in spans:
-        if r == first_data_row:
-            found = pkg.cell_styles(sheet.rows[s:e], c1, n)
-            return [a or b for a, b in zip(found, from_cols, strict=True)]
-    return from_cols
 
 
 def _header_row(sheet: pkg.SheetXml, spans: list[tuple[int, int, int]], header_row: int, columns: list[str], c1: int) -> bytes:
@@ -50,26 +41,47 @@ def _header_row(sheet: pkg.SheetXml, spans: list[tuple[int, int, int]], header_r
     return existing[:end] + extra.encode() + existing[end:]
 
 
+def _find_row(rows: bytes, prefix: bytes, r: int, start: int = 0) -> tuple[int, int] | None:
+    """Byte span of `<row r="N" ...>...</row>` searching forward from `start` (rows are in order)."""
+    i = rows.find(b"<" + prefix + b'row r="' + str(r).encode() + b'"', start)
+    if i < 0:
+        return None
+    close = b"</" + prefix + b"row>"
+    gt = rows.find(b">", i)
+    if rows[gt - 1 : gt] == b"/":
+        return i, gt + 1
+    e = rows.find(close, gt)
+    return (i, e + len(close)) if e >= 0 else None
+
+
+def _last_row_number(rows: bytes, prefix: bytes) -> int:
+    i = rows.rfind(b"<" + prefix + b"row ")
+    if i < 0:
+        return 0
+    m = re.match(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"', rows[i:])
+    return int(m.group(1)) if m else -1
+
+
 def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -> tuple[int, int, int]:
     """New sheet, table and rels parts for one changed table; returns (sheet id, last row, first col)."""
     info = st.info
-    c1, r1, _c2, _r2 = info.bounds
+    c1, r1, _c2, r2 = info.bounds
     columns = info.columns
     n = len(columns)
     spec = schema.table(info.name)
     records = st.records or []
-    sheet_bytes = parts.get(st.sheet_part) or fwb._read(st.sheet_part) or b""
-    sheet = pkg.SheetXml.parse(sheet_bytes)
+    sheet = pkg.SheetXml.parse(parts.get(st.sheet_part) or fwb._read(st.sheet_part) or b"")
+    p = sheet.prefix.encode()
     header_row = r1 + info.header_rows - 1
     first_data = header_row + 1
-    try:
-        spans = sheet.row_spans()
-    except ValueError:
-        spans = []
-        st.mode = "replace"
-    styles = _styles(sheet, spans, first_data, c1, n)
-    formulas: list[str | None] = [info.calculated.get(c) for c in columns]
-    encode = pkg.make_row_encoder(c1, styles, formulas)
+    table_end = r2 - info.totals_rows
+    new_from = st.appended_from if st.appended_from is not None else len(records)
+    first_span = _find_row(sheet.rows, p, first_data)
+    styles = pkg.col_styles(sheet.head, c1, n)
+    if first_span:
+        found = pkg.cell_styles(sheet.rows[first_span[0] : first_span[1]], c1, n)
+        styles = [a or b for a, b in zip(found, styles, strict=True)]
+    encode = pkg.make_row_encoder(c1, styles, [info.calculated.get(c) for c in columns])
     bool_cols = {c.name for c in spec.columns if c.type == "bool"}
 
     def values(rec: Mapping[str, Any]) -> list[Any]:
@@ -81,115 +93,143 @@ def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -
             out.append(v)
         return out
 
-    header_xml = _header_row(sheet, spans, header_row, columns, c1)
-    splice_ok = st.mode == "splice" and len(st.rownums) == (st.appended_from if st.appended_from is not None else len(records))
-    if splice_ok and st.rownums:
-        # Replace changed rows in place and add new rows after the table's last row.
-        changed_rows = {st.rownums[i]: i for i in st.changed}
-        last_existing = max(st.rownums) if st.rownums else header_row
-        table_end = max(info.bounds[3] - info.totals_rows, last_existing)
-        chunks: list[bytes] = []
-        pos = 0
-        appended = False
-        new_from = st.appended_from if st.appended_from is not None else len(records)
-        next_row = table_end + 1
-        new_rows = []
-        for i in range(new_from, len(records)):
-            new_rows.append(encode(next_row, values(records[i])))
-            next_row += 1
-        for r, s, e in spans:
-            if r == header_row:
-                chunks.append(sheet.rows[pos:s])
-                chunks.append(header_xml)
-                pos = e
-            elif r in changed_rows:
-                chunks.append(sheet.rows[pos:s])
-                chunks.append(encode(r, values(records[changed_rows[r]])).encode())
-                pos = e
-            elif r > table_end and not appended:
-                chunks.append(sheet.rows[pos:s])
-                chunks.append("".join(new_rows).encode())
-                pos = s
-                appended = True
-        chunks.append(sheet.rows[pos:])
-        if not appended:
-            chunks.append("".join(new_rows).encode())
-        rows_xml = b"".join(chunks)
-        last_row = next_row - 1
-        rownum_of = list(st.rownums) + list(range(table_end + 1, next_row))
-    else:
-        out = [header_xml]
-        for i, rec in enumerate(records):
-            out.append(encode(first_data + i, values(rec)).encode())
-        if not records:
-            empty = "".join(
-                f'<c r="{pkg.col_letter(c1 + i)}{first_data}"{st_}/>' for i, st_ in enumerate(styles) if st_
-            )
-            out.append(f'<row r="{first_data}">{empty}</row>'.encode())
-        # Keep rows of the sheet that lie above the header or below the old table untouched.
-        old_end = info.bounds[3]
-        above = b"".join(sheet.rows[s:e] for r, s, e in spans if r < header_row)
-        below = [(r, s, e) for r, s, e in spans if r > old_end]
-        last_row = first_data + max(len(records), 1) - 1
-        below_xml = b"".join(sheet.rows[s:e] for r, s, e in below if r > last_row)
-        rows_xml = above + b"".join(out) + below_xml
-        rownum_of = [first_data + i for i in range(len(records))]
-    c2 = c1 + n - 1
-    ref = f"{pkg.col_letter(c1)}{r1}:{pkg.col_letter(c2)}{last_row}"
-    head = pkg.set_dimension(sheet.head, f"{pkg.col_letter(c1)}{r1}:{pkg.col_letter(c2)}{last_row}")
-
-    # Hyperlinks for the schema's link columns; user hyperlinks elsewhere are kept.
-    link_cols = [(i, c) for i, c in enumerate(spec.columns) if c.link and c.name in columns]
+    link_cols = [c for c in spec.columns if c.link and c.name in columns]
+    link_letters = {pkg.col_letter(c1 + columns.index(c.name)): c for c in link_cols}
     rels_part = pkg.rels_path(st.sheet_part)
     old_rels = parts.get(rels_part) or fwb._read(rels_part)
-    kept_links = _kept_hyperlinks(sheet.tail, {pkg.col_letter(c1 + columns.index(c.name)) for _, c in link_cols})
-    links: list[tuple[str, str]] = list(kept_links)
+
+    splice = (
+        st.mode == "splice"
+        and bool(st.rownums)
+        and len(st.rownums) == new_from
+        and _last_row_number(sheet.rows, p) == table_end
+    )
+    rows_xml: bytes | None = None
+    if splice:
+        rows_xml, rownum_of, touched = _splice_rows(sheet, p, st, records, new_from, table_end, encode, values)
+    if rows_xml is None:
+        rows_xml, rownum_of = _rewrite_rows(sheet, p, st, records, header_row, first_data, c1, columns, styles, encode, values)
+        touched = None
+    last_row = max(rownum_of[-1] if rownum_of else first_data, first_data)
+    c2 = c1 + n - 1
+    ref = f"{pkg.col_letter(c1)}{r1}:{pkg.col_letter(c2)}{last_row}"
+    head = pkg.set_dimension(sheet.head, ref)
+
+    # Hyperlinks for the schema's link columns; user hyperlinks elsewhere are kept.
+    kept = _existing_hyperlinks(sheet.tail)
+    keep_ours = touched is not None
+    links: list[tuple[str, str]] = []
+    drop_rids: set[str] = set()
+    max_k = 0
+    for cell_ref, rid in kept:
+        ours = rid.startswith(LINK_RID_PREFIX)
+        letters = re.match(r"([A-Z]+)(\d+)", cell_ref)
+        if ours:
+            max_k = max(max_k, int(rid[len(LINK_RID_PREFIX) :] or 0))
+            if not keep_ours or (letters and int(letters.group(2)) in (touched or set())):
+                drop_rids.add(rid)
+                continue
+        elif letters and letters.group(1) in link_letters:
+            continue
+        links.append((cell_ref, rid))
     add_rels: list[tuple[str, str, str]] = []
-    k = 0
-    for _, col in link_cols:
-        letter = pkg.col_letter(c1 + columns.index(col.name))
+    k = max_k if keep_ours else 0
+    for letter, col in link_letters.items():
         name = col.name
         for i, rec in enumerate(records):
+            rownum = rownum_of[i]
+            if keep_ours and rownum not in (touched or set()):
+                continue
             target = link_target(col, rec.get(name))
             if target is None:
                 continue
             k += 1
             rid = f"{LINK_RID_PREFIX}{k}"
-            links.append((f"{letter}{rownum_of[i]}", rid))
+            links.append((f"{letter}{rownum}", rid))
             add_rels.append((rid, pkg.REL_HYPERLINK, target))
-    tail = pkg.replace_hyperlinks(sheet.tail, sheet.prefix, links)
+    tail = sheet.tail
+    if drop_rids or add_rels or not keep_ours:
+        tail = pkg.replace_hyperlinks(sheet.tail, sheet.prefix, links)
+        parts[rels_part] = _rewrite_link_rels(old_rels, add_rels, drop_rids if keep_ours else None)
     if links:
         head = pkg.ensure_r_namespace(head)
     parts[st.sheet_part] = head + rows_xml + tail
-    parts[rels_part] = _rewrite_link_rels(old_rels, add_rels)
     parts[info.part] = pkg.set_table_ref(parts.get(info.part) or fwb._read(info.part) or b"", ref)
     return fwb._sheet_ids.get(st.sheet_name, 0), last_row, c1
 
 
-def _kept_hyperlinks(tail: bytes, our_columns: set[str]) -> list[tuple[str, str]]:
-    kept = []
+def _splice_rows(
+    sheet: pkg.SheetXml, p: bytes, st: _TableState, records: list[Record], new_from: int, table_end: int,
+    encode: pkg.RowEncoder, values: Any,
+) -> tuple[bytes | None, list[int], set[int]]:
+    """Changed rows replaced in place and new rows added after the table: no other row is re-encoded."""
+    chunks: list[bytes] = []
+    pos = 0
+    touched: set[int] = set()
+    for i in sorted(st.changed, key=lambda i: st.rownums[i]):
+        r = st.rownums[i]
+        span = _find_row(sheet.rows, p, r, pos)
+        if span is None:
+            return None, [], set()
+        chunks.append(sheet.rows[pos : span[0]])
+        chunks.append(encode(r, values(records[i])).encode())
+        pos = span[1]
+        touched.add(r)
+    chunks.append(sheet.rows[pos:])
+    next_row = table_end + 1
+    new = []
+    for i in range(new_from, len(records)):
+        new.append(encode(next_row, values(records[i])))
+        touched.add(next_row)
+        next_row += 1
+    chunks.append("".join(new).encode())
+    rownum_of = list(st.rownums) + list(range(table_end + 1, next_row))
+    return b"".join(chunks), rownum_of, touched
+
+
+def _rewrite_rows(
+    sheet: pkg.SheetXml, p: bytes, st: _TableState, records: list[Record], header_row: int, first_data: int,
+    c1: int, columns: list[str], styles: list[str], encode: pkg.RowEncoder, values: Any,
+) -> tuple[bytes, list[int]]:
+    """The whole table re-encoded; rows of the sheet above the header or below the old table kept."""
+    spans = sheet.row_spans()
+    out = [_header_row(sheet, spans, header_row, columns, c1)]
+    for i, rec in enumerate(records):
+        out.append(encode(first_data + i, values(rec)).encode())
+    if not records:
+        empty = "".join(f'<c r="{pkg.col_letter(c1 + i)}{first_data}"{s}/>' for i, s in enumerate(styles) if s)
+        out.append(f'<row r="{first_data}">{empty}</row>'.encode())
+    old_end = st.info.bounds[3]
+    last_row = first_data + max(len(records), 1) - 1
+    above = b"".join(sheet.rows[s:e] for r, s, e in spans if r < header_row)
+    below = b"".join(sheet.rows[s:e] for r, s, e in spans if r > max(old_end, last_row))
+    return above + b"".join(out) + below, [first_data + i for i in range(len(records))]
+
+
+def _existing_hyperlinks(tail: bytes) -> list[tuple[str, str]]:
+    """(cell ref, relationship id) of the sheet's external hyperlinks."""
+    out = []
     for m in re.finditer(rb"<(?:\w+:)?hyperlink\b([^>]*)/?>", tail):
         attrs = m.group(1).decode()
         ref = re.search(r'\bref="([^"]+)"', attrs)
         rid = re.search(r'\br:id="([^"]+)"', attrs)
-        if not ref or not rid or rid.group(1).startswith(LINK_RID_PREFIX):
-            continue
-        letters = re.match(r"([A-Z]+)", ref.group(1))
-        if letters and letters.group(1) in our_columns:
-            continue
-        kept.append((ref.group(1), rid.group(1)))
-    return kept
+        if ref and rid:
+            out.append((ref.group(1), rid.group(1)))
+    return out
 
 
-def _rewrite_link_rels(data: bytes | None, add: list[tuple[str, str, str]]) -> bytes:
-    """Relationships part without our old link relationships, plus the new ones."""
+def _rewrite_link_rels(data: bytes | None, add: list[tuple[str, str, str]], drop: set[str] | None) -> bytes:
+    """Relationships part without our dropped link relationships (all of ours when `drop` is None), plus `add`."""
     kept: list[str] = []
     if data:
         text = data.decode("utf-8")
         for m in re.finditer(r"<Relationship\b[^>]*/>|<Relationship\b[^>]*>.*?</Relationship>", text, re.S):
-            if f'Id="{LINK_RID_PREFIX}' in m.group(0):
-                continue
-            kept.append(m.group(0))
+            rel = m.group(0)
+            if f'Id="{LINK_RID_PREFIX}' in rel:
+                rid = re.search(r'Id="([^"]+)"', rel)
+                if drop is None or (rid and rid.group(1) in drop):
+                    continue
+            kept.append(rel)
     for rid, typ, target in add:
         t = pkg._esc(target).replace('"', "&quot;")
         kept.append(f'<Relationship Id="{rid}" Type="{typ}" Target="{t}" TargetMode="External"/>')

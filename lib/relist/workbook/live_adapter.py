@@ -1,0 +1,443 @@
+"""The live adapter: the Relist workbook open in Excel, through an xlwings Book handed to it.
+
+It never imports xlwings: it drives whatever Book-like object it is given
+(xlwings' own, or the in-repo fake the contract tests use), touching only
+Book/Sheet/Range/Table `value`, `options(ndim=2)`, `resize`, `selection`,
+`pictures`, `add_hyperlink`, `app.alert` and `app.status_bar`.
+
+Each Excel call is a round trip to another process, so reads fetch only the
+columns asked for (one call per column, or one for the whole table when most
+are wanted) and remember them for the rest of the click; writes go in
+contiguous blocks. A row counts when its key column (the first column for
+keyless tables) has a value.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relist import schema
+from relist.errors import NotARelistWorkbook, SchemaTooNew, WorkbookError
+from relist.workbook.port import Record, Selection, check_columns, coerce, link_target
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MARKER = "RelistWorkbook"
+_WHOLE_READ_SHARE = 0.5  # read the whole table in one call when more than this share of columns is wanted
+_RUNS_PER_COLUMN = 64  # more separate runs than this in one column: rewrite the column's span in one call
+
+
+def _round_second(value: datetime) -> datetime:
+    """Excel keeps times as fractions of a day; round the float noise to the nearest second."""
+    micro = value.microsecond
+    value = value.replace(microsecond=0)
+    return value + timedelta(seconds=1) if micro >= 500_000 else value
+
+
+def to_cell(col: schema.Column | None, value: Any) -> Any:
+    """A port value as the cell value Excel should hold (Yes/No for bools, day fractions for times)."""
+    if value is None or value == "":
+        return None
+    if col is not None and col.type == "bool" and isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def from_cell(col: schema.Column | None, value: Any) -> Any:
+    """A cell value xlwings returned, typed by the schema (user columns pass through)."""
+    if isinstance(value, datetime):
+        value = _round_second(value)
+    if col is None:
+        return None if value == "" else value
+    return coerce(col, value)
+
+
+@dataclass
+class _Table:
+    """One product table as found in the open workbook, plus what this click has read of it."""
+
+    spec: schema.TableSheet
+    sheet: Any
+    table: Any
+    header: list[str]
+    col0: int  # sheet column of the first table column
+    top: int  # sheet row of the header
+    body_rows: int  # rows in the data body
+    presence: str  # column whose value makes a row count
+    columns: dict[str, list[Any]] = field(default_factory=dict)  # raw values, one per body row
+
+    @property
+    def first(self) -> int:
+        return self.top + 1
+
+    def position(self, name: str) -> int:
+        """Sheet column of a table column."""
+        return self.col0 + self.header.index(name)
+
+
+class LiveWorkbook:
+    """A Relist workbook open in Excel, behind the workbook port."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.messages: list[tuple[str, str]] = []
+        self._sheets = {s.name: s for s in book.sheets}
+        self._check_product()
+        self._tables: dict[str, _Table] = {}
+        for sheet in self._sheets.values():
+            for t in sheet.tables:
+                spec = _SPECS.get(t.name.lower())
+                if spec is not None:
+                    self._tables[spec.table] = self._describe(spec, sheet, t)
+        missing = [t.table for t in schema.TABLE_SHEETS if t.table not in self._tables]
+        if missing:
+            raise NotARelistWorkbook(
+                f"{book.name} is missing Relist tables {', '.join(missing)} (renamed or deleted?).",
+                "Rename the table back (Table Design > Table Name) or restore a backup of the workbook.",
+            )
+
+    @property
+    def path(self) -> Path | None:
+        """The workbook's file, or None for a workbook never saved or living on SharePoint/OneDrive online."""
+        full = str(getattr(self.book, "fullname", "") or "")
+        if "://" in full:
+            return None
+        p = Path(full)
+        return p if p.is_absolute() else None
+
+    # ---------------------------------------------------------------- opening
+
+    def _check_product(self) -> None:
+        name = self.book.name
+        meta_sheet = self._sheets.get(schema.META_SHEET)
+        if meta_sheet is None:
+            raise NotARelistWorkbook(
+                f"{name} is not a Relist workbook.",
+                "Open your Relist workbook (make one with: relist init PATH), then click the button again.",
+            )
+        rows = meta_sheet.range("A1:B10").options(ndim=2).value
+        meta = {str(r[0]): r[1] for r in rows if r[0] not in (None, "")}
+        if meta.get("product") != MARKER:
+            raise NotARelistWorkbook(f"{name} is not a Relist workbook.", "Open your Relist workbook and click again.")
+        try:
+            version = int(float(meta.get("schema_version") or 0))
+        except (TypeError, ValueError):
+            version = 0
+        if version > schema.SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"{name} was written by a newer Relist (workbook version {version}, this Relist knows {schema.SCHEMA_VERSION}).",
+                "Update Relist: pip install --upgrade relist.",
+            )
+        if version < schema.SCHEMA_VERSION:
+            raise WorkbookError(
+                f"{name} is an older Relist workbook (version {version}) that needs upgrading to version {schema.SCHEMA_VERSION}.",
+                "Save and close it, run any relist command on it once (e.g. relist today --workbook PATH), then reopen it.",
+            )
+        self.schema_version = version
+
+    @staticmethod
+    def _describe(spec: schema.TableSheet, sheet: Any, table: Any) -> _Table:
+        whole = table.range
+        header = [str(h) if h is not None else "" for h in table.header_row_range.options(ndim=2).value[0]]
+        body = table.data_body_range
+        rows = 0 if body is None else body.shape[0]
+        presence = spec.key if spec.key in header else (spec.names[0] if spec.names[0] in header else header[0])
+        return _Table(spec, sheet, table, header, whole.column, whole.row, rows, presence)
+
+    def _state(self, table: str) -> _Table:
+        spec = schema.table(table)
+        return self._tables[spec.table]
+
+    def table_columns(self, table: str) -> list[str]:
+        """The table's columns as the workbook has them (schema columns plus user columns)."""
+        return list(self._state(table).header)
+
+    # ---------------------------------------------------------------- reading
+
+    def _fetch(self, st: _Table, names: Sequence[str]) -> None:
+        """Make sure the raw values of these columns are in the click's cache."""
+        want = [n for n in dict.fromkeys(names) if n not in st.columns]
+        if not want or st.body_rows == 0:
+            for n in want:
+                st.columns[n] = []
+            return
+        last = st.first + st.body_rows - 1
+        if len(want) > _WHOLE_READ_SHARE * len(st.header):
+            grid = st.sheet.range((st.first, st.col0), (last, st.col0 + len(st.header) - 1)).options(ndim=2).value
+            for i, n in enumerate(st.header):
+                if n not in st.columns:
+                    st.columns[n] = [row[i] for row in grid]
+            return
+        for n in want:
+            c = st.position(n)
+            grid = st.sheet.range((st.first, c), (last, c)).options(ndim=2).value
+            st.columns[n] = [row[0] for row in grid]
+
+    def _present(self, st: _Table) -> list[int]:
+        """Body-row indexes of the rows that count."""
+        self._fetch(st, [st.presence])
+        return [i for i, v in enumerate(st.columns[st.presence]) if v not in (None, "")]
+
+    def read_records(self, table: str, columns: Sequence[str] | None = None) -> list[Record]:
+        st = self._state(table)
+        names = list(columns) if columns is not None else list(st.header)
+        unknown = [n for n in names if n not in st.header]
+        if unknown:
+            raise KeyError(f"{st.spec.table} has no column(s) {unknown}")
+        self._fetch(st, [st.presence, *names])
+        rows = self._present(st)
+        cols = {c.name: c for c in st.spec.columns}
+        out: list[Record] = [{} for _ in rows]
+        for n in names:
+            col = cols.get(n)
+            raw = st.columns[n]
+            for rec, i in zip(out, rows, strict=True):
+                rec[n] = from_cell(col, raw[i])
+        return out
+
+    def read_frame(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        import pandas as pd
+
+        st = self._state(table)
+        cols = list(columns) if columns is not None else list(st.header)
+        return pd.DataFrame(self.read_records(table, columns), columns=cols)
+
+    def read_cells(self, sheet: str, refs: Sequence[str]) -> dict[str, Any]:
+        sh = self._sheet(sheet)
+        out: dict[str, Any] = {}
+        for ref in refs:
+            v = sh.range(ref).value
+            out[ref] = _round_second(v) if isinstance(v, datetime) else (None if v == "" else v)
+        return out
+
+    def _sheet(self, name: str) -> Any:
+        sh = self._sheets.get(name)
+        if sh is None:
+            raise WorkbookError(f"{self.book.name} has no sheet {name!r}.", "Restore the sheet from a backup.")
+        return sh
+
+    # ---------------------------------------------------------------- writing
+
+    def _cell_rows(self, st: _Table, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+        cols = {c.name: c for c in st.spec.columns}
+        return [[to_cell(cols.get(n), r.get(n)) for n in st.header] for r in rows]
+
+    def _segments(self, st: _Table, names: Sequence[str]) -> list[tuple[int, int]]:
+        """Runs of adjacent header positions covering `names` (start index, end index inclusive)."""
+        idx = sorted(st.header.index(n) for n in set(names))
+        runs: list[tuple[int, int]] = []
+        for i in idx:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1] = (runs[-1][0], i)
+            else:
+                runs.append((i, i))
+        return runs
+
+    def _write_block(self, st: _Table, first_body: int, values: list[list[Any]], names: Sequence[str]) -> None:
+        """Write rows of full-width values, but only into the columns in `names` (product columns)."""
+        if not values:
+            return
+        top = st.first + first_body
+        for a, b in self._segments(st, names):
+            block = [row[a : b + 1] for row in values]
+            st.sheet.range((top, st.col0 + a), (top + len(values) - 1, st.col0 + b)).value = block
+        for name in names:
+            raw = st.columns.get(name)
+            if raw is not None:
+                i = st.header.index(name)
+                raw[first_body : first_body + len(values)] = [row[i] for row in values]
+
+    def _links(self, st: _Table, first_body: int, rows: Sequence[Mapping[str, Any]]) -> None:
+        for col in st.spec.columns:
+            if col.type != "link" or col.name not in st.header:
+                continue
+            c = st.position(col.name)
+            for k, r in enumerate(rows):
+                if col.name not in r:
+                    continue
+                target = link_target(col, r[col.name])
+                if target:
+                    st.sheet.range((st.first + first_body + k, c)).add_hyperlink(target, str(r[col.name]))
+
+    def _resize(self, st: _Table, body_rows: int) -> None:
+        """Make the table span `body_rows` data rows (at least one, as Excel requires)."""
+        body_rows = max(body_rows, 1)
+        if body_rows == st.body_rows:
+            return
+        last = st.top + body_rows
+        st.table.resize(st.sheet.range((st.top, st.col0), (last, st.col0 + len(st.header) - 1)))
+        for raw in st.columns.values():
+            if len(raw) < body_rows:
+                raw.extend([None] * (body_rows - len(raw)))
+            else:
+                del raw[body_rows:]
+        st.body_rows = body_rows
+
+    def _product_names(self, st: _Table) -> list[str]:
+        return [n for n in st.header if n in st.spec.names]
+
+    def append_rows(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        st = self._state(table)
+        check_columns(st.spec, rows, st.header)
+        present = self._present(st)
+        start = present[-1] + 1 if present else 0  # blank rows at the end of the table are reused
+        if start < st.body_rows:
+            self._fetch(st, st.header)
+            for i in range(start, st.body_rows):
+                if any(st.columns[n][i] not in (None, "") for n in st.header):
+                    start = i + 1
+        self._resize(st, max(st.body_rows, start + len(rows)))
+        names = [n for n in st.header if n in st.spec.names or any(n in r for r in rows)]
+        self._write_block(st, start, self._cell_rows(st, rows), names)
+        self._links(st, start, rows)
+
+    def update_rows(self, table: str, rows: Sequence[Mapping[str, Any]], key: str | None = None) -> int:
+        st = self._state(table)
+        check_columns(st.spec, rows, st.header)
+        key = key or st.spec.key
+        if key is None:
+            raise KeyError(f"{st.spec.table} has no key; pass key=")
+        if st.spec.append_only and any(set(r) - {key, "RemovedAt", "RemovedReason"} for r in rows):
+            raise PermissionError(f"{st.spec.table} is append-only")
+        self._fetch(st, [key])
+        present = set(self._present(st))
+        cols = {c.name: c for c in st.spec.columns}
+        index: dict[Any, int] = {}
+        for i, v in enumerate(st.columns[key]):
+            if i in present:
+                index.setdefault(from_cell(cols.get(key), v), i)
+        changes: dict[str, dict[int, Any]] = {}
+        linked: list[tuple[int, Mapping[str, Any]]] = []
+        changed = 0
+        for r in rows:
+            found = index.get(from_cell(cols.get(key), to_cell(cols.get(key), r.get(key))))
+            if found is None:
+                continue
+            i = found
+            changed += 1
+            for name, value in r.items():
+                if name != key:
+                    changes.setdefault(name, {})[i] = to_cell(cols.get(name), value)
+            linked.append((i, r))
+        for name, by_row in changes.items():
+            self._write_column(st, name, by_row)
+        for i, r in linked:
+            self._links(st, i, [r])
+        return changed
+
+    def _write_column(self, st: _Table, name: str, by_row: Mapping[int, Any]) -> None:
+        c = st.position(name)
+        order = sorted(by_row)
+        runs: list[list[int]] = []
+        for i in order:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        if len(runs) > _RUNS_PER_COLUMN:
+            self._fetch(st, [name])
+            span = st.columns[name][order[0] : order[-1] + 1]
+            for i in order:
+                span[i - order[0]] = by_row[i]
+            runs = [list(range(order[0], order[-1] + 1))]
+            values = {i: span[i - order[0]] for i in runs[0]}
+        else:
+            values = dict(by_row)
+        for run in runs:
+            top = st.first + run[0]
+            st.sheet.range((top, c), (top + len(run) - 1, c)).value = [[values[i]] for i in run]
+        raw = st.columns.get(name)
+        if raw is not None:
+            for i, v in values.items():
+                raw[i] = v
+
+    def replace_rows(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        st = self._state(table)
+        check_columns(st.spec, rows, st.header)
+        old = st.body_rows
+        n = len(rows)
+        if n < old:
+            last = st.first + old - 1
+            st.sheet.range((st.first + n, st.col0), (last, st.col0 + len(st.header) - 1)).clear_contents()
+        st.columns = {}
+        self._resize(st, n)
+        names = self._product_names(st) + [n2 for n2 in st.header if n2 not in st.spec.names and any(n2 in r for r in rows)]
+        self._write_block(st, 0, self._cell_rows(st, rows), names)
+        self._links(st, 0, rows)
+
+    def write_cells(self, sheet: str, cells: Mapping[str, Any]) -> None:
+        sh = self._sheet(sheet)
+        if any(t.sheet is sh for t in self._tables.values()):
+            raise WorkbookError(f"{sheet} holds a product table; change it through its table.")
+        for ref, value in cells.items():
+            sh.range(ref).value = to_cell(None, value)
+
+    def add_picture(self, sheet: str, png: bytes, anchor: str, name: str) -> None:
+        sh = self._sheet(sheet)
+        for pic in sh.pictures:
+            if pic.name == name:
+                pic.delete()
+        fd, tmp = tempfile.mkstemp(prefix="relist-", suffix=".png")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(png)
+            sh.pictures.add(tmp, name=name, anchor=sh.range(anchor))
+        finally:
+            os.unlink(tmp)
+
+    # ---------------------------------------------------------------- the user
+
+    def selection(self) -> Selection | None:
+        """The selected rows of a product table (several areas allowed), as records."""
+        sel = self.book.selection
+        if sel is None:
+            return None
+        sheet = sel.sheet
+        name = sheet.name
+        st = next((t for t in self._tables.values() if t.sheet.name == name), None)
+        if st is None:
+            return Selection(name, None, [])
+        wanted: list[int] = []
+        for area in sel.areas:
+            for r in range(area.row, area.row + area.shape[0]):
+                i = r - st.first
+                if 0 <= i < st.body_rows and i not in wanted:
+                    wanted.append(i)
+        if not wanted:
+            return Selection(name, st.spec.table, [])
+        present = set(self._present(st))
+        self._fetch(st, st.header)
+        cols = {c.name: c for c in st.spec.columns}
+        records = [
+            {n: from_cell(cols.get(n), st.columns[n][i]) for n in st.header} for i in sorted(wanted) if i in present
+        ]
+        return Selection(name, st.spec.table, records)
+
+    def tell(self, message: str, level: str = "info") -> None:
+        self.messages.append((level, message))
+        self.book.app.alert(message, title="Relist", mode="critical" if level == "error" else "info")
+
+    def status(self, message: str) -> None:
+        self.book.app.status_bar = message or False
+
+    def save(self) -> None:
+        """Excel's own save: everything in the workbook is kept as Excel keeps it."""
+        self.book.save()
+
+
+_SPECS = {t.table.lower(): t for t in schema.TABLE_SHEETS}
