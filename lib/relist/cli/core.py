@@ -12,14 +12,15 @@ from relist.cli.common import emit, json_option
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file (a backup is kept).")
+@click.option("--no-backup", is_flag=True, help="With --force: keep no backup of the old file.")
 @json_option
-def init(path: Path, force: bool, as_json: bool) -> None:
+def init(path: Path, force: bool, no_backup: bool, as_json: bool) -> None:
     """Make a new Relist workbook at PATH."""
     from relist.workbook import template
-    from relist.workbook.file_adapter import FileWorkbook
+    from relist.workbook.file_adapter import backup_file
 
-    if force and path.exists():
-        FileWorkbook(path, migrate=False)._backup_current(keep=5, tag="before-init")
+    if force and path.exists() and not no_backup:
+        backup_file(path, keep=5, tag="before-init")
     out = template.build(path, overwrite=force)
     emit(as_json, {"workbook": str(out.resolve())}, [f"Made {out}.", f"Next: relist import EXPORT.csv --workbook {out}"])
 

@@ -41,6 +41,26 @@ def backup_dir(path: Path) -> Path:
     return path.with_name(path.stem + BACKUP_DIR_SUFFIX)
 
 
+def backup_file(path: Path, keep: int, tag: str = "") -> Path | None:
+    """Keep a copy of `path` in its backups folder; only the newest `keep` copies stay."""
+    if keep <= 0 or not path.exists():
+        return None
+    folder = backup_dir(path)
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{path.stem} {stamp}{(' ' + tag) if tag else ''}{path.suffix}"
+    try:
+        os.link(path, target)
+    except OSError:
+        import shutil
+
+        shutil.copy2(path, target)
+    backups = sorted(folder.glob(f"{path.stem} *{path.suffix}"))
+    for old in backups[: max(0, len(backups) - keep)]:
+        old.unlink(missing_ok=True)
+    return target
+
+
 @dataclass
 class _TableState:
     info: pkg.TableInfo
@@ -368,22 +388,7 @@ class FileWorkbook:
             return 5
 
     def _backup_current(self, keep: int, tag: str = "") -> Path | None:
-        if keep <= 0 or not self.path.exists():
-            return None
-        folder = backup_dir(self.path)
-        folder.mkdir(exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        target = folder / f"{self.path.stem} {stamp}{(' ' + tag) if tag else ''}{self.path.suffix}"
-        try:
-            os.link(self.path, target)
-        except OSError:
-            import shutil
-
-            shutil.copy2(self.path, target)
-        backups = sorted(folder.glob(f"{self.path.stem} *{self.path.suffix}"))
-        for old in backups[: max(0, len(backups) - keep)]:
-            old.unlink(missing_ok=True)
-        return target
+        return backup_file(self.path, keep, tag)
 
     def save(self, *, backup: bool = True) -> None:
         """Write the changes atomically: new parts into a temp file, fsync, backup, rename."""
