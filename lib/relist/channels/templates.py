@@ -1,0 +1,293 @@
+"""Message templates: Jinja2 files the agent can edit, merge fields, and refusals that name the missing field.
+
+Templates live in `relist/data/templates/<kind>/<name>.txt.j2` (kind: texts,
+letters, door, emails). A folder named by RELIST_TEMPLATES, or given by the
+caller (the CLI passes `templates/` beside the workbook), is searched first,
+so an agent's copy of a template wins over the shipped one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from relist.errors import TemplateError
+from relist.model import Lead
+from relist.settings import Settings
+
+Kind = Literal["texts", "letters", "door", "emails"]
+KINDS: tuple[Kind, ...] = ("texts", "letters", "door", "emails")
+SUFFIX = ".txt.j2"
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent / "data" / "templates"
+"""The shipped templates (copy them with `relist templates --copy-to DIR` to edit)."""
+
+DEFAULT_TEMPLATE: dict[Kind, str] = {
+    "texts": "first-text",
+    "letters": "expired-letter",
+    "door": "door-hanger",
+    "emails": "marketing-plan",
+}
+
+FIELD_SOURCES: dict[str, str] = {
+    "owner_first_name": "Leads > OwnerFirstName",
+    "owner_last_name": "Leads > OwnerLastName",
+    "owner_name": "Leads > OwnerName",
+    "owner_name2": "Leads > OwnerName2",
+    "street": "Leads > PropertyAddress",
+    "unit": "Leads > Unit",
+    "city": "Leads > City",
+    "state": "Leads > State",
+    "zip": "Leads > PostalCode",
+    "property_address": "Leads > PropertyAddress, City, State, PostalCode",
+    "mailing_address": "Leads > MailingAddress, MailingCity, MailingState, MailingPostalCode",
+    "list_price": "Leads > ListPrice",
+    "original_list_price": "Leads > OriginalListPrice",
+    "days_on_market": "Leads > DaysOnMarket",
+    "expired_on": "Leads > ExpiredAt",
+    "listing_id": "Leads > ListingId",
+    "bedrooms": "Leads > BedroomsTotal",
+    "bathrooms": "Leads > BathroomsTotal",
+    "living_area": "Leads > LivingArea",
+    "year_built": "Leads > YearBuilt",
+    "agent_name": "Settings > AgentName",
+    "agent_first_name": "Settings > AgentName",
+    "brokerage": "Settings > Brokerage",
+    "license_number": "Settings > LicenseNumber",
+    "agent_phone": "Settings > Phone",
+    "agent_email": "Settings > Email",
+    "website": "Settings > Website",
+    "postal_address": "Settings > PostalAddress",
+    "today": "the --at date",
+    "opt_out": "the channel (texts and letters)",
+}
+"""Every merge field a template may use, and where its value comes from (used in refusals)."""
+
+OPT_OUT_LINES: dict[Kind, str] = {
+    "texts": "Reply STOP to opt out.",
+    "letters": "If you would rather not hear from me, call or text {phone} and I will take you off my list.",
+    "door": "Rather not hear from me? Call or text {phone} and I will take you off my list.",
+    "emails": "Reply with the word unsubscribe and I will not email you again.",
+}
+
+
+def money(value: Any) -> str:
+    """$425,000 from 425000 (blank when not a number)."""
+    try:
+        return f"${float(value):,.0f}"
+    except (TypeError, ValueError):
+        return ""
+
+
+def long_date(value: date | datetime | None) -> str:
+    """November 25, 2026."""
+    if value is None:
+        return ""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def _num(value: Any, fmt: str = "{:,.0f}") -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return fmt.format(float(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _join(*parts: str) -> str:
+    return ", ".join(p.strip() for p in parts if p and p.strip())
+
+
+def city_line(city: str, state: str, postal: str) -> str:
+    """Tampa, FL 33602."""
+    left = city.strip()
+    right = " ".join(p.strip() for p in (state, postal) if p and p.strip())
+    return f"{left}, {right}" if left and right else left or right
+
+
+def merge_fields(lead: Lead, settings: Settings, kind: Kind, at: datetime | None = None) -> dict[str, str]:
+    """The merge fields for one lead; blank values are left out so a template that uses one is refused."""
+    street = lead.property_address.strip().rstrip(".")  # "Ct." would end a sentence with ".."
+    street_unit = f"{street} #{lead.unit.strip()}" if lead.unit.strip() and street else street
+    mailing = _join(lead.mailing_address, city_line(lead.mailing_city, lead.mailing_state, lead.mailing_postal_code))
+    f = lead.fields
+    expired = lead.expired_at.astimezone(settings.tz) if lead.expired_at is not None else None
+    at_local = at.astimezone(settings.tz) if at is not None else None
+    phone = settings.phone.strip()
+    values: dict[str, str] = {
+        "owner_first_name": lead.owner_first_name,
+        "owner_last_name": lead.owner_last_name,
+        "owner_name": lead.owner_name,
+        "owner_name2": lead.owner_name2,
+        "street": street,
+        "unit": lead.unit,
+        "city": lead.city,
+        "state": lead.state,
+        "zip": lead.postal_code,
+        "property_address": _join(street_unit, city_line(lead.city, lead.state, lead.postal_code)),
+        "mailing_address": mailing,
+        "list_price": money(lead.list_price),
+        "original_list_price": money(f.get("OriginalListPrice")),
+        "days_on_market": _num(f.get("DaysOnMarket")),
+        "expired_on": long_date(expired),
+        "listing_id": lead.listing_id,
+        "bedrooms": _num(f.get("BedroomsTotal")),
+        "bathrooms": _num(f.get("BathroomsTotal"), "{:g}"),
+        "living_area": _num(f.get("LivingArea")),
+        "year_built": _num(f.get("YearBuilt"), "{:.0f}"),
+        "agent_name": settings.agent_name,
+        "agent_first_name": settings.agent_name.split()[0] if settings.agent_name.strip() else "",
+        "brokerage": settings.brokerage,
+        "license_number": settings.license_number,
+        "agent_phone": phone,
+        "agent_email": settings.email,
+        "website": settings.website,
+        "postal_address": settings.postal_address,
+        "today": long_date(at_local),
+        "opt_out": OPT_OUT_LINES[kind].format(phone=phone) if phone or "{phone}" not in OPT_OUT_LINES[kind] else "",
+    }
+    return {k: v.strip() for k, v in values.items() if v and str(v).strip()}
+
+
+def template_dirs(extra: Sequence[Path | str] = ()) -> list[Path]:
+    """Where templates are looked up, first match wins: `extra`, then RELIST_TEMPLATES, then the shipped set."""
+    dirs = [Path(p) for p in extra]
+    env = os.environ.get("RELIST_TEMPLATES", "")
+    dirs += [Path(p) for p in env.split(os.pathsep) if p.strip()]
+    dirs.append(PACKAGE_DIR)
+    return dirs
+
+
+class _Missing(Exception):
+    """A merge field the template used but the lead or Settings does not have."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+@lru_cache(maxsize=8)
+def _environment(dirs: tuple[str, ...]) -> Any:
+    import jinja2
+
+    class Strict(jinja2.StrictUndefined):
+        """StrictUndefined that says which field was missing."""
+
+        def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+            raise _Missing(self._undefined_name or "?")
+
+    # Undefined binds its dunders (__str__, __add__, ...) to the base method; point them at ours.
+    base = jinja2.Undefined._fail_with_undefined_error
+    for cls in (jinja2.Undefined, jinja2.StrictUndefined):
+        for attr, value in vars(cls).items():
+            if value is base and attr != "_fail_with_undefined_error":
+                setattr(Strict, attr, Strict._fail_with_undefined_error)
+
+    loader = jinja2.FileSystemLoader([d for d in dirs if Path(d).is_dir()])
+    return jinja2.Environment(
+        loader=loader,
+        undefined=Strict,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def template_path(kind: Kind, name: str) -> str:
+    """The loader name of a template: texts/first-text.txt.j2."""
+    clean = name.strip()
+    if not clean or "/" in clean or "\\" in clean or clean.startswith("."):
+        raise TemplateError(f"{clean!r} is not a template name.", f"Use a file name from the {kind} folder, e.g. {DEFAULT_TEMPLATE[kind]}.")
+    if clean.endswith(SUFFIX):
+        clean = clean[: -len(SUFFIX)]
+    return f"{kind}/{clean}{SUFFIX}"
+
+
+def render(
+    kind: Kind,
+    name: str,
+    fields: Mapping[str, str],
+    *,
+    lead_id: str = "",
+    dirs: Sequence[Path | str] = (),
+) -> str:
+    """Render a template with merge fields; a field the template uses but the lead lacks is refused by name."""
+    import jinja2
+
+    name = name.strip() or DEFAULT_TEMPLATE[kind]
+    where = template_dirs(dirs)
+    env = _environment(tuple(str(d) for d in where))
+    path = template_path(kind, name)
+    try:
+        template = env.get_template(path)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"There is no {kind[:-1] if kind.endswith('s') else kind} template named {name!r} ({path}).",
+            "Check the Template column of the Sequence sheet, or add the file to your templates folder "
+            f"(looked in: {', '.join(str(d) for d in where)}).",
+        ) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"Template {path} has a mistake on line {exc.lineno}: {exc.message}.",
+            "Fix the template file (Jinja2 syntax: {{ field }}, {% if field is defined %}...{% endif %}).",
+        ) from exc
+    try:
+        text = template.render(**fields)
+    except _Missing as exc:
+        source = FIELD_SOURCES.get(exc.name)
+        who = f"lead {lead_id}" if lead_id else "this lead"
+        if source is None:
+            raise TemplateError(
+                f"Template {path} uses {{{{ {exc.name} }}}}, which is not a merge field.",
+                f"Use one of: {', '.join(sorted(FIELD_SOURCES))}.",
+            ) from exc
+        raise TemplateError(
+            f"Template {path} needs {exc.name}, but {who} has none ({source} is blank).",
+            f"Fill in {source}, or write {{{{ {exc.name} | default('...') }}}} in the template.",
+        ) from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"Template {path} cannot be rendered: {exc}.", "Fix the template file.") from exc
+    return tidy(text)
+
+
+def tidy(text: str) -> str:
+    """Trailing spaces off every line, at most one blank line in a row, no blank lines at the ends."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line == "" and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)
+
+
+def list_templates(kind: Kind, dirs: Sequence[Path | str] = ()) -> list[str]:
+    """Names of the templates of one kind visible from the lookup folders."""
+    names: set[str] = set()
+    for d in template_dirs(dirs):
+        folder = d / kind
+        if folder.is_dir():
+            names.update(p.name[: -len(SUFFIX)] for p in folder.glob(f"*{SUFFIX}"))
+    return sorted(names)
+
+
+def copy_defaults(dest: Path, overwrite: bool = False) -> list[Path]:
+    """Copy the shipped templates to `dest` for editing; existing files are kept unless `overwrite`."""
+    written: list[Path] = []
+    for src in sorted(PACKAGE_DIR.rglob(f"*{SUFFIX}")):
+        target = dest / src.relative_to(PACKAGE_DIR)
+        if target.exists() and not overwrite:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, target)
+        written.append(target)
+    return written

@@ -1,0 +1,147 @@
+"""Letters and labels: who a letter goes to, where the address sits for a #10 window, what is required."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+
+from relist.channels.labels import AVERY_5160, labels_pdf
+from relist.channels.letters import (
+    RECIPIENT_WINDOW,
+    letter_for,
+    letters_pdf,
+    mailing_block,
+    usps_line,
+)
+from relist.errors import BadInput
+from relist.model import Lead
+from relist.settings import from_pairs
+
+AT = datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("America/New_York"))
+S = from_pairs([])
+
+
+def lead(**kw: object) -> Lead:
+    base = dict(lead_id="L0001", owner_name="John Smith", owner_first_name="John", property_address="123 Main St",
+                city="Tampa", state="FL", postal_code="33602", fields={"DaysOnMarket": 87})
+    base.update(kw)
+    return Lead(**base)  # type: ignore[arg-type]
+
+
+ABSENTEE = lead(
+    lead_id="L0002", owner_name="Nguyễn Văn An", owner_name2="Jane O'Brien", absentee=True,
+    mailing_address="55 Ocean Blvd, Apt 3", mailing_city="Miami", mailing_state="FL", mailing_postal_code="33139",
+)
+
+
+def placed_text(pdf: bytes, page: int = 0) -> list[tuple[str, float, float]]:
+    """(text, x inches from left, y inches from top) of every text run on a page."""
+    reader = PdfReader(io.BytesIO(pdf))
+    p = reader.pages[page]
+    height = float(p.mediabox.height)
+    out: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + cm[4]
+            y = tm[5] * cm[3] + cm[5]
+            out.append((text.strip(), x / 72, (height - y) / 72))
+
+    p.extract_text(visitor_text=visit)
+    return out
+
+
+def test_owner_at_home_gets_the_property_address() -> None:
+    assert mailing_block(lead(unit="4")) == ("JOHN SMITH", "123 MAIN ST #4", "TAMPA FL 33602")
+
+
+def test_absentee_owner_gets_the_mailing_address_not_the_property() -> None:
+    block = mailing_block(ABSENTEE)
+    assert block == ("NGUYEN VAN AN", "JANE O'BRIEN", "55 OCEAN BLVD APT 3", "MIAMI FL 33139")
+    assert not any("MAIN" in line for line in block)
+
+
+def test_missing_addresses_are_refused_with_the_columns_to_fill() -> None:
+    with pytest.raises(BadInput) as err:
+        mailing_block(lead(absentee=True))
+    assert "absentee" in err.value.message and "MailingAddress" in err.value.hint
+    with pytest.raises(BadInput) as err:
+        mailing_block(lead(property_address=""))
+    assert "PropertyAddress" in err.value.hint
+
+
+def test_usps_line_drops_punctuation_and_accents() -> None:
+    assert usps_line("12 Rue de l'Église, Apt. #5") == "12 RUE DE L'EGLISE APT. #5"
+
+
+def test_address_block_sits_inside_the_window_and_body_below_it() -> None:
+    pdf = letters_pdf([letter_for(lead(), S, AT)], S, AT)
+    runs = placed_text(pdf)
+    w = RECIPIENT_WINDOW
+    for line in ("JOHN SMITH", "123 MAIN ST", "TAMPA FL 33602"):
+        (x, y) = next((x, y) for t, x, y in runs if t == line)
+        assert w.x <= x < w.x + w.w and w.y <= y <= w.y + w.h, (line, x, y)
+    (_, _, greeting_y) = next(r for r in runs if r[0].startswith("Dear John"))
+    assert greeting_y > w.y + w.h
+    text = " ".join(t for t, _, _ in runs)
+    assert "License No. SL3456789" in text and "Harbor Realty Group" in text and "Sincerely," in text
+    assert "November 25, 2026" in text
+
+
+def test_merged_pdf_has_one_sheet_per_letter_and_long_letters_continue(tmp_path) -> None:
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "long.txt.j2").write_text("Dear {{ owner_first_name }},\n\n" + ("Word " * 120 + "\n\n") * 8)
+    short = [letter_for(lead(lead_id=f"L{i}"), S, AT) for i in range(3)]
+    long = letter_for(lead(lead_id="L9"), S, AT, "long", dirs=[tmp_path])
+    reader = PdfReader(io.BytesIO(letters_pdf([*short, long], S, AT)))
+    assert len(reader.pages) >= 5
+    assert "page 2" in reader.pages[4].extract_text()
+
+
+@pytest.mark.parametrize("blank", ["Brokerage", "LicenseNumber", "AgentName"])
+def test_letters_refuse_without_brokerage_license_or_agent(blank: str) -> None:
+    s = from_pairs([(blank, "")])
+    letter = letter_for(lead(), S, AT)
+    with pytest.raises(BadInput, match=f"Settings > {blank}"):
+        letters_pdf([letter], s, AT)
+
+
+def test_missing_logo_file_is_refused(tmp_path) -> None:
+    s = from_pairs([("LogoPath", str(tmp_path / "nope.png"))])
+    with pytest.raises(BadInput, match="LogoPath"):
+        letters_pdf([letter_for(lead(), S, AT)], s, AT)
+
+
+def test_logo_is_drawn(tmp_path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (200, 60), (31, 78, 120)).save(logo)
+    pdf = letters_pdf([letter_for(lead(), S, AT)], from_pairs([("LogoPath", str(logo))]), AT)
+    assert PdfReader(io.BytesIO(pdf)).pages[0].images
+
+
+def test_avery_5160_geometry() -> None:
+    a = AVERY_5160
+    assert a.per_sheet == 30
+    assert a.origin(0) == (0.1875, 0.5)
+    x, y = a.origin(29)
+    assert x + a.width == pytest.approx(8.5 - 0.1875)
+    assert y + a.height == pytest.approx(11 - 0.5)
+    assert a.origin(30) == a.origin(0)
+
+
+def test_labels_fill_sheets_and_skip_used_positions() -> None:
+    blocks = [mailing_block(lead(owner_name=f"Owner {i}")) for i in range(31)]
+    reader = PdfReader(io.BytesIO(labels_pdf(blocks, S, AT)))
+    assert len(reader.pages) == 2
+    runs = placed_text(labels_pdf(blocks[:1], S, AT, skip=4))
+    (_, x, y) = next(r for r in runs if r[0] == "OWNER 0")
+    col_x, row_y = AVERY_5160.origin(4)
+    assert col_x < x < col_x + AVERY_5160.width and row_y < y < row_y + AVERY_5160.height
+    with pytest.raises(BadInput):
+        labels_pdf(blocks, S, AT, skip=30)

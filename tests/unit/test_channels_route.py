@@ -1,0 +1,94 @@
+"""The door-knock route: address parsing, ZIP > street > house-number order with each side together, hangers."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from pypdf import PdfReader
+
+from relist.channels.route import (
+    MAILBOX_RULE,
+    door_hangers_pdf,
+    hanger_for,
+    parse_street,
+    plan_route,
+    route_sheet_pdf,
+    stop_for,
+)
+from relist.errors import BadInput
+from relist.model import Lead
+from relist.settings import from_pairs
+
+AT = datetime(2026, 11, 25, 15, 0, tzinfo=ZoneInfo("America/New_York"))
+S = from_pairs([])
+
+
+@pytest.mark.parametrize(
+    ("address", "number", "text", "street"),
+    [
+        ("123 Main Street", 123, "123", "MAIN ST"),
+        ("123 main st.", 123, "123", "MAIN ST"),
+        ("12B N. Oak Ave., Apt 4", 12, "12B", "N OAK AVE"),
+        ("4-6 West Elm Road #2", 4, "4", "W ELM RD"),
+        ("77 Sunset Boulevard Unit 9", 77, "77", "SUNSET BLVD"),
+        ("PO Box 12", None, "", "PO BOX 12"),
+    ],
+)
+def test_parse_street(address: str, number: int | None, text: str, street: str) -> None:
+    assert parse_street(address) == (number, text, street)
+
+
+def lead(i: int, address: str, zip_: str = "33602", **kw: object) -> Lead:
+    return Lead(f"L{i:03d}", owner_name=f"Owner {i}", owner_first_name="Pat", property_address=address, city="Tampa",
+                state="FL", postal_code=zip_, **kw)  # type: ignore[arg-type]
+
+
+def test_route_groups_by_zip_then_street_odd_side_up_then_even_side_back() -> None:
+    leads = [
+        lead(1, "102 Main St"), lead(2, "101 Main Street"), lead(3, "7 Oak Ave", "33601"), lead(4, "110 Main St"),
+        lead(5, "99 Main St"), lead(6, "5 Zed Ln"), lead(7, "115 main st."), lead(8, "Main St"),
+    ]
+    runs = plan_route([stop_for(x) for x in leads])
+    assert [(r.zip, r.street) for r in runs] == [("33601", "OAK AVE"), ("33602", "MAIN ST"), ("33602", "ZED LN")]
+    main = runs[1].stops
+    assert [s.number for s in main] == [99, 101, 115, 110, 102, None]
+    assert [s.side for s in main] == ["odd", "odd", "odd", "even", "even", ""]
+
+
+def test_absentee_owner_is_a_drive_by_without_a_hanger() -> None:
+    stop = stop_for(lead(1, "9 Elm St", absentee=True, mailing_address="1 Far Rd"), "step 5")
+    assert not stop.hanger
+    assert stop.note.startswith("Absentee") and "step 5" in stop.note
+
+
+def test_route_sheet_lists_stops_in_order_with_the_mailbox_rule_and_skips() -> None:
+    runs = plan_route([stop_for(lead(1, "102 Main St")), stop_for(lead(2, "101 Main St"))])
+    pdf = route_sheet_pdf(runs, [("L009", "Bob Roe", "on the internal do-not-call list")], S, AT)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "18 U.S.C. 1725" in text and "never in or on the mailbox" in text
+    assert text.index("101 Main St") < text.index("102 Main St")
+    assert "L009" in text and "internal do-not-call" in text
+    assert "1725" in MAILBOX_RULE
+
+
+def test_route_sheet_runs_onto_more_pages() -> None:
+    stops = [stop_for(lead(i, f"{i} Long Rd")) for i in range(1, 80)]
+    assert len(PdfReader(io.BytesIO(route_sheet_pdf(plan_route(stops), [], S, AT))).pages) >= 2
+
+
+def test_hangers_two_per_sheet_with_branding() -> None:
+    hangers = [hanger_for(lead(i, f"{i} Main St"), S, AT) for i in range(3)]
+    assert hangers[0].headline == "Sorry I missed you, Pat!"
+    reader = PdfReader(io.BytesIO(door_hangers_pdf(hangers, S, AT)))
+    assert len(reader.pages) == 2
+    text = reader.pages[0].extract_text()
+    assert text.count("Harbor Realty Group") >= 2 and "License No. SL3456789" in text
+    assert "never in your mailbox" in text
+
+
+def test_hangers_need_the_brokerage() -> None:
+    with pytest.raises(BadInput, match="Brokerage"):
+        door_hangers_pdf([], from_pairs([("Brokerage", "")]), AT)
