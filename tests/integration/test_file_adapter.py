@@ -251,6 +251,10 @@ def test_pictures_added_and_replaced_by_name(tmp_path: Path) -> None:
     media = [n for n in z.namelist() if n.startswith("xl/media/relist-")]
     assert media == ["xl/media/relist-funnel.png"]
     drawings = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/drawings/drawing")]
+    import xml.etree.ElementTree as ET
+
+    for d in drawings:
+        ET.fromstring(d)  # every drawing part stays well-formed, namespaces declared
     assert sum(d.count('name="Relist:funnel"') for d in drawings) == 1
     assert any(f'cx="{80 * 9525}"' in d for d in drawings)
     assert b'Extension="png"' in z.read("[Content_Types].xml")

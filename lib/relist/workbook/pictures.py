@@ -112,7 +112,8 @@ def place(fwb: FileWorkbook, parts: dict[str, bytes], pictures: Sequence[tuple[s
             drawing_xml = (read(drawing_part) or b"").decode()
         root = re.search(r"<(\w+:)?wsDr\b", drawing_xml)
         px = (root.group(1) or "") if root else "xdr:"
-        pa_m = re.search(r'xmlns:(\w+)="' + re.escape(NS_A) + '"', drawing_xml)
+        root_tag = re.search(r"<(?:\w+:)?wsDr\b[^>]*>", drawing_xml)
+        pa_m = re.search(r'xmlns:(\w+)="' + re.escape(NS_A) + '"', root_tag.group(0) if root_tag else "")
         pa = f"{pa_m.group(1)}:" if pa_m else "a:"
         if not pa_m:
             drawing_xml = re.sub(r"(<(?:\w+:)?wsDr\b)", rf'\1 xmlns:a="{NS_A}"', drawing_xml, count=1)
