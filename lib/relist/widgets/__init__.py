@@ -7,6 +7,7 @@ from typing import Any
 _EXPORTS = {
     "RoiCalculator": "relist.widgets.roi_app",
     "RoiModel": "relist.widgets.roi_app",
+    "PresentationBuilder": "relist.widgets.presentation_app",
 }
 
 
