@@ -1,0 +1,269 @@
+"""The National DNC Registry copy: per-area-code sorted uint32 arrays, memory-mapped, plus a manifest.
+
+Layout of a registry folder (beside the workbook, `<stem>.dnc/`):
+  `AAA.u32`        the 7-digit subscriber numbers of area code AAA on the registry,
+                   sorted, unique, little-endian uint32 (4 bytes a number);
+  `manifest.json`  per area code: the download date, the count, the source file.
+An area code absent from the manifest is *missing*: calls and texts to it are blocked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from relist.compliance.numbers import ten_digits
+from relist.errors import BadInput
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+MANIFEST = "manifest.json"
+STALE_AFTER_DAYS = 31
+"""The copy used must be at most 31 days old (47 CFR 64.1200(c)(2), compliance.md [src])."""
+WARN_FROM_DAYS = 25
+"""Product rule: warn from day 25 so the agent re-downloads before the copy goes stale."""
+SUBSCRIBER_SPAN = 10_000_000
+
+AreaState = Literal["fresh", "warning", "stale", "missing", "damaged"]
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    """What the manifest records for one area code."""
+
+    area: str
+    downloaded: date
+    count: int
+    source: str = ""
+    loaded_at: str = ""
+    kind: str = "full"
+
+
+@dataclass(frozen=True)
+class AreaStatus:
+    """How usable the registry copy of one area code is on a given day."""
+
+    area: str
+    state: AreaState
+    downloaded: date | None
+    age_days: int | None
+
+    @property
+    def usable(self) -> bool:
+        return self.state in ("fresh", "warning")
+
+    def message(self) -> str:
+        if self.state == "missing":
+            return (
+                f"area code {self.area} is not in the registry copy: no call or text until it is loaded "
+                "(download it with your SAN and run: relist dnc load FILE)"
+            )
+        if self.state == "damaged":
+            return f"the registry index of area code {self.area} is damaged: load that area code again"
+        if self.state == "stale":
+            return (
+                f"the registry copy of area code {self.area} was downloaded {self.downloaded} "
+                f"({self.age_days} days ago, more than {STALE_AFTER_DAYS}): download it again and run relist dnc load"
+            )
+        if self.state == "warning":
+            return (
+                f"the registry copy of area code {self.area} is {self.age_days} days old "
+                f"(downloaded {self.downloaded}); it goes stale after {STALE_AFTER_DAYS} days: download it again soon"
+            )
+        return f"registry copy of area code {self.area} downloaded {self.downloaded} ({self.age_days} days old)"
+
+
+def area_state(downloaded: date, today: date) -> tuple[AreaState, int]:
+    age = (today - downloaded).days
+    if age > STALE_AFTER_DAYS:
+        return "stale", age
+    if age >= WARN_FROM_DAYS:
+        return "warning", age
+    return "fresh", age
+
+
+def read_manifest(directory: Path) -> dict[str, AreaInfo]:
+    """The manifest of a registry folder ({} when the folder or file does not exist)."""
+    path = directory / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            str(a): AreaInfo(
+                area=str(a),
+                downloaded=date.fromisoformat(str(v["downloaded"])),
+                count=int(v["count"]),
+                source=str(v.get("source", "")),
+                loaded_at=str(v.get("loaded_at", "")),
+                kind=str(v.get("kind", "full")),
+            )
+            for a, v in dict(raw.get("areas", {})).items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BadInput(
+            f"The registry manifest {path} cannot be read ({exc}).",
+            "Load the registry files again with: relist dnc load FILE...",
+        ) from exc
+
+
+def write_manifest(directory: Path, areas: Mapping[str, AreaInfo]) -> None:
+    """Write the manifest atomically (temp file, then rename)."""
+    data: dict[str, Any] = {
+        "format": 1,
+        "areas": {
+            a: {
+                "downloaded": i.downloaded.isoformat(),
+                "count": i.count,
+                "source": i.source,
+                "loaded_at": i.loaded_at,
+                "kind": i.kind,
+            }
+            for a, i in sorted(areas.items())
+        },
+    }
+    tmp = directory / f".{MANIFEST}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    os.replace(tmp, directory / MANIFEST)
+
+
+def area_file(directory: Path, area: str) -> Path:
+    return directory / f"{area}.u32"
+
+
+def _grouped_order(area: npt.NDArray[np.uint16], sub: npt.NDArray[np.uint32]) -> npt.NDArray[np.intp]:
+    """The permutation sorting queries by (area code, subscriber number), by two stable 16-bit passes.
+
+    numpy radix-sorts 16-bit keys, so this beats a comparison argsort; and sorted needles make
+    np.searchsorted walk the index forward instead of jumping around it (about 20x faster on a
+    5-million-number area code). Needs at most 256 distinct area codes in the batch (rank << 8 | sub >> 16).
+    """
+    import numpy as np
+
+    present = np.flatnonzero(np.bincount(area, minlength=1000))
+    rank = np.zeros(1000, dtype=np.uint16)
+    rank[present] = np.arange(present.shape[0], dtype=np.uint16)
+    order = np.argsort((sub & np.uint32(0xFFFF)).astype(np.uint16), kind="stable")
+    high = (rank[area[order]] << np.uint16(8)) | (sub[order] >> np.uint32(16)).astype(np.uint16)
+    return order[np.argsort(high, kind="stable")]
+
+
+class Registry:
+    """A read-only view of a registry folder; arrays are memory-mapped on first use."""
+
+    def __init__(self, directory: Path | None = None, areas: Mapping[str, AreaInfo] | None = None) -> None:
+        self.directory = directory
+        self.areas: dict[str, AreaInfo] = dict(areas or {})
+        self._arrays: dict[str, npt.NDArray[np.uint32] | None] = {}
+
+    @classmethod
+    def empty(cls) -> Registry:
+        """No registry copy at all: every area code is missing, so every call and text is blocked."""
+        return cls(None, {})
+
+    @classmethod
+    def open(cls, directory: Path) -> Registry:
+        """The registry folder (a folder that does not exist yet is an empty registry)."""
+        return cls(directory, read_manifest(directory))
+
+    def __repr__(self) -> str:
+        return f"Registry({str(self.directory)!r}, {len(self.areas)} area codes)"
+
+    @property
+    def total(self) -> int:
+        return sum(i.count for i in self.areas.values())
+
+    def oldest_download(self, areas: Iterable[str] | None = None) -> date | None:
+        """The oldest download date among the given (default: all) loaded area codes."""
+        dates = [self.areas[a].downloaded for a in (areas if areas is not None else self.areas) if a in self.areas]
+        return min(dates) if dates else None
+
+    def _array(self, area: str) -> npt.NDArray[np.uint32] | None:
+        """The area's sorted array, or None when missing or damaged (size disagrees with manifest)."""
+        if area in self._arrays:
+            return self._arrays[area]
+        import numpy as np
+
+        info = self.areas.get(area)
+        arr: npt.NDArray[np.uint32] | None = None
+        if info is not None and self.directory is not None:
+            path = area_file(self.directory, area)
+            if path.exists() and path.stat().st_size == info.count * 4:
+                arr = (
+                    np.memmap(path, dtype="<u4", mode="r", shape=(info.count,)).view(np.ndarray)
+                    if info.count
+                    else np.zeros(0, dtype=np.uint32)
+                )
+        self._arrays[area] = arr
+        return arr
+
+    def status(self, area: str, today: date) -> AreaStatus:
+        """Fresh, warning (day 25+), stale (over 31 days), missing or damaged."""
+        info = self.areas.get(area)
+        if info is None:
+            return AreaStatus(area, "missing", None, None)
+        if self._array(area) is None:
+            return AreaStatus(area, "damaged", info.downloaded, None)
+        state, age = area_state(info.downloaded, today)
+        return AreaStatus(area, state, info.downloaded, age)
+
+    def contains(self, numbers: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """For a batch of 10-digit numbers (integers), whether each is on the registry copy.
+
+        Numbers of missing area codes answer False here; callers must check `status` too.
+        """
+        import numpy as np
+
+        q = np.asarray(numbers, dtype=np.uint64).ravel()
+        out = np.zeros(q.shape[0], dtype=bool)
+        if q.shape[0] == 0:
+            return out
+        if int(q.max()) >= 1000 * SUBSCRIBER_SPAN:
+            raise ValueError("registry lookups take 10-digit numbers")
+        area = (q // np.uint64(SUBSCRIBER_SPAN)).astype(np.uint16)
+        sub = (q - area.astype(np.uint64) * np.uint64(SUBSCRIBER_SPAN)).astype(np.uint32)
+        areas = np.unique(area) if q.shape[0] < 4096 else np.flatnonzero(np.bincount(area, minlength=1000))
+        loaded = [a for a in areas.tolist() if (arr := self._array(f"{a:03d}")) is not None and arr.shape[0]]
+        if not loaded:
+            return out
+        for lo in range(0, len(areas), 256):
+            chunk = areas[lo : lo + 256]
+            mask = (area >= chunk[0]) & (area <= chunk[-1]) if len(areas) > 256 else None
+            idx_all = np.flatnonzero(mask) if mask is not None else None
+            a_part = area if idx_all is None else area[idx_all]
+            s_part = sub if idx_all is None else sub[idx_all]
+            order = _grouped_order(a_part, s_part)
+            sa = a_part[order]
+            ss = s_part[order]
+            cuts = np.flatnonzero(sa[1:] != sa[:-1]) + 1
+            starts = [0, *cuts.tolist()]
+            ends = [*cuts.tolist(), ss.shape[0]]
+            for st, en in zip(starts, ends, strict=True):
+                arr = self._array(f"{int(sa[st]):03d}")
+                if arr is None or arr.shape[0] == 0:
+                    continue
+                needles = ss[st:en]
+                pos = np.searchsorted(arr, needles)
+                np.minimum(pos, arr.shape[0] - 1, out=pos)
+                dest = order[st:en] if idx_all is None else idx_all[order[st:en]]
+                out[dest] = arr[pos] == needles
+        return out
+
+    def is_listed(self, number: str) -> bool:
+        """Whether one number (any US format) is on the registry copy."""
+        ten = ten_digits(number)
+        if ten is None:
+            return False
+        arr = self._array(ten[:3])
+        if arr is None or arr.shape[0] == 0:
+            return False
+        sub = int(ten[3:])
+        i = int(arr.searchsorted(sub))
+        return i < arr.shape[0] and int(arr[i]) == sub
