@@ -74,8 +74,6 @@ def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]
         for i, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=r, column=i, value=_excel_value(col, rec.get(col.name)))
             cell.number_format = col.number_format
-            if col.type in ("text", "link") and col.width >= 40:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
     ref = f"A1:{last}{len(data) + 1}"
     table = Table(displayName=spec.table, ref=ref)
     table.tableStyleInfo = TableStyleInfo(
