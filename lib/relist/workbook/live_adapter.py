@@ -15,6 +15,7 @@ keyless tables) has a value.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,13 @@ def _round_second(value: datetime) -> datetime:
     return value + timedelta(seconds=1) if micro >= 500_000 else value
 
 
-def to_cell(col: schema.Column | None, value: Any) -> Any:
+def shows_time(number_format: str) -> bool:
+    """Whether an Excel number format shows a time of day (hours or seconds outside quotes and brackets)."""
+    plain = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", number_format)
+    return bool(re.search(r"[hHsS]|AM/PM", plain))
+
+
+def _excel_value(col: schema.Column | None, value: Any) -> Any:
     """A port value as the cell value Excel should hold (Yes/No for bools, day fractions for times)."""
     if value is None or value == "":
         return None
@@ -56,6 +63,43 @@ def to_cell(col: schema.Column | None, value: Any) -> Any:
     return value
 
 
+_HYPERLINK = re.compile(r'^=HYPERLINK\("(?:[^"]|"")*","((?:[^"]|"")*)"\)$')
+_FORMULA_TEXT_LIMIT = 255  # Excel's limit for a text argument of a formula
+
+
+def hyperlink_formula(target: str, text: str) -> str | None:
+    """=HYPERLINK("target","text"), or None when either is too long for a formula."""
+    if len(target) > _FORMULA_TEXT_LIMIT or len(text) > _FORMULA_TEXT_LIMIT:
+        return None
+    return '=HYPERLINK("{}","{}")'.format(target.replace('"', '""'), text.replace('"', '""'))
+
+
+def shown(value: Any) -> Any:
+    """What Excel shows for a value written to a cell (the text of a HYPERLINK formula)."""
+    if isinstance(value, str) and value.startswith("=HYPERLINK("):
+        m = _HYPERLINK.match(value)
+        if m:
+            return m.group(1).replace('""', '"')
+    return value
+
+
+def to_cell(col: schema.Column | None, value: Any) -> Any:
+    """The cell value for a port value; link columns become HYPERLINK formulas (no extra round trip)."""
+    out = _excel_value(col, value)
+    if col is not None and col.type == "link" and out is not None:
+        target = link_target(col, out)
+        if target:
+            return hyperlink_formula(target, str(out)) or out
+    return out
+
+
+def cell_writer(col: schema.Column | None) -> Any:
+    """to_cell for one column, with a fast path for plain text and numbers."""
+    if col is None or col.type in ("text", "int", "float", "money", "pct"):
+        return lambda v: v if (type(v) is str and v != "") or type(v) in (float, int) else to_cell(col, v)
+    return lambda v: to_cell(col, v)
+
+
 def from_cell(col: schema.Column | None, value: Any) -> Any:
     """A cell value xlwings returned, typed by the schema (user columns pass through)."""
     if isinstance(value, datetime):
@@ -63,6 +107,28 @@ def from_cell(col: schema.Column | None, value: Any) -> Any:
     if col is None:
         return None if value == "" else value
     return coerce(col, value)
+
+
+def converter(col: schema.Column | None) -> Any:
+    """from_cell for one column, with fast paths for values already of the column's type."""
+    if col is None:
+        return lambda v: None if v == "" else (_round_second(v) if type(v) is datetime else v)
+    t = col.type
+    if t in ("text", "link"):
+        return lambda v: v if (type(v) is str and v != "") else (None if v is None else from_cell(col, v))
+    if t in ("float", "money", "pct"):
+        return lambda v: v if type(v) is float else (None if v is None else from_cell(col, v))
+    if t == "int":
+        return lambda v: int(round(v)) if type(v) is float else (None if v is None else from_cell(col, v))
+    if t == "datetime":
+        return lambda v: (v if v.microsecond == 0 else _round_second(v)) if type(v) is datetime else (
+            None if v is None else from_cell(col, v))
+    if t == "date":
+        return lambda v: v.date() if type(v) is datetime else (None if v is None else from_cell(col, v))
+    if t == "bool":
+        fixed = {"Yes": True, "No": False}
+        return lambda v: fixed[v] if v in fixed else (None if v is None else from_cell(col, v))
+    return lambda v: None if v is None else from_cell(col, v)
 
 
 @dataclass
@@ -77,7 +143,8 @@ class _Table:
     top: int  # sheet row of the header
     body_rows: int  # rows in the data body
     presence: str  # column whose value makes a row count
-    columns: dict[str, list[Any]] = field(default_factory=dict)  # raw values, one per body row
+    columns: dict[str, list[Any]] = field(default_factory=dict)  # values as Excel shows them, one per body row
+    typed: dict[str, list[Any]] = field(default_factory=dict)  # the same, typed by the schema
 
     @property
     def first(self) -> int:
@@ -87,6 +154,13 @@ class _Table:
         """Sheet column of a table column."""
         return self.col0 + self.header.index(name)
 
+    def forget(self, name: str | None = None) -> None:
+        """Drop typed values computed from changed cells."""
+        if name is None:
+            self.typed.clear()
+        else:
+            self.typed.pop(name, None)
+
 
 class LiveWorkbook:
     """A Relist workbook open in Excel, behind the workbook port."""
@@ -94,6 +168,7 @@ class LiveWorkbook:
     def __init__(self, book: Any) -> None:
         self.book = book
         self.messages: list[tuple[str, str]] = []
+        self.selected_rows: list[int] = []  # body-row indexes of the records the last selection() returned
         self._sheets = {s.name: s for s in book.sheets}
         self._check_product()
         self._tables: dict[str, _Table] = {}
@@ -177,9 +252,9 @@ class LiveWorkbook:
         last = st.first + st.body_rows - 1
         if len(want) > _WHOLE_READ_SHARE * len(st.header):
             grid = st.sheet.range((st.first, st.col0), (last, st.col0 + len(st.header) - 1)).options(ndim=2).value
-            for i, n in enumerate(st.header):
+            for n, column in zip(st.header, zip(*grid, strict=True), strict=True):
                 if n not in st.columns:
-                    st.columns[n] = [row[i] for row in grid]
+                    st.columns[n] = list(column)
             return
         for n in want:
             c = st.position(n)
@@ -191,6 +266,13 @@ class LiveWorkbook:
         self._fetch(st, [st.presence])
         return [i for i, v in enumerate(st.columns[st.presence]) if v not in (None, "")]
 
+    def _typed(self, st: _Table, name: str) -> list[Any]:
+        got = st.typed.get(name)
+        if got is None:
+            conv = converter(_COLUMNS[st.spec.table].get(name))
+            got = st.typed[name] = list(map(conv, st.columns[name]))
+        return got
+
     def read_records(self, table: str, columns: Sequence[str] | None = None) -> list[Record]:
         st = self._state(table)
         names = list(columns) if columns is not None else list(st.header)
@@ -199,14 +281,10 @@ class LiveWorkbook:
             raise KeyError(f"{st.spec.table} has no column(s) {unknown}")
         self._fetch(st, [st.presence, *names])
         rows = self._present(st)
-        cols = {c.name: c for c in st.spec.columns}
-        out: list[Record] = [{} for _ in rows]
-        for n in names:
-            col = cols.get(n)
-            raw = st.columns[n]
-            for rec, i in zip(out, rows, strict=True):
-                rec[n] = from_cell(col, raw[i])
-        return out
+        values = [self._typed(st, n) for n in names]
+        if len(rows) == len(st.columns[st.presence]):
+            return [dict(zip(names, vals, strict=True)) for vals in zip(*values, strict=True)] if names else [{} for _ in rows]
+        return [{n: v[i] for n, v in zip(names, values, strict=True)} for i in rows]
 
     def read_frame(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         import pandas as pd
@@ -219,8 +297,14 @@ class LiveWorkbook:
         sh = self._sheet(sheet)
         out: dict[str, Any] = {}
         for ref in refs:
-            v = sh.range(ref).value
-            out[ref] = _round_second(v) if isinstance(v, datetime) else (None if v == "" else v)
+            rng = sh.range(ref)
+            v = rng.value
+            if isinstance(v, datetime):
+                # Excel hands every date cell over as a datetime; a date format without a time means a date.
+                v = _round_second(v)
+                out[ref] = v if shows_time(str(rng.number_format)) else v.date()
+            else:
+                out[ref] = None if v == "" else v
         return out
 
     def _sheet(self, name: str) -> Any:
@@ -232,8 +316,9 @@ class LiveWorkbook:
     # ---------------------------------------------------------------- writing
 
     def _cell_rows(self, st: _Table, rows: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
-        cols = {c.name: c for c in st.spec.columns}
-        return [[to_cell(cols.get(n), r.get(n)) for n in st.header] for r in rows]
+        cols = _COLUMNS[st.spec.table]
+        writers = [(n, cell_writer(cols.get(n))) for n in st.header]
+        return [[w(r.get(n)) for n, w in writers] for r in rows]
 
     def _segments(self, st: _Table, names: Sequence[str]) -> list[tuple[int, int]]:
         """Runs of adjacent header positions covering `names` (start index, end index inclusive)."""
@@ -258,19 +343,25 @@ class LiveWorkbook:
             raw = st.columns.get(name)
             if raw is not None:
                 i = st.header.index(name)
-                raw[first_body : first_body + len(values)] = [row[i] for row in values]
+                raw[first_body : first_body + len(values)] = [shown(row[i]) for row in values]
+            st.forget(name)
+        self._long_links(st, first_body, values, names)
 
-    def _links(self, st: _Table, first_body: int, rows: Sequence[Mapping[str, Any]]) -> None:
-        for col in st.spec.columns:
-            if col.type != "link" or col.name not in st.header:
+    def _long_links(self, st: _Table, first_body: int, values: list[list[Any]], names: Sequence[str]) -> None:
+        """Links too long for a HYPERLINK formula get a hyperlink object, one call each."""
+        cols = _COLUMNS[st.spec.table]
+        for name in names:
+            col = cols.get(name)
+            if col is None or col.type != "link":
                 continue
-            c = st.position(col.name)
-            for k, r in enumerate(rows):
-                if col.name not in r:
+            i = st.header.index(name)
+            for k, row in enumerate(values):
+                v = row[i]
+                if v is None or (isinstance(v, str) and v.startswith("=HYPERLINK(")):
                     continue
-                target = link_target(col, r[col.name])
+                target = link_target(col, v)
                 if target:
-                    st.sheet.range((st.first + first_body + k, c)).add_hyperlink(target, str(r[col.name]))
+                    st.sheet.range((st.first + first_body + k, st.col0 + i)).add_hyperlink(target, str(v))
 
     def _resize(self, st: _Table, body_rows: int) -> None:
         """Make the table span `body_rows` data rows (at least one, as Excel requires)."""
@@ -284,6 +375,7 @@ class LiveWorkbook:
                 raw.extend([None] * (body_rows - len(raw)))
             else:
                 del raw[body_rows:]
+        st.forget()
         st.body_rows = body_rows
 
     def _product_names(self, st: _Table) -> list[str]:
@@ -304,7 +396,6 @@ class LiveWorkbook:
         self._resize(st, max(st.body_rows, start + len(rows)))
         names = [n for n in st.header if n in st.spec.names or any(n in r for r in rows)]
         self._write_block(st, start, self._cell_rows(st, rows), names)
-        self._links(st, start, rows)
 
     def update_rows(self, table: str, rows: Sequence[Mapping[str, Any]], key: str | None = None) -> int:
         st = self._state(table)
@@ -315,32 +406,58 @@ class LiveWorkbook:
         if st.spec.append_only and any(set(r) - {key, "RemovedAt", "RemovedReason"} for r in rows):
             raise PermissionError(f"{st.spec.table} is append-only")
         self._fetch(st, [key])
-        present = set(self._present(st))
-        cols = {c.name: c for c in st.spec.columns}
+        present = self._present(st)
+        keys = self._typed(st, key)
         index: dict[Any, int] = {}
-        for i, v in enumerate(st.columns[key]):
-            if i in present:
-                index.setdefault(from_cell(cols.get(key), v), i)
+        for i in present:
+            index.setdefault(keys[i], i)
+        conv = converter(_COLUMNS[st.spec.table].get(key))
         changes: dict[str, dict[int, Any]] = {}
-        linked: list[tuple[int, Mapping[str, Any]]] = []
         changed = 0
         for r in rows:
-            found = index.get(from_cell(cols.get(key), to_cell(cols.get(key), r.get(key))))
+            found = index.get(conv(_excel_value(_COLUMNS[st.spec.table].get(key), r.get(key))))
             if found is None:
                 continue
-            i = found
             changed += 1
             for name, value in r.items():
                 if name != key:
-                    changes.setdefault(name, {})[i] = to_cell(cols.get(name), value)
-            linked.append((i, r))
-        for name, by_row in changes.items():
-            self._write_column(st, name, by_row)
-        for i, r in linked:
-            self._links(st, i, [r])
+                    changes.setdefault(name, {})[found] = value
+        self._apply(st, changes)
         return changed
 
+    def update_at(self, table: str, index: int, values: Mapping[str, Any]) -> None:
+        """Change cells of one body row by its position (for keyless tables such as Today)."""
+        st = self._state(table)
+        check_columns(st.spec, [values], st.header)
+        if not 0 <= index < st.body_rows:
+            raise IndexError(f"{st.spec.table} has no body row {index}")
+        self._apply(st, {name: {index: value} for name, value in values.items()})
+
+    def record_at(self, table: str, index: int, columns: Sequence[str]) -> Record:
+        """Some columns of one body row by its position."""
+        st = self._state(table)
+        if all(n in st.columns for n in columns):
+            return {n: self._typed(st, n)[index] for n in columns}
+        cells = st.sheet.range((st.first + index, st.col0), (st.first + index, st.col0 + len(st.header) - 1))
+        row = dict(zip(st.header, cells.options(ndim=2).value[0], strict=True))
+        cols = _COLUMNS[st.spec.table]
+        return {n: from_cell(cols.get(n), row[n]) for n in columns}
+
+    def _apply(self, st: _Table, changes: Mapping[str, Mapping[int, Any]]) -> None:
+        cols = _COLUMNS[st.spec.table]
+        for name, by_row in changes.items():
+            col = cols.get(name)
+            self._write_column(st, name, {i: to_cell(col, v) for i, v in by_row.items()})
+            if col is not None and col.type == "link":
+                for i, v in by_row.items():
+                    cell = to_cell(col, v)
+                    if cell is not None and not (isinstance(cell, str) and cell.startswith("=HYPERLINK(")):
+                        target = link_target(col, cell)
+                        if target:
+                            st.sheet.range((st.first + i, st.position(name))).add_hyperlink(target, str(cell))
+
     def _write_column(self, st: _Table, name: str, by_row: Mapping[int, Any]) -> None:
+        """Write cell values of one column: one call per run of adjacent rows."""
         c = st.position(name)
         order = sorted(by_row)
         runs: list[list[int]] = []
@@ -349,22 +466,21 @@ class LiveWorkbook:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-        if len(runs) > _RUNS_PER_COLUMN:
+        values = dict(by_row)
+        col = _COLUMNS[st.spec.table].get(name)
+        if len(runs) > _RUNS_PER_COLUMN and (col is None or col.type != "link"):  # links keep their formulas
             self._fetch(st, [name])
-            span = st.columns[name][order[0] : order[-1] + 1]
-            for i in order:
-                span[i - order[0]] = by_row[i]
+            raw = st.columns[name]
             runs = [list(range(order[0], order[-1] + 1))]
-            values = {i: span[i - order[0]] for i in runs[0]}
-        else:
-            values = dict(by_row)
+            values = {i: by_row.get(i, raw[i]) for i in runs[0]}
         for run in runs:
             top = st.first + run[0]
             st.sheet.range((top, c), (top + len(run) - 1, c)).value = [[values[i]] for i in run]
-        raw = st.columns.get(name)
-        if raw is not None:
+        cached = st.columns.get(name)
+        if cached is not None:
             for i, v in values.items():
-                raw[i] = v
+                cached[i] = shown(v)
+        st.forget(name)
 
     def replace_rows(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
         st = self._state(table)
@@ -375,17 +491,17 @@ class LiveWorkbook:
             last = st.first + old - 1
             st.sheet.range((st.first + n, st.col0), (last, st.col0 + len(st.header) - 1)).clear_contents()
         st.columns = {}
+        st.forget()
         self._resize(st, n)
         names = self._product_names(st) + [n2 for n2 in st.header if n2 not in st.spec.names and any(n2 in r for r in rows)]
         self._write_block(st, 0, self._cell_rows(st, rows), names)
-        self._links(st, 0, rows)
 
     def write_cells(self, sheet: str, cells: Mapping[str, Any]) -> None:
         sh = self._sheet(sheet)
         if any(t.sheet is sh for t in self._tables.values()):
             raise WorkbookError(f"{sheet} holds a product table; change it through its table.")
         for ref, value in cells.items():
-            sh.range(ref).value = to_cell(None, value)
+            sh.range(ref).value = _excel_value(None, value)
 
     def add_picture(self, sheet: str, png: bytes, anchor: str, name: str) -> None:
         sh = self._sheet(sheet)
@@ -412,20 +528,34 @@ class LiveWorkbook:
         st = next((t for t in self._tables.values() if t.sheet.name == name), None)
         if st is None:
             return Selection(name, None, [])
-        wanted: list[int] = []
-        for area in sel.areas:
-            for r in range(area.row, area.row + area.shape[0]):
-                i = r - st.first
-                if 0 <= i < st.body_rows and i not in wanted:
-                    wanted.append(i)
-        if not wanted:
+        chosen: set[int] = set()
+        for area in sel.areas:  # clipped to the table's body: a whole selected column is the table's rows
+            lo = max(area.row, st.first) - st.first
+            hi = min(area.row + area.shape[0] - 1, st.first + st.body_rows - 1) - st.first
+            chosen.update(range(lo, hi + 1))
+        if not chosen:
+            self.selected_rows = []
             return Selection(name, st.spec.table, [])
-        present = set(self._present(st))
-        self._fetch(st, st.header)
-        cols = {c.name: c for c in st.spec.columns}
-        records = [
-            {n: from_cell(cols.get(n), st.columns[n][i]) for n in st.header} for i in sorted(wanted) if i in present
-        ]
+        # Only the selected rows are read (one call per run of adjacent rows), whatever the table's size.
+        wanted = sorted(chosen)
+        runs: list[list[int]] = []
+        for i in wanted:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        cols = _COLUMNS[st.spec.table]
+        convs = [converter(cols.get(n)) for n in st.header]
+        last_col = st.col0 + len(st.header) - 1
+        self.selected_rows = []
+        records: list[Record] = []
+        for run in runs:
+            grid = st.sheet.range((st.first + run[0], st.col0), (st.first + run[-1], last_col)).options(ndim=2).value
+            for i, row in zip(run, grid, strict=True):
+                rec = {n: f(v) for n, f, v in zip(st.header, convs, row, strict=True)}
+                if rec.get(st.presence) not in (None, ""):
+                    self.selected_rows.append(i)
+                    records.append(rec)
         return Selection(name, st.spec.table, records)
 
     def tell(self, message: str, level: str = "info") -> None:
@@ -441,3 +571,4 @@ class LiveWorkbook:
 
 
 _SPECS = {t.table.lower(): t for t in schema.TABLE_SHEETS}
+_COLUMNS = {t.table: {c.name: c for c in t.columns} for t in schema.TABLE_SHEETS}

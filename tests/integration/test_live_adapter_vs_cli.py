@@ -1,0 +1,270 @@
+"""Each ribbon button, run on the xlwings fake holding a real demo workbook, leaves what the CLI leaves.
+
+The base workbook is made the product's way: `relist init`, a sample expired export
+imported, a DNC registry copy loaded with `relist dnc load`, and today's queue built
+with `relist today`. Each test copies that folder twice, does one action with the CLI
+on one copy and with the button on the other (through the fake), and compares every
+product table, read back through the file adapter and the live adapter.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+from tests.fakes import fake_xlwings as fx
+
+from relist import excel, schema
+from relist.cli import cli
+from relist.workbook.live_adapter import LiveWorkbook
+
+NY = ZoneInfo("America/New_York")
+T0 = datetime(2026, 11, 25, 8, 0, tzinfo=NY)
+T = datetime(2026, 11, 25, 9, 30, tzinfo=NY)
+IGNORE = {"tblTouches": {"LoggedAt"}}  # the CLI stamps the wall clock there, a click stamps the click
+
+
+def _at(moment: datetime) -> str:
+    """--at as the agent types it: wall-clock time in the Settings time zone (like a click's own clock)."""
+    return moment.astimezone(NY).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _invoke(*args: str) -> str:
+    res = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from relist import sample_data
+    from relist.workbook import open_workbook
+
+    folder = tmp_path_factory.mktemp("demo")
+    book = folder / "Relist.xlsx"
+    _invoke("init", str(book))
+    csv = sample_data.write_csv(sample_data.expired_export(24, seed=5, at=T0), folder / "expired.csv")
+    _invoke("import", str(csv), "--workbook", str(book), "--at", _at(T0))
+    fb = open_workbook(book)
+    areas = sorted({str(r["Phone"])[2:5] for r in fb.read_records("tblPhones", ["Phone"]) if r["Phone"]})
+    registry = folder / "dnc-full.txt"
+    registry.write_text("".join(f"{a},5550199\n" for a in areas))
+    _invoke("dnc", "load", str(registry), "--workbook", str(book), "--at", _at(T0))
+    _invoke("today", "--workbook", str(book), "--at", _at(T))
+    return folder
+
+
+def _pair(base: Path, tmp_path: Path) -> tuple[Path, fx.Book]:
+    """(workbook for the CLI, fake Excel book for the button), each in its own copy of the demo folder."""
+    shutil.copytree(base, tmp_path / "cli")
+    shutil.copytree(base, tmp_path / "xl")
+    return tmp_path / "cli" / "Relist.xlsx", fx.Book.from_file(tmp_path / "xl" / "Relist.xlsx")
+
+
+def _same(cli_book: Path, fake: fx.Book) -> None:
+    from relist.workbook import open_workbook
+
+    fb = open_workbook(cli_book)
+    live = LiveWorkbook(fake)
+    for spec in schema.TABLE_SHEETS:
+        skip = IGNORE.get(spec.table, set())
+        want = [{k: v for k, v in r.items() if k not in skip} for r in fb.read_records(spec.table)]
+        got = [{k: v for k, v in r.items() if k not in skip} for r in live.read_records(spec.table)]
+        assert len(got) == len(want), f"{spec.table}: {len(got)} rows from the button, {len(want)} from the CLI"
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            diff = {k: (g.get(k), w.get(k)) for k in set(g) | set(w) if g.get(k) != w.get(k)}
+            assert not diff, f"{spec.table} row {i + 1}: (button, CLI) differ in {diff}"
+
+
+def _today_rows(fake: fx.Book, section: str) -> list[tuple[int, dict[str, Any]]]:
+    """(sheet row, record) of the Today rows of a section."""
+    recs = LiveWorkbook(fake).read_records("tblToday")
+    return [(i + 2, r) for i, r in enumerate(recs) if r["Section"] == section]
+
+
+def _pick(fake: fx.Book, row: int, outcome: str, note: str | None = None) -> None:
+    header = schema.TODAY.names
+    sheet = fake.sheets["Today"]
+    sheet.range((row, header.index("Outcome") + 1)).value = outcome
+    if note:
+        sheet.range((row, header.index("Note") + 1)).value = note
+
+
+def test_todays_queue(base: Path, tmp_path: Path) -> None:
+    cli_book, fake = _pair(base, tmp_path)
+    later = T + timedelta(hours=2)
+    _invoke("today", "--workbook", str(cli_book), "--at", _at(later))
+    msg = excel.todays_queue(fake, at=later)
+    assert msg is not None and msg.startswith("Today 2026-11-25:")
+    _same(cli_book, fake)
+    assert fake.saves == 1
+
+
+def test_log_touch_on_two_selected_rows(base: Path, tmp_path: Path) -> None:
+    cli_book, fake = _pair(base, tmp_path)
+    calls = _today_rows(fake, "calls")
+    (r1, a), (r2, b) = calls[0], calls[2]
+    _pick(fake, r1, "no-answer", "rang out")
+    _pick(fake, r2, "voicemail")
+    fake.select("Today", f"C{r1}", f"A{r2}:D{r2}")
+    msg = excel.log_touch(fake, at=T)
+    assert msg is not None and msg.count("Logged T") == 2, msg
+    _invoke("log", a["LeadId"], "--channel", "call", "--outcome", "no-answer", "--phone", a["Phone"], "--step",
+            str(a["Step"]), "--note", "rang out", "--workbook", str(cli_book), "--at", _at(T))
+    _invoke("log", b["LeadId"], "--channel", "call", "--outcome", "voicemail", "--phone", b["Phone"], "--step",
+            str(b["Step"]), "--workbook", str(cli_book), "--at", _at(T))
+    _same(cli_book, fake)
+
+
+def test_log_touch_appointment_takes_the_time_from_the_leads_sheet(base: Path, tmp_path: Path) -> None:
+    cli_book, fake = _pair(base, tmp_path)
+    row, rec = _today_rows(fake, "calls")[1]
+    _pick(fake, row, "appointment")
+    fake.select("Today", f"B{row}")
+    excel.log_touch(fake, at=T)
+    alert = fake.app.alerts[-1]["prompt"]
+    assert "appointment needs a date and time" in alert and "AppointmentAt" in alert
+    when = datetime(2026, 11, 27, 16, 0)
+    lead_row = 2 + [r["LeadId"] for r in LiveWorkbook(fake).read_records("tblLeads", ["LeadId"])].index(rec["LeadId"])
+    fake.sheets["Leads"].range((lead_row, schema.LEADS.names.index("AppointmentAt") + 1)).value = when
+    excel.log_touch(fake, at=T)
+    assert fake.app.alerts[-1]["prompt"].startswith("Logged T")
+    _invoke("log", rec["LeadId"], "--channel", "call", "--outcome", "appointment", "--phone", rec["Phone"], "--step",
+            str(rec["Step"]), "--follow-up", when.strftime("%Y-%m-%dT%H:%M"), "--workbook", str(cli_book), "--at", _at(T))
+    _same(cli_book, fake)
+
+
+def test_undo_last_touch(base: Path, tmp_path: Path) -> None:
+    cli_book, fake = _pair(base, tmp_path)
+    row, rec = _today_rows(fake, "calls")[0]
+    _pick(fake, row, "no-answer")
+    fake.select("Today", f"C{row}")
+    excel.log_touch(fake, at=T)
+    _invoke("log", rec["LeadId"], "--channel", "call", "--outcome", "no-answer", "--phone", rec["Phone"], "--step",
+            str(rec["Step"]), "--workbook", str(cli_book), "--at", _at(T))
+    later = T + timedelta(minutes=5)
+    fake.app.answers = ["no"]
+    assert excel.undo_touch(fake, at=later) is None  # asked, and the agent said no
+    assert "Undo T0000001" in fake.app.alerts[-1]["prompt"]
+    fake.app.answers = ["yes"]
+    assert (excel.undo_touch(fake, at=later) or "").startswith("Undid T0000001")
+    _invoke("undo", "--workbook", str(cli_book), "--at", _at(later))
+    _same(cli_book, fake)
+
+
+@pytest.mark.parametrize("kind", ["expired", "active"])
+def test_load_expireds_and_active_listings(base: Path, tmp_path: Path, kind: str) -> None:
+    from relist import sample_data
+
+    cli_book, fake = _pair(base, tmp_path)
+    if kind == "expired":
+        rows = sample_data.expired_export(30, seed=5, at=T)
+    else:
+        rows = sample_data.active_export(24, seed=5, at=T)
+    export = sample_data.write_csv(rows, tmp_path / f"{kind}.csv")
+    fake.app.api.open_filenames = [(str(export),)]
+    button = excel.load_expireds if kind == "expired" else excel.load_active
+    msg = button(fake, at=T)
+    assert msg is not None and "rows from 1 file" in msg, msg
+    title = fake.app.api.dialogs[-1]["args"][2]
+    assert ("expired" in title) == (kind == "expired")
+    _invoke("import", str(export), "--kind", kind, "--workbook", str(cli_book), "--at", _at(T))
+    _same(cli_book, fake)
+
+
+def test_load_dnc_files(base: Path, tmp_path: Path) -> None:
+    cli_book, fake = _pair(base, tmp_path)
+    changes = tmp_path / "dnc-full-813.txt"
+    changes.write_text("813,5550142\n813,5550143\n")
+    fake.app.api.open_filenames = [(str(changes),)]
+    msg = excel.load_dnc(fake, at=T)
+    assert msg is not None and msg.startswith("Loaded 1 DNC file(s)") and "813 (full" in msg
+    _invoke("dnc", "load", str(changes), "--workbook", str(cli_book), "--at", _at(T))
+    _same(cli_book, fake)
+    cli_dnc, xl_dnc = tmp_path / "cli" / "Relist.dnc", tmp_path / "xl" / "Relist.dnc"
+    files = sorted(p.relative_to(cli_dnc) for p in cli_dnc.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(xl_dnc) for p in xl_dnc.rglob("*") if p.is_file())
+    for f in files:
+        if f.suffix != ".json":  # the manifest stamps the load's wall-clock duration
+            assert (cli_dnc / f).read_bytes() == (xl_dnc / f).read_bytes(), f
+
+
+def test_why_blocked_says_what_relist_check_says(base: Path, tmp_path: Path) -> None:
+    cli_book, fake = _pair(base, tmp_path)
+    blocked = [r for _, r in _today_rows(fake, "blocked") if r["LeadId"]]
+    row, rec = next((i, r) for i, r in _today_rows(fake, "calls"))
+    for lead_id, sheet_row in [(rec["LeadId"], row)] + [(b["LeadId"], None) for b in blocked[:1]]:
+        if sheet_row is None:
+            recs = LiveWorkbook(fake).read_records("tblLeads", ["LeadId", "NextChannel"])
+            at = [r["LeadId"] for r in recs].index(lead_id)
+            fake.select("Leads", f"A{2 + at}")
+            channel = recs[at]["NextChannel"] or "call"
+        else:
+            fake.select("Today", f"D{sheet_row}")
+            channel = rec["Channel"]
+        msg = excel.why_blocked(fake, at=T) or ""
+        out = _invoke("check", lead_id, "--channel", channel, "--workbook", str(cli_book), "--at", _at(T))
+        assert msg.splitlines()[-1] == out.strip().splitlines()[-1]
+    _same(cli_book, fake)
+
+
+def test_export_dial_list(base: Path, tmp_path: Path) -> None:
+    cli_book, fake = _pair(base, tmp_path)
+    msg = excel.dial_list(fake, at=T) or ""
+    written = Path(msg.split(" in ", 1)[1].splitlines()[0])
+    out = tmp_path / "dial.csv"
+    _invoke("export", "dial-list", "--out", str(out), "--workbook", str(cli_book), "--at", _at(T))
+    assert written.parent == tmp_path / "xl" / excel.OUTPUT_FOLDER / "2026-11-25"
+    assert written.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
+    _same(cli_book, fake)
+
+
+def test_emails_without_a_mail_server_write_the_same_drafts(base: Path, tmp_path: Path) -> None:
+    cli_book, fake = _pair(base, tmp_path)
+    at = T + timedelta(days=8, hours=-1)
+    _invoke("today", "--workbook", str(cli_book), "--at", _at(at))
+    excel.todays_queue(fake, at=at)
+    msg = excel.send_emails(fake, at=at) or ""
+    drafts = tmp_path / "cli-drafts"
+    _invoke("email", "--drafts", str(drafts), "--workbook", str(cli_book), "--at", _at(at))
+    if msg.startswith("No email is due"):
+        assert not list(drafts.glob("*.eml"))
+    else:
+        assert "SmtpHost is blank" in msg and "not sent, not logged" in msg
+        folder = next((tmp_path / "xl" / excel.OUTPUT_FOLDER).rglob("email-drafts-*"))
+        ours = {p.name: p.read_bytes() for p in folder.glob("*.eml")}
+        theirs = {p.name: p.read_bytes() for p in drafts.glob("*.eml")}
+        assert ours.keys() == theirs.keys() and ours
+    _same(cli_book, fake)
+
+
+def test_calendar_file_matches(base: Path, tmp_path: Path) -> None:
+    cli_book, fake = _pair(base, tmp_path)
+    msg = excel.calendar(fake, at=T) or ""
+    assert msg.startswith("No appointment or call-back")
+    out = tmp_path / "cal.ics"
+    _invoke("calendar", "--out", str(out), "--workbook", str(cli_book), "--at", _at(T))
+    _same(cli_book, fake)
+
+
+def test_refresh_dashboard_is_the_roi_service(base: Path, tmp_path: Path) -> None:
+    from relist.roi import service as roi
+    from relist.roi import sheet as roi_sheet
+    from relist.workbook import open_workbook
+
+    cli_book, fake = _pair(base, tmp_path)
+    msg = excel.refresh_dashboard(fake, at=T) or ""
+    assert msg.startswith("Dashboard refreshed:")
+    fb = open_workbook(cli_book)
+    roi.refresh_dashboard(fb, T)
+    fb = open_workbook(cli_book)
+    refs = [f"{c}{r}" for r in range(1, 60) for c in "ABCDEFGH"]
+    live = LiveWorkbook(fake)
+    assert live.read_cells(roi_sheet.DASHBOARD_SHEET, refs) == fb.read_cells(roi_sheet.DASHBOARD_SHEET, refs)
+    assert [p.name for p in fake.sheets[roi_sheet.DASHBOARD_SHEET].pictures] == [roi_sheet.FUNNEL_PICTURE[0]]
+    _same(cli_book, fake)
