@@ -1,0 +1,231 @@
+"""Street addresses: components for letters, and a folded key for matching.
+
+The key folds case, punctuation, street suffixes and directionals (USPS Publication 28,
+Appendix C1/C2 standard abbreviations), and every unit designator (Apt, Unit, Ste, #...)
+to '#', then adds the ZIP (or the city when there is no ZIP): "123 North Main Street,
+Apt. 4" in 33602 and "123 N MAIN ST #4" in 33602 give the same key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from relist.intake.problems import CellError
+
+_SUFFIXES: dict[str, str] = {}
+for _std, _variants in {
+    "ALY": "ALLEY ALLEE ALLY", "AVE": "AVENUE AV AVEN AVENU AVN AVNUE", "BLVD": "BOULEVARD BOUL BOULV",
+    "BND": "BEND", "BLF": "BLUFF", "BR": "BRANCH BRNCH", "BRG": "BRIDGE BRDGE", "BRK": "BROOK",
+    "BYP": "BYPASS BYPA BYPAS BYPS", "CSWY": "CAUSEWAY CAUSWA", "CTR": "CENTER CEN CENT CENTR CENTRE CNTER CNTR",
+    "CIR": "CIRCLE CIRC CIRCL CRCL CRCLE", "CLF": "CLIFF", "CLB": "CLUB", "CMN": "COMMON", "COR": "CORNER",
+    "CT": "COURT CRT", "CTS": "COURTS", "CV": "COVE", "CRK": "CREEK", "CRES": "CRESCENT CRSENT CRSNT",
+    "XING": "CROSSING CRSSNG", "CYN": "CANYON CANYN CNYN", "DL": "DALE", "DR": "DRIVE DRIV DRV",
+    "EST": "ESTATE", "ESTS": "ESTATES", "EXPY": "EXPRESSWAY EXP EXPR EXPRESS EXPW", "EXT": "EXTENSION EXTN EXTNSN",
+    "FLS": "FALLS", "FRY": "FERRY FRRY", "FLD": "FIELD", "FLDS": "FIELDS", "FRST": "FOREST FORESTS",
+    "FRK": "FORK", "FWY": "FREEWAY FREEWY FRWAY FRWY", "GDNS": "GARDENS GARDN GRDEN GRDN", "GTWY": "GATEWAY GATEWY GATWAY GTWAY",
+    "GLN": "GLEN", "GRN": "GREEN", "GRV": "GROVE GROV", "HBR": "HARBOR HARB HARBR HRBOR", "HVN": "HAVEN",
+    "HTS": "HEIGHTS HT", "HWY": "HIGHWAY HIGHWY HIWAY HIWY HWAY", "HL": "HILL", "HLS": "HILLS",
+    "HOLW": "HOLLOW HLLW HOLLOWS HOLWS", "IS": "ISLAND ISLND", "JCT": "JUNCTION JCTION JCTN JUNCTN JUNCTON",
+    "KNL": "KNOLL KNOL", "LK": "LAKE", "LKS": "LAKES", "LNDG": "LANDING LNDNG", "LN": "LANE",
+    "LOOP": "LOOPS", "MNR": "MANOR", "MDW": "MEADOW", "MDWS": "MEADOWS MEDOWS", "ML": "MILL",
+    "MT": "MOUNT MNT", "MTN": "MOUNTAIN MNTAIN MNTN MOUNTIN MTIN", "ORCH": "ORCHARD ORCHRD",
+    "PKWY": "PARKWAY PARKWY PKWAY PKY PARKWAYS PKWYS", "PL": "PLACE", "PLZ": "PLAZA PLZA", "PT": "POINT",
+    "PRT": "PORT", "PR": "PRAIRIE PRR", "RNCH": "RANCH RANCHES RNCHS", "RDG": "RIDGE RDGE", "RD": "ROAD",
+    "RDS": "ROADS", "RTE": "ROUTE", "SHR": "SHORE", "SHRS": "SHORES", "SPG": "SPRING SPNG SPRNG",
+    "SPGS": "SPRINGS SPNGS SPRNGS", "SQ": "SQUARE SQR SQRE SQU", "STA": "STATION STATN STN",
+    "ST": "STREET STRT STR SAINT", "SMT": "SUMMIT SUMIT SUMITT", "TER": "TERRACE TERR",
+    "TRCE": "TRACE TRACES", "TRL": "TRAIL TRAILS TRLS", "TPKE": "TURNPIKE TRNPK TURNPK", "VLY": "VALLEY VALLY VLLY",
+    "VIA": "VIADUCT VDCT VIADCT", "VW": "VIEW", "VLG": "VILLAGE VILL VILLAG VILLG VILLIAGE", "VIS": "VISTA VIST VST VSTA",
+    "WAY": "WY", "WL": "WELL", "N": "NORTH", "S": "SOUTH", "E": "EAST", "W": "WEST", "NE": "NORTHEAST",
+    "NW": "NORTHWEST", "SE": "SOUTHEAST", "SW": "SOUTHWEST", "1ST": "FIRST", "2ND": "SECOND", "3RD": "THIRD",
+    "4TH": "FOURTH", "5TH": "FIFTH", "6TH": "SIXTH", "7TH": "SEVENTH", "8TH": "EIGHTH", "9TH": "NINTH",
+    "10TH": "TENTH", "11TH": "ELEVENTH", "12TH": "TWELFTH",
+}.items():
+    _SUFFIXES[_std] = _std
+    for _v in _variants.split():
+        _SUFFIXES[_v] = _std
+
+_UNIT_WORDS = frozenset(
+    ["APT", "APARTMENT", "UNIT", "STE", "SUITE", "BLDG", "BUILDING", "LOT", "SPC", "SPACE", "RM", "ROOM", "FL", "FLOOR", "PH", "PENTHOUSE", "TRLR", "TRAILER", "DEPT", "HNGR", "KEY", "OFC", "OFFICE", "PIER", "SLIP"]
+)
+_DIRECTIONS = frozenset({"N", "S", "E", "W", "NE", "NW", "SE", "SW"})
+_UNIT_TAIL = re.compile(
+    r"(?:[\s,]+(?:apt|apartment|unit|ste|suite|bldg|building|lot|spc|space|rm|room|fl|floor|ph|trlr|no)\.?\s*#?\s*|\s*#\s*)"
+    r"([A-Za-z0-9][A-Za-z0-9\-]*)\s*$",
+    re.IGNORECASE,
+)
+_PUNCT = re.compile(r"[^\w#]+")
+_TAIL = re.compile(r"[,\s]+([A-Za-z]{2})\.?\s*,?\s*(\d{5})(?:-?\d{4})?\s*$")
+_ZIP = re.compile(r"^\s*(\d{3,5})(?:-?\d{4})?(?:\.0+)?\s*$")
+_SPACES = re.compile(r"\s+")
+_LETTER = re.compile(r"[A-Za-z]")
+
+STATES: dict[str, str] = {
+    "ALABAMA": "AL", "ALASKA": "AK", "ARIZONA": "AZ", "ARKANSAS": "AR", "CALIFORNIA": "CA", "COLORADO": "CO",
+    "CONNECTICUT": "CT", "DELAWARE": "DE", "DISTRICT OF COLUMBIA": "DC", "FLORIDA": "FL", "GEORGIA": "GA",
+    "HAWAII": "HI", "IDAHO": "ID", "ILLINOIS": "IL", "INDIANA": "IN", "IOWA": "IA", "KANSAS": "KS",
+    "KENTUCKY": "KY", "LOUISIANA": "LA", "MAINE": "ME", "MARYLAND": "MD", "MASSACHUSETTS": "MA",
+    "MICHIGAN": "MI", "MINNESOTA": "MN", "MISSISSIPPI": "MS", "MISSOURI": "MO", "MONTANA": "MT",
+    "NEBRASKA": "NE", "NEVADA": "NV", "NEW HAMPSHIRE": "NH", "NEW JERSEY": "NJ", "NEW MEXICO": "NM",
+    "NEW YORK": "NY", "NORTH CAROLINA": "NC", "NORTH DAKOTA": "ND", "OHIO": "OH", "OKLAHOMA": "OK",
+    "OREGON": "OR", "PENNSYLVANIA": "PA", "RHODE ISLAND": "RI", "SOUTH CAROLINA": "SC", "SOUTH DAKOTA": "SD",
+    "TENNESSEE": "TN", "TEXAS": "TX", "UTAH": "UT", "VERMONT": "VT", "VIRGINIA": "VA", "WASHINGTON": "WA",
+    "WEST VIRGINIA": "WV", "WISCONSIN": "WI", "WYOMING": "WY", "PUERTO RICO": "PR", "GUAM": "GU",
+    "VIRGIN ISLANDS": "VI",
+}
+STATE_CODES = frozenset(STATES.values())
+
+
+@dataclass(frozen=True)
+class Address:
+    """A postal address in components; `street` is the line without the unit."""
+
+    street: str = ""
+    unit: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+
+    @property
+    def line(self) -> str:
+        """The street line with its unit, for letters."""
+        return f"{self.street} #{self.unit}" if self.unit else self.street
+
+
+def state_code(text: str) -> str:
+    """'FL', 'fl', 'Florida' -> 'FL'; raises CellError for anything else; blank -> ''."""
+    s = _SPACES.sub(" ", text.strip().strip(".").upper())
+    if not s:
+        return ""
+    if s in STATE_CODES:
+        return s
+    code = STATES.get(s)
+    if code is None:
+        raise CellError(f"{text.strip()!r} is not a US state.")
+    return code
+
+
+def postal_code(text: str) -> str:
+    """'33602', '33602-1234', '2134' (a ZIP that lost its leading zero in a spreadsheet) -> 5 digits."""
+    s = text.strip()
+    if not s:
+        return ""
+    m = _ZIP.match(s)
+    if not m:
+        raise CellError(f"{s!r} is not a ZIP code.")
+    return m.group(1).zfill(5)
+
+
+def _unit_id(w: str) -> bool:
+    return len(w) == 1 or any(ch.isdigit() for ch in w)
+
+
+def _pretty_word(w: str) -> str:
+    if w in _DIRECTIONS or len(w) == 1 or w == "PO":
+        return w
+    if w[0].isdigit():
+        return w.lower()
+    if "'" in w:
+        return "'".join(p.capitalize() for p in w.split("'"))
+    return w.capitalize()
+
+
+def tidy(text: str) -> str:
+    """Whitespace collapsed; an ALL-CAPS street line in title case ('123 NE MAIN ST' -> '123 NE Main St')."""
+    s = _SPACES.sub(" ", text).strip().strip(",").strip()
+    if s.isupper():
+        s = " ".join(_pretty_word(w) for w in s.split(" "))
+    return s
+
+
+def split_unit(street: str) -> tuple[str, str]:
+    """'123 Main St Apt 4B' -> ('123 Main St', '4B'); '123 Main St #4' -> ('123 Main St', '4')."""
+    m = _UNIT_TAIL.search(street)
+    if m and m.start() > 0:
+        head = street[: m.start()].rstrip(" ,")
+        if _LETTER.search(head):
+            return head, m.group(1).upper()
+    return street, ""
+
+
+def unit_text(text: str) -> str:
+    """A unit cell ('Apt 4', '#4', 'Unit 4B') -> '4' / '4B'."""
+    words = _PUNCT.sub(" ", text.upper().replace("#", " ")).split()
+    words = [w for w in words if w not in _UNIT_WORDS]
+    return "".join(words)
+
+
+def parse_address(text: str) -> Address:
+    """A one-line address: '123 Main St Apt 4, Tampa, FL 33602' or just the street line."""
+    s = _SPACES.sub(" ", text).strip()
+    if not s:
+        raise CellError("the address is empty.")
+    city = state = zip5 = ""
+    m = _TAIL.search(s)
+    if m and s[: m.start()].strip(", "):
+        state_raw, zip5 = m.group(1).upper(), m.group(2)
+        if state_raw in STATE_CODES:
+            state = state_raw
+            s = s[: m.start()].rstrip(", ")
+            if "," in s:
+                s, city = (p.strip() for p in s.rsplit(",", 1))
+        else:
+            zip5 = ""
+    elif "," in s:
+        head, tail = (p.strip() for p in s.rsplit(",", 1))
+        if tail and not any(ch.isdigit() for ch in tail) and any(ch.isdigit() for ch in head):
+            s, city = head, tail
+    street, unit = split_unit(s)
+    if not street:
+        raise CellError(f"{text.strip()!r} has no street.")
+    return Address(tidy(street), unit, tidy(city), state, zip5)
+
+
+def street_key(street: str, unit: str = "") -> str:
+    """The folded street line: '123 North Main Street' -> '123 N MAIN ST'; unit -> ' #4'."""
+    text = street.upper()
+    words = (text if text.replace(" ", "").isalnum() else _PUNCT.sub(" ", text)).split()
+    unit_parts: list[str] = []
+    if "#" in text or not _UNIT_WORDS.isdisjoint(words):
+        for i, w in enumerate(words):
+            if (w in _UNIT_WORDS and i >= 2 and i + 1 < len(words) and _unit_id(words[i + 1])) or (
+                w == "#" and i + 1 < len(words)
+            ):
+                unit_parts = [p for p in words[i + 1 :] if p != "#"]
+                words = words[:i]
+                break
+            if w.startswith("#") and len(w) > 1:
+                unit_parts = [w[1:], *words[i + 1 :]]
+                words = words[:i]
+                break
+    u = unit_text(unit) if unit else "".join(unit_parts)
+    folded = " ".join(map(_SUFFIXES.get, words, words))
+    return f"{folded} #{u}" if u else folded
+
+
+def address_key(street: str, unit: str, postal: str, city: str) -> str:
+    """The matching key: folded street line and unit, '|', the ZIP or else the city."""
+    return f"{street_key(street, unit)}|{postal or city.upper()}"
+
+
+def locality_keys(street: str, unit: str, postal: str, city: str) -> tuple[str, ...]:
+    """Every key an address can be found under: by ZIP and by city."""
+    base = street_key(street, unit)
+    keys = [f"{base}|{postal}"] if postal else []
+    if city:
+        keys.append(f"{base}|{city.upper()}")
+    return tuple(keys)
+
+
+_zip_places: dict[str, tuple[str, str]] | None = None
+
+
+def place_for_zip(zip5: str) -> tuple[str, str] | None:
+    """(city, state) of a US ZIP from the offline `zipcodes` data, or None."""
+    global _zip_places
+    if _zip_places is None:
+        import zipcodes
+
+        _zip_places = {z["zip_code"]: (z["city"], z["state"]) for z in zipcodes.list_all()}  # type: ignore[no-untyped-call]
+    return _zip_places.get(zip5)

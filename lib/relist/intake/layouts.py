@@ -1,0 +1,207 @@
+"""Which column of an export holds which field: header row, alias table, saved mappings.
+
+A layout places each column on a field (RESO name or Relist vendor field), keeps the
+rest for the lead's Extra column, and is refused when it cannot find a property address
+and an identity (MLS number, owner or parcel), naming the columns it could not place
+and how to map them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from relist.errors import BadInput, ImportRefused
+from relist.intake.addresses import STATE_CODES, STATES
+from relist.intake.aliases import IGNORE, AliasTable, header_key
+from relist.intake.status import looks_like_status
+from relist.intake.values import Cell
+
+MULTI_FIELDS = frozenset({"OwnerPhone"})
+"""Fields that several columns may feed (every phone column is kept)."""
+
+ADDRESS_FIELDS = ("UnparsedAddress", "StreetName")
+IDENTITY_FIELDS = ("ListingId", "ListingKey", "ParcelNumber", "OwnerName", "OwnerFirstName", "OwnerLastName")
+HEADER_SEARCH_ROWS = 10
+
+
+def _state_share(values: list[str]) -> float:
+    seen = [v.strip().upper() for v in values if v.strip()]
+    if not seen:
+        return 0.0
+    return sum(v in STATE_CODES or v in STATES for v in seen) / len(seen)
+
+
+_SNIFF: dict[str, Callable[[list[str]], float]] = {
+    "StandardStatus": looks_like_status,
+    "StateOrProvince": _state_share,
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each field is in the rows of one file."""
+
+    header: tuple[str, ...]
+    header_row: int
+    columns: dict[str, tuple[int, ...]]
+    extra: tuple[int, ...]
+    ignored: tuple[int, ...]
+    notes: tuple[str, ...] = ()
+
+    def has(self, *fields: str) -> bool:
+        return any(f in self.columns for f in fields)
+
+    def header_of(self, field: str) -> str:
+        cols = self.columns.get(field)
+        return self.header[cols[0]] if cols else field
+
+    @property
+    def unplaced(self) -> tuple[str, ...]:
+        return tuple(self.header[i] for i in self.extra)
+
+
+def parse_map(text: str, aliases: AliasTable) -> tuple[str, str]:
+    """'Seller Phone=OwnerPhone' -> ('Seller Phone', 'OwnerPhone'); an unknown field is refused."""
+    header, sep, target = text.partition("=")
+    header, target = header.strip(), target.strip()
+    if not sep or not header or not target:
+        raise BadInput(
+            f"--map {text!r} is not HEADER=FIELD.",
+            'Write it like --map "Seller Phone=OwnerPhone" (the export\'s header, =, the field).',
+        )
+    field = aliases.field_named(target)
+    if field is None:
+        close = difflib.get_close_matches(target, sorted(aliases.fields), n=3, cutoff=0.5)
+        also = f" Did you mean {', '.join(close)}?" if close else ""
+        raise BadInput(
+            f"--map {text!r}: {target!r} is not a field Relist knows.{also}",
+            "The fields are listed in docs/intake.md (RESO names such as OwnerPhone, UnparsedAddress, ListingId), or use Ignore.",
+        )
+    return header, field
+
+
+def _column_name(header: Sequence[Cell], i: int) -> str:
+    h = header[i] if i < len(header) else ""
+    text = h.strip() if isinstance(h, str) else h.isoformat()
+    if text:
+        return text
+    n, letters = i + 1, ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"Column {letters}"
+
+
+def find_header(
+    rows: Sequence[tuple[int, Sequence[Cell]]], aliases: AliasTable, mapping: Mapping[str, str]
+) -> int:
+    """Index of the header row: the first of the first rows naming two known columns."""
+    for idx, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        known = 0
+        for c in cells:
+            if isinstance(c, str) and c.strip():
+                key = header_key(c)
+                if key in mapping or aliases.by_key.get(key):
+                    known += 1
+        if known >= 2:
+            return idx
+    return 0
+
+
+def build_layout(
+    header_cells: Sequence[Cell],
+    header_row: int,
+    aliases: AliasTable,
+    mapping: Mapping[str, str],
+    sample: Sequence[Sequence[Cell]] = (),
+) -> Layout:
+    """Place every column: explicit mappings first, then the alias table; ambiguous aliases by their values."""
+    header = tuple(_column_name(header_cells, i) for i in range(len(header_cells)))
+    columns: dict[str, list[int]] = {}
+    extra: list[int] = []
+    ignored: list[int] = []
+    ambiguous: list[tuple[int, tuple[str, ...]]] = []
+
+    def place(field: str, i: int) -> None:
+        if field == IGNORE:
+            ignored.append(i)
+        elif field in columns and field not in MULTI_FIELDS:
+            extra.append(i)
+        else:
+            columns.setdefault(field, []).append(i)
+
+    for i, name in enumerate(header):
+        key = header_key(name)
+        if key in mapping:
+            place(mapping[key], i)
+            continue
+        cands = aliases.by_key.get(key, ())
+        if len(cands) == 1:
+            place(cands[0], i)
+        elif cands:
+            ambiguous.append((i, cands))
+        else:
+            extra.append(i)
+    notes: list[str] = []
+    for i, cands in ambiguous:
+        taken = set(columns) | ({"StandardStatus"} if "MlsStatus" in columns else set())
+        free = [c for c in cands if c not in taken] or list(cands)
+        values = [str(r[i]) for r in sample[:50] if i < len(r)]
+        scored = [(_SNIFF[c](values) if c in _SNIFF else 0.0, -n, c) for n, c in enumerate(free)]
+        chosen = max(scored)[2]
+        place(chosen, i)
+        others = [c for c in cands if c != chosen]
+        if others:
+            notes.append(
+                f"column {header[i]!r} read as {chosen} (from its values); if it is {others[0]}, "
+                f'import with --map "{header[i]}={others[0]}"'
+            )
+    return Layout(
+        header, header_row, {f: tuple(v) for f, v in columns.items()}, tuple(sorted(extra)), tuple(ignored), tuple(notes)
+    )
+
+
+_ADDRESSY = re.compile(r"^\s*\d+[A-Za-z]?\s+[A-Za-z]")
+_ID_WORDS = ("mls", "listing", "id", "owner", "seller", "name", "parcel", "apn")
+
+
+def _guess(layout: Layout, sample: Sequence[Sequence[Cell]], wanted: str) -> str:
+    """The unplaced column most likely to hold the missing field (for the --map example)."""
+    if not layout.extra:
+        return "Your Header"
+
+    def score(i: int) -> float:
+        if wanted == "UnparsedAddress":
+            vals = [str(r[i]) for r in sample if i < len(r) and str(r[i]).strip()]
+            return sum(bool(_ADDRESSY.match(v)) for v in vals) / len(vals) if vals else 0.0
+        key = header_key(layout.header[i])
+        return float(any(w in key for w in _ID_WORDS))
+
+    best = max(layout.extra, key=lambda i: (score(i), -i))
+    return layout.header[best]
+
+
+def check_layout(layout: Layout, kind: str, name: str, sample: Sequence[Sequence[Cell]] = ()) -> None:
+    """Refuse a layout without an address and an identity (or, for comps, a sale price and date)."""
+    missing: list[str] = []
+    if not layout.has(*ADDRESS_FIELDS):
+        missing.append("the property address (UnparsedAddress, or StreetNumber + StreetName)")
+    if kind == "comps":
+        for f, what in (("ClosePrice", "the sale price (ClosePrice)"), ("CloseDate", "the sale date (CloseDate)")):
+            if not layout.has(f):
+                missing.append(what)
+    elif not layout.has(*IDENTITY_FIELDS):
+        missing.append("an identity (ListingId, OwnerName or ParcelNumber)")
+    if not missing:
+        return
+    unplaced = ", ".join(repr(h) for h in layout.unplaced[:12]) or "none"
+    more = f" and {len(layout.extra) - 12} more" if len(layout.extra) > 12 else ""
+    wanted = "UnparsedAddress" if not layout.has(*ADDRESS_FIELDS) else "ClosePrice" if kind == "comps" else "ListingId"
+    raise ImportRefused(
+        f"{name}: cannot find {' or '.join(missing)} in its columns. Columns Relist could not place: {unplaced}{more}.",
+        f'Say what they mean and import again: relist import {name} --map "{_guess(layout, sample, wanted)}={wanted}" '
+        '--vendor NAME (e.g. --map "Seller Phone=OwnerPhone"; saved for that vendor).',
+    )

@@ -1,0 +1,212 @@
+"""Import export files into a workbook: the one call every front makes (CLI, ribbon, notebook).
+
+Reads the workbook's leads, phones, saved mappings and settings through the port, runs
+the pipeline, then appends/updates Leads, Phones, Rejects, Imports, Mappings and Comps
+and saves once. A dry run does everything but write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from relist import settings as settings_mod
+from relist.errors import BadInput
+from relist.intake import phones as phone_rules
+from relist.intake.aliases import default_aliases, header_key
+from relist.intake.layouts import parse_map
+from relist.intake.match import LeadIndex
+from relist.intake.pipeline import KINDS, Options, Plan, run
+from relist.intake.problems import CellError
+from relist.intake.sources import read_file
+from relist.intake.speed import no_cycle_collection
+from relist.intake.summary import ImportSummary, Reject
+from relist.workbook.port import WorkbookPort
+
+_ID_NUMBER = re.compile(r"(\d+)$")
+
+MappingArg = str | tuple[str, str]
+
+
+def next_number(ids: Iterable[Any]) -> int:
+    """One more than the largest number at the end of the given ids (1 when there are none)."""
+    best = 0
+    for value in ids:
+        m = _ID_NUMBER.search(str(value or ""))
+        if m:
+            best = max(best, int(m.group(1)))
+    return best + 1
+
+
+def _own_phones(number: str) -> frozenset[str]:
+    if not number.strip():
+        return frozenset()
+    try:
+        return frozenset({phone_rules.normalize_phone(number)[0]})
+    except CellError:
+        return frozenset()
+
+
+def _saved_mappings(book: WorkbookPort, vendor: str) -> list[tuple[str, str]]:
+    """Mappings saved for every vendor (blank Vendor) first, then those for this vendor."""
+    rows = book.read_records("tblMappings", ["Vendor", "Header", "Field"])
+    general = [(str(r["Header"]), str(r["Field"])) for r in rows if r.get("Header") and r.get("Field") and not r.get("Vendor")]
+    own = [
+        (str(r["Header"]), str(r["Field"]))
+        for r in rows
+        if r.get("Header") and r.get("Field") and r.get("Vendor") and vendor
+        and str(r["Vendor"]).strip().lower() == vendor.strip().lower()
+    ]
+    return general + own
+
+
+def _parse_mappings(mappings: Sequence[MappingArg]) -> list[tuple[str, str]]:
+    aliases = default_aliases()
+    out: list[tuple[str, str]] = []
+    for m in mappings:
+        out.append(parse_map(m if isinstance(m, str) else f"{m[0]}={m[1]}", aliases))
+    return out
+
+
+def _save_mappings(book: WorkbookPort, vendor: str, given: list[tuple[str, str]]) -> None:
+    """Store --map pairs for the vendor (blank vendor = every import), replacing older ones for the same header."""
+    rows = book.read_records("tblMappings", ["Vendor", "Header", "Field"])
+    replaced = {(vendor.strip().lower(), header_key(h)) for h, _ in given}
+    kept = [
+        r for r in rows
+        if (str(r.get("Vendor") or "").strip().lower(), header_key(str(r.get("Header") or ""))) not in replaced
+    ]
+    kept.extend({"Vendor": vendor or None, "Header": h, "Field": f} for h, f in given)
+    book.replace_rows("tblMappings", kept)
+
+
+def import_files(
+    book: WorkbookPort,
+    paths: Sequence[str | PathLike[str]],
+    *,
+    at: datetime,
+    vendor: str | None = None,
+    mappings: Sequence[MappingArg] = (),
+    dry_run: bool = False,
+    kind: str = "expired",
+) -> ImportSummary:
+    """Import export files (CSV/XLSX/XLS) of expired listings, current active listings or sold comps."""
+    if kind not in KINDS:
+        raise BadInput(f"--kind {kind!r} is not one of {', '.join(KINDS)}.", "Use expired (the default), active or comps.")
+    if at.tzinfo is None:
+        raise ValueError("import_files needs an aware datetime `at`")
+    if not paths:
+        raise BadInput("No files to import.", "Name one or more CSV or Excel export files.")
+    conf = settings_mod.load(book)
+    vendor_name = (vendor or "").strip()
+    given = _parse_mappings(mappings)
+    pairs = _saved_mappings(book, vendor_name) + given
+    mapping = {header_key(h): f for h, f in pairs}
+
+    with no_cycle_collection():
+        return _import(book, paths, at, vendor_name, given, mapping, conf, kind, dry_run)
+
+
+def _import(
+    book: WorkbookPort,
+    paths: Sequence[str | PathLike[str]],
+    at: datetime,
+    vendor_name: str,
+    given: list[tuple[str, str]],
+    mapping: dict[str, str],
+    conf: settings_mod.Settings,
+    kind: str,
+    dry_run: bool,
+) -> ImportSummary:
+    tz = conf.tz
+    tables = [read_file(Path(p)) for p in paths]
+    import_id = f"I{next_number(r.get('ImportId') for r in book.read_records('tblImports', ['ImportId'])):06d}"
+    opts = Options(
+        at=at, tz=tz, kind=kind, vendor=vendor_name, import_id=import_id,
+        date_order="DMY" if conf.date_order == "DMY" else "MDY", own_phones=_own_phones(conf.phone), mapping=mapping,
+    )
+    if kind == "comps":
+        comps = book.read_records("tblComps", ["CompId", "AddressKey", "CloseDate"])
+        index = LeadIndex()
+        plan = run(
+            tables, default_aliases(), index, opts,
+            next_comp=next_number(c.get("CompId") for c in comps),
+            comp_keys=[(str(c.get("AddressKey") or ""), c.get("CloseDate")) for c in comps],
+        )
+    else:
+        leads = book.read_records("tblLeads")
+        phone_rows = book.read_records("tblPhones", ["LeadId", "Position", "Phone"])
+        index = LeadIndex.from_records(leads, phone_rows)
+        plan = run(tables, default_aliases(), index, opts, next_lead=next_number(r.get("LeadId") for r in leads))
+
+    summary = _summary(plan, opts, dry_run)
+    if not dry_run:
+        _write(book, plan, summary, opts, given)
+        book.save()
+    return summary
+
+
+def _summary(plan: Plan, opts: Options, dry_run: bool) -> ImportSummary:
+    c = plan.counts
+    summary = ImportSummary(
+        import_id=opts.import_id,
+        kind=opts.kind,
+        vendor=opts.vendor,
+        files=[f.name for f in plan.files],
+        read=plan.read,
+        added=c["added"],
+        updated=c["updated"],
+        duplicates=c["duplicates"],
+        not_contactable=c["not_contactable"],
+        relisted=c["relisted"],
+        rejected=c["rejected"],
+        rejects=[Reject(r.file, r.row, r.column, r.value, r.reason[:1].upper() + r.reason[1:]) for r in plan.rejects],
+        dry_run=dry_run,
+        unplaced={f.name: list(f.layout.unplaced) for f in plan.files},
+    )
+    for f in plan.files:
+        summary.notes.extend(f"{f.name}: {n}" for n in f.notes)
+        if f.rows == 0:
+            summary.notes.append(f"{f.name}: no data rows.")
+    if summary.placed != summary.read:
+        raise AssertionError(f"import summary does not add up: {summary.placed} placed of {summary.read} read")
+    return summary
+
+
+def _write(book: WorkbookPort, plan: Plan, summary: ImportSummary, opts: Options, given: list[tuple[str, str]]) -> None:
+    at_local = opts.at.astimezone(opts.tz).replace(tzinfo=None, microsecond=0)
+    if plan.new_leads:
+        book.append_rows("tblLeads", plan.lead_records())
+    updated = plan.updated_leads()
+    changes = [{"LeadId": st.lead_id, **st.changes} for st in updated if st.changes]
+    if changes:
+        book.update_rows("tblLeads", changes, key="LeadId")
+    phone_rows = [p for st in plan.new_leads for p in st.new_phones] + [p for st in updated for p in st.new_phones]
+    if phone_rows:
+        book.append_rows("tblPhones", phone_rows)
+    if plan.comps:
+        book.append_rows("tblComps", plan.comps)
+    if summary.rejects:
+        book.append_rows(
+            "tblRejects",
+            [
+                {"ImportId": opts.import_id, "File": r.file, "Row": r.row, "Column": r.column or None,
+                 "Value": r.value or None, "Reason": r.reason}
+                for r in summary.rejects
+            ],
+        )
+    book.append_rows(
+        "tblImports",
+        [{
+            "ImportId": opts.import_id, "At": at_local, "Kind": opts.kind, "Files": ", ".join(summary.files),
+            "Vendor": opts.vendor or None, "Read": summary.read, "Added": summary.added, "Updated": summary.updated,
+            "Duplicates": summary.duplicates, "NotContactable": summary.not_contactable, "Relisted": summary.relisted,
+            "Rejected": summary.rejected,
+        }],
+    )
+    if given:
+        _save_mappings(book, opts.vendor, given)

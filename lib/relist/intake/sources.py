@@ -1,0 +1,155 @@
+"""Export files -> raw rows: CSV of any delimiter and encoding, XLSX and XLS.
+
+The format is decided by the file's content, not its name (vendors ship tab-separated
+text named .xls). Row numbers are the ones a spreadsheet shows (the first line is row 1),
+so a reject can be found by eye. Every cell becomes text so each cleaning rule reads one
+kind of value: numbers as "8135550142" or "2.5", spreadsheet dates as ISO "2026-11-23".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from relist.errors import ImportRefused
+from relist.intake.speed import no_cycle_collection
+
+_DELIMITERS = (",", ";", "\t", "|")
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class RawTable:
+    """The rows of one export file (or sheet), as (spreadsheet row number, cells)."""
+
+    name: str
+    rows: Sequence[tuple[int, Sequence[str]]]
+    encoding: str = ""
+    delimiter: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Bytes -> (text, encoding): BOMs first, then UTF-8, then Windows-1252, then Latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:4096]:
+        raise ImportRefused(
+            f"{name} is not a text or spreadsheet file Relist can read.",
+            "Export the list as CSV or Excel (.xlsx) and import that file.",
+        )
+    for enc in ("utf-8", "cp1252"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter used most on the busiest of the first lines (comma when there is none)."""
+    lines = [ln for ln in text[:65536].splitlines()[:10] if ln.strip()]
+    best, best_count = ",", 0
+    for d in _DELIMITERS:
+        count = max((ln.count(d) for ln in lines), default=0)
+        if count > best_count:
+            best, best_count = d, count
+    return best
+
+
+def read_text(text: str, name: str, delimiter: str | None = None) -> RawTable:
+    """Delimited text -> rows; quoted fields may hold delimiters and newlines."""
+    delim = delimiter or sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"', skipinitialspace=False)
+    try:
+        with no_cycle_collection():
+            rows: list[tuple[int, Sequence[str]]] = [(n, rec) for n, rec in enumerate(reader, start=1) if any(rec)]
+    except csv.Error as exc:
+        raise ImportRefused(
+            f"{name} cannot be read as delimited text near row {reader.line_num}: {exc}.",
+            "Open it in Excel and save it as CSV (UTF-8) or .xlsx, then import that file.",
+        ) from exc
+    return RawTable(name, rows, delimiter=delim)
+
+
+def _cell(value: Any) -> str:
+    """A spreadsheet value as text; dates as ISO 8601 (unambiguous, whatever DateOrder says)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.hour == value.minute == value.second == 0:
+            return value.date().isoformat()
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def read_spreadsheet(path: Path) -> RawTable:
+    """The first non-empty sheet of an .xlsx/.xls file (read with python-calamine)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        for sheet_name in wb.sheet_names:
+            values = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            rows: list[tuple[int, Sequence[str]]] = []
+            for n, rec in enumerate(values, start=1):
+                cells = [_cell(v) for v in rec]
+                if any(c != "" for c in cells):
+                    rows.append((n, cells))
+            if rows:
+                notes = [f"read sheet {sheet_name!r}"] if len(wb.sheet_names) > 1 else []
+                return RawTable(path.name, rows, notes=notes)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # calamine raises its own errors for damaged or protected files
+        raise ImportRefused(
+            f"{path.name} cannot be read as a spreadsheet ({type(exc).__name__}: {exc}).",
+            "If it is password-protected, remove the password; otherwise open it in Excel and save it as .xlsx.",
+        ) from exc
+    return RawTable(path.name, [])
+
+
+def read_file(path: Path) -> RawTable:
+    """Any supported export file -> its raw rows; refuses what it cannot read, saying why."""
+    if not path.exists():
+        raise ImportRefused(f"No such file: {path}.", "Check the path and the file name.")
+    if path.is_dir():
+        raise ImportRefused(f"{path} is a folder, not an export file.", "Name the CSV or Excel file itself.")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(_XLSX_MAGIC) or head.startswith(_XLS_MAGIC):
+        return read_spreadsheet(path)
+    data = path.read_bytes()
+    if not data.strip():
+        return RawTable(path.name, [])
+    text, enc = decode(data, path.name)
+    if text.lstrip().lower().startswith(("<html", "<!doctype", "<table", "<?xml")):
+        raise ImportRefused(
+            f"{path.name} is a web page or XML document, not a CSV or Excel export.",
+            "Open it in Excel and save it as .xlsx or CSV, then import that file.",
+        )
+    table = read_text(text, path.name)
+    table.encoding = enc
+    return table
