@@ -87,7 +87,7 @@ def from_pairs(pairs: Iterable[tuple[str, Any]]) -> Settings:
     """Settings from (name, value) pairs; unknown names are kept in `raw`; blanks take defaults."""
     raw = defaults()
     for name, value in pairs:
-        if name is None:
+        if not name:
             continue
         text = "" if value is None else str(value)
         if isinstance(value, float) and value.is_integer():
@@ -140,7 +140,7 @@ def from_pairs(pairs: Iterable[tuple[str, Any]]) -> Settings:
 
 
 def from_records(records: Iterable[Mapping[str, Any]]) -> Settings:
-    return from_pairs((r.get("Setting"), r.get("Value")) for r in records)
+    return from_pairs((str(r.get("Setting") or ""), r.get("Value")) for r in records)
 
 
 def load(book: Any) -> Settings:

@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.conftest import require_tool, soffice_convert
 
 from relist.workbook import template
-from tests.conftest import require_tool, soffice_convert
 
 pytestmark = pytest.mark.e2e
 

@@ -8,10 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from relist.workbook import open_workbook, template
 from tests.conftest import soffice_convert
 from tests.integration.test_file_adapter import tiny_png, user_edited
+
+from relist.workbook import open_workbook, template
 
 pytestmark = pytest.mark.e2e
 

@@ -28,6 +28,7 @@ def _file(tmp: Path) -> Any:
 
 def _live(tmp: Path) -> Any:
     from tests.fakes import fake_xlwings as fake
+
     from relist.workbook import template
     from relist.workbook.live_adapter import LiveWorkbook
 

@@ -128,9 +128,9 @@ class FileWorkbook:
         wb_part = "xl/workbook.xml"
         if wb_part not in names:
             # Some writers rename parts; find the workbook through the package relationships.
-            for rel in pkg.parse_rels(self._read("_rels/.rels")):
-                if rel.type.endswith("/officeDocument"):
-                    wb_part = pkg.resolve("", rel.target)
+            for prel in pkg.parse_rels(self._read("_rels/.rels")):
+                if prel.type.endswith("/officeDocument"):
+                    wb_part = pkg.resolve("", prel.target)
             wb_rels_path = pkg.rels_path(wb_part)
         if wb_part not in names:
             raise NotARelistWorkbook(f"{self.path.name} has no workbook part.", "Restore a backup of your workbook.")
@@ -138,7 +138,7 @@ class FileWorkbook:
         self._wb_rels_path = wb_rels_path
         import xml.etree.ElementTree as ET
 
-        root = ET.fromstring(self._read(wb_part))
+        root = ET.fromstring(self._read(wb_part) or b"<workbook/>")
         rels = {r.id: r for r in pkg.parse_rels(self._read(wb_rels_path))}
         self._sheet_parts: dict[str, str] = {}
         self._sheet_ids: dict[str, int] = {}

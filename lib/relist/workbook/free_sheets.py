@@ -77,8 +77,8 @@ def _render(ws: Any, cells: Iterable[Any], charts: Iterable[Any], widths: Mappin
         chart.height = chart_spec.height_cm
         if chart_spec.y_title:
             chart.y_axis.title = chart_spec.y_title
-        vals = Reference(ws, range_string=chart_spec.values_ref)
-        cats = Reference(ws, range_string=chart_spec.categories_ref)
+        vals = Reference(worksheet=ws, range_string=chart_spec.values_ref)
+        cats = Reference(worksheet=ws, range_string=chart_spec.categories_ref)
         chart.add_data(vals, titles_from_data=chart_spec.titles_from_data)
         chart.set_categories(cats)
         if not chart_spec.titles_from_data and chart_spec.series_title and chart.series:

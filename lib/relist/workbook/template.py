@@ -107,7 +107,7 @@ def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]
         formula = h.formula.format(**refs)
         ws.conditional_formatting.add(
             f"A2:{last}1048576",
-            FormulaRule(
+            FormulaRule(  # type: ignore[no-untyped-call]
                 formula=[formula], fill=PatternFill("solid", fgColor=h.fill, bgColor=h.fill), font=Font(color=h.font)
             ),
         )
@@ -161,7 +161,8 @@ def build_bytes() -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)
+    for ws in list(wb.worksheets):
+        wb.remove(ws)
     for name in schema.SHEET_ORDER:
         wb.create_sheet(name)
     for spec in schema.TABLE_SHEETS:

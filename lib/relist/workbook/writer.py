@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from relist.workbook.port import Record
 
 LINK_RID_PREFIX = "rIdRelistL"
+_LOCAL_HEADER_SIZE = 30  # a zip local file header before its name and extra field (APPNOTE 4.3.7)
 
 
 def _header_row(sheet: pkg.SheetXml, spans: list[tuple[int, int, int]], header_row: int, columns: list[str], c1: int) -> bytes:
@@ -105,6 +106,8 @@ def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -
         and _last_row_number(sheet.rows, p) == table_end
     )
     rows_xml: bytes | None = None
+    touched: set[int] | None = None
+    rownum_of: list[int] = []
     if splice:
         rows_xml, rownum_of, touched = _splice_rows(sheet, p, st, records, new_from, table_end, encode, values)
     if rows_xml is None:
@@ -226,8 +229,8 @@ def _rewrite_link_rels(data: bytes | None, add: list[tuple[str, str, str]], drop
         for m in re.finditer(r"<Relationship\b[^>]*/>|<Relationship\b[^>]*>.*?</Relationship>", text, re.S):
             rel = m.group(0)
             if f'Id="{LINK_RID_PREFIX}' in rel:
-                rid = re.search(r'Id="([^"]+)"', rel)
-                if drop is None or (rid and rid.group(1) in drop):
+                found = re.search(r'Id="([^"]+)"', rel)
+                if drop is None or (found and found.group(1) in drop):
                     continue
             kept.append(rel)
     for rid, typ, target in add:
@@ -277,9 +280,9 @@ def render_changes(fwb: FileWorkbook) -> tuple[dict[str, bytes], set[str]]:
         part = fwb._sheet_parts[sheet]
         parts[part] = cells.set_cells(parts.get(part) or fwb._read(part) or b"", edits)
     if fwb._pics:
-        from relist.workbook import pictures
+        from relist.workbook.pictures import place
 
-        pictures.place(fwb, parts, fwb._pics)
+        place(fwb, parts, fwb._pics)
     if rewritten and fwb._calc_chain_part and fwb._calc_chain_part in fwb._names:
 
         def keep(sheet_id: int, ref: str) -> bool:
@@ -353,14 +356,13 @@ def _raw_bytes(src: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     fp = src.fp
     assert fp is not None
     fp.seek(info.header_offset)
-    header = fp.read(zipfile.sizeFileHeader)
-    if header[:4] != zipfile.stringFileHeader:
+    header = fp.read(_LOCAL_HEADER_SIZE)
+    if header[:4] != b"PK\x03\x04":
         raise zipfile.BadZipFile("bad local header")
     import struct
 
-    fields = struct.unpack(zipfile.structFileHeader, header)
-    name_len, extra_len = fields[zipfile._FH_FILENAME_LENGTH], fields[zipfile._FH_EXTRA_FIELD_LENGTH]
-    fp.seek(info.header_offset + zipfile.sizeFileHeader + name_len + extra_len)
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + _LOCAL_HEADER_SIZE + name_len + extra_len)
     return fp.read(info.compress_size)
 
 
