@@ -17,6 +17,24 @@ from relist import __version__
 COMMANDS: dict[str, str] = {
     "init": "relist.cli.core:init",
     "demo": "relist.cli.core:demo",
+    "roi": "relist.cli.roi:roi",
+    "notebook": "relist.cli.roi:notebook",
+    "dnc": "relist.cli.compliance:dnc",
+    "check": "relist.cli.compliance:check",
+    "audit": "relist.cli.compliance:audit",
+    "present": "relist.cli.present:present",
+    "export": "relist.cli.channels:export",
+    "letters": "relist.cli.channels:letters",
+    "route": "relist.cli.channels:route",
+    "email": "relist.cli.channels:email",
+    "calendar": "relist.cli.channels:calendar",
+    "marketing-plan": "relist.cli.channels:marketing_plan",
+    "templates": "relist.cli.channels:templates",
+    "today": "relist.cli.sequence:today",
+    "log": "relist.cli.sequence:log",
+    "undo": "relist.cli.sequence:undo",
+    "addin": "relist.cli.addin:addin",
+    "import": "relist.cli.intake:import_cmd",
 }
 """Command name -> "module:attribute" of its click command. Each area adds its own line."""
 

@@ -11,7 +11,7 @@ DEFAULT_SEQUENCE_ROWS: tuple[dict[str, Any], ...] = (
      "TalkingPoint": "Your listing came off the market yesterday. What would you change if you put it back on?"},
     {"Step": 2, "Channel": "text", "DayOffset": 0, "TimeOfDay": time(11, 0), "RepeatEveryDays": None,
      "Template": "first-text", "Name": "Text after no pickup",
-     "TalkingPoint": "Short, personal text with your name and brokerage."},
+     "TalkingPoint": "I tried to call about your home that just came off the market. Would a quick chat about getting it sold be welcome?"},
     {"Step": 3, "Channel": "call", "DayOffset": 1, "TimeOfDay": time(17, 30), "RepeatEveryDays": None,
      "Template": "", "Name": "Call back",
      "TalkingPoint": "Different time of day. Ask what the last agent did not do."},

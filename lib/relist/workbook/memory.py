@@ -54,11 +54,13 @@ class MemoryWorkbook:
 
     def read_records(self, table: str, columns: Sequence[str] | None = None) -> list[Record]:
         spec = schema.table(table)
-        names = list(columns) if columns else list(spec.names)
-        extra = [k for r in self.tables[spec.table] for k in r if k not in spec.names]
-        if not columns:
-            names += list(dict.fromkeys(extra))
-        return [{n: r.get(n) for n in names} for r in self.tables[spec.table]]
+        rows = self.tables[spec.table]
+        if columns:
+            cols = list(columns)
+            return [{n: r.get(n) for n in cols} for r in rows]
+        known = set(spec.names)
+        names = list(spec.names) + list(dict.fromkeys(k for r in rows for k in r if k not in known))
+        return [{n: r.get(n) for n in names} for r in rows]
 
     def read_frame(self, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         import pandas as pd
