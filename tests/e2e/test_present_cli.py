@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from tests.conftest import require_tool
-from tests.data.comps.fixture import SOLD_CSV, file_book, has_intake
+from tests.data.comps.fixture import SOLD_CSV, file_book
 
 from relist.cli import cli
 from relist.workbook import open_workbook
@@ -61,8 +61,6 @@ def test_present_errors_are_one_line_with_a_hint(tmp_path: Path, args: list[str]
 
 
 def test_present_imports_a_comps_export_first(tmp_path: Path) -> None:
-    if not has_intake():
-        pytest.skip("relist.intake.service (the comps importer) is not in this tree yet")
     wb = file_book(tmp_path / "Relist.xlsx", with_comps=False)
     res = CliRunner().invoke(cli, ["present", "L-1001", "-w", str(wb), "--at", AT, "--no-pdf", "--json", "--comps", str(SOLD_CSV)])
     assert res.exit_code == 0, res.output

@@ -19,15 +19,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiosmtpd.controller import Controller  # noqa: E402
+from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402
 
 from relist.channels import service
 from relist.channels.email import SmtpConfig
 from relist.compliance.registry_files import load_files
 from relist.workbook.memory import MemoryWorkbook
-
-pytest.importorskip("aiosmtpd")
-from aiosmtpd.controller import Controller  # noqa: E402
-from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402
 
 NY = ZoneInfo("America/New_York")
 AT = dt.datetime(2026, 11, 25, 10, 0, tzinfo=NY)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from pptx import Presentation
-from tests.data.comps.fixture import AT, SOLD_CSV, file_book, has_intake, import_comps
+from tests.data.comps.fixture import AT, SOLD_CSV, file_book
 
 from relist.present.service import build_presentation
 from relist.workbook import open_workbook
@@ -15,12 +14,8 @@ from relist.workbook import open_workbook
 def test_comps_file_is_imported_then_used_and_the_lead_row_links_the_deck(tmp_path: Path) -> None:
     wb = file_book(tmp_path / "Relist.xlsx", with_comps=False)
     book = open_workbook(wb)
-    if has_intake():
-        result = build_presentation(book, "L-1001", at=AT, comps_path=SOLD_CSV, pdf=False)
-        assert result.imported is not None and result.summary()["imported"]["read"] == 13
-    else:  # the intake service lands separately; until then load the export with the test's minimal reader
-        import_comps(book, SOLD_CSV)
-        result = build_presentation(book, "L-1001", at=AT, pdf=False)
+    result = build_presentation(book, "L-1001", at=AT, comps_path=SOLD_CSV, pdf=False)
+    assert result.imported is not None and result.summary()["imported"]["read"] == 13
     assert result.pptx == tmp_path / "Presentation-L-1001-1208-Palmetto-Ridge-Dr.pptx"
     assert [k.comp.address for k in result.analysis.selection.kept][:3] == [
         "1114 Palmetto Ridge Dr", "1320 Egret Point Ln", "1502 Mangrove Bend",
@@ -37,8 +32,6 @@ def test_comps_file_is_imported_then_used_and_the_lead_row_links_the_deck(tmp_pa
 
 def test_importing_the_same_comps_twice_does_not_double_them(tmp_path: Path) -> None:
     wb = file_book(tmp_path / "Relist.xlsx", with_comps=False)
-    if not has_intake():
-        pytest.skip("relist.intake.service (the comps importer) is not in this tree yet")
     first = build_presentation(open_workbook(wb), "L-1001", at=AT, comps_path=SOLD_CSV, pdf=False)
     stored = len(open_workbook(wb).read_records("tblComps"))
     second = build_presentation(open_workbook(wb), "L-1001", at=AT, comps_path=SOLD_CSV, pdf=False)
