@@ -61,3 +61,12 @@ def test_python_dash_m_and_no_traceback(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("relist: error:")
+
+
+def test_usage_errors_are_one_line() -> None:
+    code, _, err = run("init")
+    assert code == 2
+    assert err.startswith("relist: error: Missing argument") and len(err.strip().splitlines()) == 1
+    assert "init --help" in err
+    code, _, err = run("no-such-command")
+    assert code == 2 and len(err.strip().splitlines()) == 1
