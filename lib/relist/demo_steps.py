@@ -174,6 +174,7 @@ def outreach(book_path: Path, at: datetime, result: DemoResult) -> str:
 
 
 def presentation(book_path: Path, at: datetime, result: DemoResult) -> str:
+    from relist.present.deck import find_soffice
     from relist.present.service import build_presentation
     from relist.workbook import open_workbook
 
@@ -182,12 +183,13 @@ def presentation(book_path: Path, at: datetime, result: DemoResult) -> str:
         return "No appointment was set, so no listing presentation was made"
     pres = build_presentation(
         open_workbook(book_path), str(lead), at=at, comps_path=result.files["sold comps"],
-        out_dir=result.directory / "presentations",
+        out_dir=result.directory / "presentations", pdf=find_soffice() is not None,
     )
     result.files["presentation (pptx)"] = pres.pptx
     if pres.pdf:
         result.files["presentation (pdf)"] = pres.pdf
-    return f"Made the listing presentation for {lead}"
+    note = "" if pres.pdf else " (no PDF: LibreOffice is not installed; open the .pptx)"
+    return f"Made the listing presentation for {lead}{note}"
 
 
 STEPS: list[Step] = [
