@@ -52,7 +52,18 @@ def test_demo_makes_a_workbook(tmp_path: Path) -> None:
     code, out, _ = run("demo", str(tmp_path / "demo"), "--json")
     assert code == 0, out
     data = json.loads(out)
-    assert Path(data["files"]["workbook"]).exists()
+    for name in ("workbook", "expired export", "dial list", "calendar", "letters (day 2)", "presentation (pptx)"):
+        assert Path(data["files"][name]).exists(), name
+    assert len(data["steps"]) == 10
+    from relist.workbook import open_workbook
+
+    book = open_workbook(data["files"]["workbook"])
+    leads = book.read_records("tblLeads", ["LeadId", "Status", "Presentation"])
+    assert len(leads) >= 50
+    assert {"Appointment", "DNC", "Relisted"} <= {r["Status"] for r in leads}
+    assert any(r["Presentation"] for r in leads)
+    assert len(book.read_records("tblTouches")) == 5
+    assert book.read_records("tblToday") and book.read_records("tblImports")
 
 
 def test_python_dash_m_and_no_traceback(tmp_path: Path) -> None:
