@@ -1,7 +1,9 @@
 """Intake benchmarks (issue 3). Prints figures; not a test.
 
-1. In-memory pipeline (parse, map, clean, match) on a generated 100,000-row vendor export.
-   Target: >= 50,000 rows/s on the project's 2-core machine.
+1. In-memory pipeline (parse, map, clean, match, and building the new leads' sheet rows, which
+   the real import also does before writing) on a generated 100,000-row vendor export.
+   Target: >= 50,000 rows/s on the project's 2-core machine. Wall and CPU time are both
+   printed: the machine is shared, so CPU time is the steadier figure.
 2. End-to-end import of a 1,000-row export into a workbook already holding 25,000 leads,
    through the file adapter as `relist import` does: seconds, and the share spent in
    workbook I/O (open, read, write, save) versus the pipeline. Target: pipeline < 10%.
@@ -61,30 +63,34 @@ def _export(rows: int, seed: int) -> Path:
 
 
 def pipeline(rows: int, repeats: int) -> None:
+    """Parse, map, clean and match, then build the sheet rows of the new leads: all the in-memory
+    work `relist import` does (it builds those rows before writing them), so all of it is timed."""
     print(f"1. In-memory pipeline on a {rows:,}-row export ({_load()})")
     path = _export(rows, seed=11)
     at = sample_data.DEFAULT_AT
     tz = at.tzinfo
-    best = float("inf")
+    best = best_cpu = float("inf")
     plan: Any = None
     for i in range(repeats):
         plan = None
         gc.collect()
         with no_cycle_collection():  # as import_files does
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             table = read_file(path)
             t1 = time.perf_counter()
             plan = run([table], default_aliases(), LeadIndex(), Options(at=at, tz=tz))  # type: ignore[arg-type]
             t2 = time.perf_counter()
-            plan.lead_records()  # the full rows for the sheet (owners, mailing, Extra), built only for written leads
-            t3 = time.perf_counter()
-        total = t2 - t0
-        best = min(best, total)
-        print(f"  run {i + 1}: parse {t1 - t0:.2f} s, map+clean+match {t2 - t1:.2f} s -> {rows / total:,.0f} rows/s; "
-              f"building {len(plan.new_leads):,} sheet rows {t3 - t2:.2f} s ({rows / (t3 - t0):,.0f} rows/s with it)")
-    rate = rows / best
+            plan.lead_records()  # the full rows for the sheet (owners, mailing, Extra), as the real import builds them
+            t3, c3 = time.perf_counter(), time.process_time()
+        total, cpu = t3 - t0, c3 - c0
+        best, best_cpu = min(best, total), min(best_cpu, cpu)
+        print(f"  run {i + 1}: {total:.2f} s wall, {cpu:.2f} s CPU -> {rows / total:,.0f} rows/s "
+              f"({rows / cpu:,.0f} rows/s by CPU time); parse {t1 - t0:.2f} s, map+clean+match {t2 - t1:.2f} s, "
+              f"building {len(plan.new_leads):,} sheet rows {t3 - t2:.2f} s")
+    rate, cpu_rate = rows / best, rows / best_cpu
     verdict = "meets" if rate >= TARGET_ROWS_PER_S else "below"
-    print(f"  best: {rate:,.0f} rows/s ({verdict} the target of {TARGET_ROWS_PER_S:,} rows/s); counts {dict(plan.counts)}")
+    print(f"  best: {rate:,.0f} rows/s wall, {cpu_rate:,.0f} rows/s CPU ({verdict} the target of "
+          f"{TARGET_ROWS_PER_S:,} rows/s); counts {dict(plan.counts)}")
     print(f"  machine reference: a 10,000,000-step Python loop takes {_reference_loop():.2f} s here now")
 
 

@@ -54,7 +54,7 @@ class LazyGroup(click.Group):
         assert isinstance(cmd, click.Command)
         return cmd
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Any = None,
         prog_name: str | None = None,

@@ -131,11 +131,24 @@ def _pretty_word(w: str) -> str:
     return w.capitalize()
 
 
+_MEMO_LIMIT = 100_000
+_word_memo: dict[str, str] = {}
+
+
+def _remember(memo: dict[str, str], key: str, value: str) -> str:
+    """Store a pure function's answer (the memo is emptied when full, so it stays bounded)."""
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 def tidy(text: str) -> str:
     """Whitespace collapsed; an ALL-CAPS street line in title case ('123 NE MAIN ST' -> '123 NE Main St')."""
     s = _SPACES.sub(" ", text).strip().strip(",").strip()
     if s.isupper():
-        s = " ".join(_pretty_word(w) for w in s.split(" "))
+        words = _word_memo
+        s = " ".join([words.get(w) or _remember(words, w, _pretty_word(w)) for w in s.split(" ")])
     return s
 
 

@@ -32,6 +32,10 @@ _AGENT_PHONE_FIELDS = (
 _STREET_PARTS = ("StreetNumber", "StreetDirPrefix", "StreetName", "StreetSuffix", "StreetDirSuffix")
 _OWNER_FIELDS = ("OwnerName", "OwnerName2", "OwnerFirstName", "OwnerLastName", "Owner2FirstName", "Owner2LastName")
 NUMBERED_PHONES = 6
+_DETAIL_FIELDS = (
+    *_OWNER_FIELDS, "MailingAddress", "MailingCity", "MailingState", "MailingPostalCode",
+    "ListAgentFullName", "ListAgentFirstName", "ListAgentLastName",
+)
 
 COMPOSITE_FIELDS = frozenset(
     {
@@ -297,6 +301,8 @@ class TableCleaner:
         self.kept_fields = sorted((i, layout.header[i]) for f, ix in cols.items() if f not in used for i in ix)
         self.extra_cols = [(i, layout.header[i]) for i in layout.extra]
         self.agent_cols = [self._idx[f] for f in _AGENT_PHONE_FIELDS if f in self._idx]
+        self._place_memo: dict[str, str] = {}
+        self._detail_idx = [(f, self._idx[f]) for f in _DETAIL_FIELDS if f in self._idx]
 
     # ---------------------------------------------------------------- helpers
 
@@ -571,45 +577,51 @@ class TableCleaner:
 
     # ---------------------------------------------------------------- details of written rows
 
-    def _get(self, cells: Sequence[str], f: str) -> str:
-        i = self._idx.get(f, -1)
-        return cells[i].strip() if i >= 0 else ""
+    def _tidy_place(self, city: str) -> str:
+        """addresses.tidy of a city name, once per name in the file (cities repeat down a column)."""
+        got = self._place_memo.get(city)
+        if got is None:
+            got = self._place_memo[city] = addresses.tidy(city)
+        return got
 
     def details(self, item: Listing) -> Details:
         """Owners, mailing address, agent name and Extra of a listing that will be written."""
         cells = self.cells[item.k]
-        problems = list(self.kept.get(item.k, ()))
-        own = owners.owners(*(self._get(cells, f) for f in _OWNER_FIELDS))
+        got = {f: cells[i].strip() for f, i in self._detail_idx}
+        kept = self.kept.get(item.k)
+        problems = list(kept) if kept else []
+        own = owners.owners(*[got.get(f, "") for f in _OWNER_FIELDS])
         mailing: addresses.Address | None = None
-        raw = self._get(cells, "MailingAddress")
+        raw = got.get("MailingAddress", "")
         if raw:
             try:
                 a = addresses.parse_address(raw)
                 city, state, zip5 = a.city, a.state, a.postal_code
-                if self._get(cells, "MailingCity"):
-                    city = self._get(cells, "MailingCity")
-                text = self._get(cells, "MailingState")
+                if got.get("MailingCity"):
+                    city = got["MailingCity"]
+                text = got.get("MailingState", "")
                 if text:
                     try:
                         state = addresses.state_code(text)
                     except CellError as exc:
                         problems.append(Problem(self.layout.header_of("MailingState"), text, exc.reason, "keep"))
-                text = self._get(cells, "MailingPostalCode")
+                text = got.get("MailingPostalCode", "")
                 if text:
                     try:
                         zip5 = addresses.postal_code(text)
                     except CellError as exc:
                         problems.append(Problem(self.layout.header_of("MailingPostalCode"), text, exc.reason, "keep"))
-                mailing = addresses.Address(addresses.tidy(a.street), a.unit, addresses.tidy(city), state, zip5)
+                mailing = addresses.Address(addresses.tidy(a.street), a.unit, self._tidy_place(city), state, zip5)
             except CellError as exc:
                 problems.append(Problem(self.layout.header_of("MailingAddress"), raw, exc.reason, "keep"))
         absentee = False
         if mailing is not None:
-            same_street = addresses.street_key(mailing.street, mailing.unit) == addresses.street_key(item.street, item.unit)
+            # the address key starts with the property's street key (which has no '|')
+            same_street = addresses.street_key(mailing.street, mailing.unit) == item.address_key.partition("|")[0]
             same_place = not mailing.postal_code or not item.postal_code or mailing.postal_code == item.postal_code
             absentee = not (same_street and same_place)
-        agent = self._get(cells, "ListAgentFullName") or " ".join(
-            x for x in (self._get(cells, "ListAgentFirstName"), self._get(cells, "ListAgentLastName")) if x
+        agent = got.get("ListAgentFullName") or " ".join(
+            x for x in (got.get("ListAgentFirstName", ""), got.get("ListAgentLastName", "")) if x
         )
         agent_phone = ""
         for i in self.agent_cols:
@@ -632,7 +644,7 @@ class TableCleaner:
         return Details(
             owners=own,
             street=addresses.tidy(item.street),
-            city=addresses.tidy(item.city),
+            city=self._tidy_place(item.city),
             mailing=mailing,
             absentee=absentee,
             agent_name=owners.tidy_name(agent) if agent else "",

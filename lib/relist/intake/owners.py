@@ -57,11 +57,22 @@ def _cap_word(w: str) -> str:
     return w.capitalize()
 
 
+_MEMO_LIMIT = 100_000
+_tidy_memo: dict[str, str] = {}
+_owners_memo: dict[tuple[str, str, str, str, str, str], Owners] = {}
+
+
 def tidy_name(text: str) -> str:
     """Whitespace collapsed; ALL-CAPS or all-lower names in title case ('MCDONALD' -> 'McDonald')."""
+    got = _tidy_memo.get(text)
+    if got is not None:
+        return got  # names repeat down an export (memo: same text, same answer)
     s = _SPACES.sub(" ", text).strip().strip(",;").strip()
     if s.isupper() or s.islower():
         s = " ".join(_cap_word(w) for w in s.split(" "))
+    if len(_tidy_memo) >= _MEMO_LIMIT:
+        _tidy_memo.clear()
+    _tidy_memo[text] = s
     return s
 
 
@@ -107,7 +118,18 @@ def split_names(text: str) -> list[str]:
 def owners(
     name: str = "", name2: str = "", first: str = "", last: str = "", first2: str = "", last2: str = ""
 ) -> Owners:
-    """Owners from whichever owner columns the export has."""
+    """Owners from whichever owner columns the export has (Owners is frozen: repeated cells share one)."""
+    key = (name, name2, first, last, first2, last2)
+    got = _owners_memo.get(key)
+    if got is None:
+        got = _owners(*key)
+        if len(_owners_memo) >= _MEMO_LIMIT:
+            _owners_memo.clear()
+        _owners_memo[key] = got
+    return got
+
+
+def _owners(name: str, name2: str, first: str, last: str, first2: str, last2: str) -> Owners:
     people: list[str] = []
     entity = False
     if first or last:

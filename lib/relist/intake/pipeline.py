@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from relist.clock import to_local_naive
 from relist.errors import ImportRefused
 from relist.intake import addresses
 from relist.intake import phones as phone_rules
@@ -31,10 +32,10 @@ from relist.intake.match import (
 from relist.intake.sources import RawTable
 from relist.intake.speed import no_cycle_collection
 from relist.intake.values import DateOrder
-from relist.leads import lead_to_record, phone_records
-from relist.model import Lead, Phone
 
 KINDS = ("expired", "active", "comps")
+USABLE_PHONE_STATUSES = ("Active", "Verified")
+"""Phone statuses a call may use (relist.model.Phone.usable): the first one is the lead's BestPhone."""
 KEEP_STATUSES = frozenset({"DNC", "Listed", "Dead"})
 """Lead statuses an import never changes: a do-not-call request, the agent's own listing, a lead given up."""
 
@@ -127,6 +128,10 @@ def extra_text(pairs: Iterable[tuple[str, str]], existing: str = "") -> str:
     return "; ".join(f"{k}={v}" for k, v in merged.items())
 
 
+def _position(p: PhoneHit) -> int:
+    return p.position
+
+
 def _note(rec: Mapping[str, Any], text: str) -> str:
     old = str(rec.get("Notes") or "")
     return f"{old} | {text}" if old else text
@@ -147,6 +152,7 @@ class Importer:
         self.new_leads: list[LeadState] = []
         self.comps: list[dict[str, Any]] = []
         self._local_cache: dict[datetime | None, datetime | None] = {}
+        self._naive_cache: dict[datetime | None, datetime | None] = {}
         at_local = _local(opts.at, opts.tz)
         assert at_local is not None
         self.at_local: datetime = at_local
@@ -218,77 +224,104 @@ class Importer:
         self.new_leads.append(st)
 
     def materialize(self, st: LeadState) -> None:
-        """Build a new lead's full tblLeads row (owners, mailing, Extra...) from its listing."""
+        """Build a new lead's full tblLeads row (owners, mailing, Extra...) from its listing.
+
+        The row is the one `relist.leads.lead_to_record` gives for the Lead these values
+        make (same columns, same order, '' as None), written out directly: building a Lead
+        and converting it back cost more than the rest of the row for 100,000 new leads.
+        Kept equal to it by tests/unit/test_intake_records.py.
+        """
         item = st.listing
         if item is None:
             return
         d = item.details()
         cols = dict(item.columns)
         o = d.owners
-        expired_local = _local(item.expired_at, self.opts.tz)
+        expired_at = item.expired_at
+        expired_local = self._local(expired_at)
         start = None
         if item.contactable:
             start = max(expired_local.date(), self.today) if expired_local else self.today
         price = cols.pop("ListPrice", None)
+        original = cols.get("OriginalListPrice")
         history = []
-        if cols.get("OriginalListPrice") and cols.get("ListingContractDate"):
-            history.append(f"{cols['ListingContractDate']}:{int(cols['OriginalListPrice'])}")
-        if price and (not cols.get("OriginalListPrice") or price != cols.get("OriginalListPrice")):
+        if original and cols.get("ListingContractDate"):
+            history.append(f"{cols['ListingContractDate']}:{int(original)}")
+        if price and (not original or price != original):
             history.append(f"{self.today}:{int(price)}")
-        for c in ("Email", "ListingId"):
-            cols.pop(c, None)
+        email = cols.pop("Email", None) or None
+        cols.pop("ListingId", None)
         mail = d.mailing
-        lead = Lead(
-            lead_id=st.lead_id,
-            status="New" if item.contactable else "Not contactable",
-            listing_status=item.status,
-            contactable=item.contactable,
-            not_contactable_reason=item.reason,
-            owner_name=o.name,
-            owner_name2=o.name2,
-            owner_first_name=o.first,
-            owner_last_name=o.last,
-            entity_owner=o.entity,
-            phones=tuple(Phone(p.number, p.position, p.vendor_dnc, p.status, p.extension, p.kind) for p in item.phones),
-            email=item.columns.get("Email") or "",
-            property_address=d.street,
-            unit=item.unit,
-            city=d.city,
-            state=item.state,
-            postal_code=item.postal_code,
-            mailing_address=mail.line if mail else "",
-            mailing_city=mail.city if mail else "",
-            mailing_state=mail.state if mail else "",
-            mailing_postal_code=mail.postal_code if mail else "",
-            absentee=d.absentee,
-            listing_id=item.listing_id,
-            expired_at=item.expired_at,
-            sequence_start=start,
-            list_price=price,
-            fields={
-                **cols,
-                "AddressKey": item.address_key,
-                "ListAgentName": d.agent_name or None,
-                "ListAgentPhone": d.agent_phone or None,
-                "PriceHistory": ";".join(history) or None,
-                "Vendor": self.opts.vendor or None,
-                "Cycle": 1,
-                "ReExpired": False,
-                "FirstImportedAt": self.at_local,
-                "UpdatedAt": self.at_local,
-                "Extra": extra_text(d.extra) or None,
-            },
-        )
-        record = lead_to_record(lead, self.opts.tz)
-        record["TouchCount"] = 0
+        lead_id = st.lead_id
+        status = "New" if item.contactable else "Not contactable"
+        at_local = self.at_local
+        usable = [p for p in item.phones if p.status in USABLE_PHONE_STATUSES]
+        record = cols
+        record.update({
+            "AddressKey": item.address_key,
+            "ListAgentName": d.agent_name or None,
+            "ListAgentPhone": d.agent_phone or None,
+            "PriceHistory": ";".join(history) or None,
+            "Vendor": self.opts.vendor or None,
+            "Cycle": 1,
+            "ReExpired": False,
+            "FirstImportedAt": at_local,
+            "UpdatedAt": at_local,
+            "Extra": extra_text(d.extra) or None,
+            # the Lead columns, in relist.leads._FIELD_MAP order
+            "LeadId": lead_id,
+            "Status": status,
+            "ListingStatus": item.status or None,
+            "Contactable": item.contactable,
+            "NotContactableReason": item.reason or None,
+            "OwnerName": o.name or None,
+            "OwnerName2": o.name2 or None,
+            "OwnerFirstName": o.first or None,
+            "OwnerLastName": o.last or None,
+            "EntityOwner": o.entity,
+            "Email": email,
+            "PropertyAddress": d.street or None,
+            "Unit": item.unit or None,
+            "City": d.city or None,
+            "State": item.state or None,
+            "PostalCode": item.postal_code or None,
+            "MailingAddress": (mail.line or None) if mail else None,
+            "MailingCity": (mail.city or None) if mail else None,
+            "MailingState": (mail.state or None) if mail else None,
+            "MailingPostalCode": (mail.postal_code or None) if mail else None,
+            "Absentee": d.absentee,
+            "ListingId": item.listing_id or None,
+            "ExpiredAt": self._naive(expired_at),
+            "SequenceStart": start,
+            "TouchCount": 0,
+            "LastTouchAt": None,
+            "NextStep": None,
+            "NextChannel": None,
+            "NextDue": None,
+            "AppointmentAt": None,
+            "CallBackAt": None,
+            "ListPrice": price,
+            "BestPhone": min(usable, key=_position).number if usable else None,
+        })
         record.update(st.record)
         st.record = record
-        rows = phone_records(lead)
-        for p in rows:
-            p["Display"] = phone_rules.display(p["Phone"])
-            p["AddedAt"] = self.at_local
-        st.new_phones[:0] = rows
+        display = phone_rules.display
+        st.new_phones[:0] = [
+            {
+                "PhoneId": f"{lead_id}-{p.position}", "LeadId": lead_id, "Position": p.position, "Phone": p.number,
+                "Extension": p.extension or None, "VendorDNC": p.vendor_dnc, "PhoneStatus": p.status, "Kind": p.kind,
+                "Display": display(p.number), "AddedAt": at_local,
+            }
+            for p in item.phones
+        ]
         st.listing = None
+
+    def _naive(self, value: datetime | None) -> datetime | None:
+        """relist.clock.to_local_naive, remembered per moment (many rows share one expiry)."""
+        got = self._naive_cache.get(value)
+        if got is None and value is not None:
+            got = self._naive_cache[value] = to_local_naive(value, self.opts.tz)
+        return got
 
     def _merge(self, st: LeadState, item: Listing, expired_local: datetime | None, *, listing_data: bool = True) -> bool:
         """Fold a newer export of the same listing into the lead; True when anything changed.
