@@ -264,7 +264,7 @@ def roi_charts() -> list[ChartSpec]:
 # ---------------------------------------------------------------- Dashboard sheet
 
 DASHBOARD_COLUMN_WIDTHS: dict[str, float] = {
-    "A": 30.0, "B": 12.0, "C": 12.0, "D": 13.0, "E": 14.0, "F": 12.0, "G": 13.0,
+    "A": 30.0, "B": 17.0, "C": 12.0, "D": 13.0, "E": 14.0, "F": 12.0, "G": 13.0,
 }
 DASHBOARD_WEEKS = 12
 DASHBOARD_VENDOR_ROWS = 10
