@@ -157,7 +157,7 @@ def clock(fn: Any, *args: Any, **kw: Any) -> tuple[Any, float]:
 def bench_queue(book: Any, reg: Path) -> None:
     from relist import settings as settings_mod
     from relist.compliance.verdict import load_context
-    from relist.leads import lead_from_record, phones_by_lead
+    from relist.leads import leads_from_records, phones_by_lead
     from relist.sequence import queue as q
     from relist.sequence.gate import ComplianceGate
     from relist.sequence.plan import parse_plan
@@ -174,9 +174,10 @@ def bench_queue(book: Any, reg: Path) -> None:
     conf = settings_mod.load(book)
     tz = conf.tz
 
-    with paused_gc():  # as service.today does around load_leads
-        by_lead, t_phones = clock(phones_by_lead, phone_recs)
-        leads, t_leads = clock(lambda: [lead_from_record(r, by_lead.get(str(r["LeadId"]), ()), tz) for r in lead_recs])
+    gc_pause = paused_gc()  # service.today builds the whole queue with the cyclic collector paused
+    gc_pause.__enter__()
+    by_lead, t_phones = clock(phones_by_lead, phone_recs)
+    leads, t_leads = clock(leads_from_records, lead_recs, by_lead, tz)  # what load_leads does
     log, t_touches = clock(parse_touches, touch_recs)
     plan, t_plan = clock(parse_plan, seq_recs)
     t_parse = t_phones + t_leads + t_touches + t_plan
@@ -184,19 +185,19 @@ def bench_queue(book: Any, reg: Path) -> None:
     gate = ComplianceGate(ctx)
     # compliance loads its ZIP and phone-zone tables on first use (once per process): time it apart
     _, t_warm = clock(lambda: [gate.evaluate(leads[0], ch, AT) for ch in ("call", "text", "door")])
-    with paused_gc():  # as build_queue does
-        found, t_collect = clock(q.collect, leads, plan, log, TODAY, tz)
-        (calls, others), t_order = clock(
-            lambda: (
-                sorted((i for i in found.items if i.due is not None and i.due.channel == "call"), key=lambda i: q.order_key(i, AT)),
-                [i for i in found.items if i.due is None or i.due.channel != "call"],
-            )
+    found, t_collect = clock(q.collect, leads, plan, log, TODAY, tz)
+    (calls, others), t_order = clock(
+        lambda: (
+            sorted((i for i in found.items if i.due is not None and i.due.channel == "call"), key=lambda i: q.order_key(i, AT)),
+            [i for i in found.items if i.due is None or i.due.channel != "call"],
         )
-        room = max(0, conf.daily_dial_capacity - found.calls_made_today)
-        _, t_others = clock(q.judge, others, gate, AT, tz)
-        (queued, blocked, over), t_calls = clock(q.select_calls, calls, gate, AT, tz, room)
-        t_judge = t_others + t_calls
-        queue, t_entries = clock(q.rank, [*queued, *blocked, *others], AT, tz, conf.daily_dial_capacity, found.calls_made_today, None, (), over)
+    )
+    room = max(0, conf.daily_dial_capacity - found.calls_made_today)
+    _, t_others = clock(q.judge, others, gate, AT, tz)
+    (queued, blocked, over), t_calls = clock(q.select_calls, calls, gate, AT, tz, room)
+    t_judge = t_others + t_calls
+    queue, t_entries = clock(q.rank, [*queued, *blocked, *others], AT, tz, conf.daily_dial_capacity, found.calls_made_today, None, (), over)
+    gc_pause.__exit__(None, None, None)
     t_rank = t_order + t_entries
     in_memory = t_parse + t_collect + t_judge + t_rank
     print(f"leads {len(leads):,}, touches {len(log.order) + len(log.undo_rows):,}, due items {len(found.items):,}")
@@ -246,7 +247,7 @@ def bench_log(book: Any, reg: Path, label: str, repeat: int) -> None:
     rows: list[tuple[float, float, float, float]] = []
     for n, lid in enumerate(lead_ids):
         at = AT + timedelta(minutes=3 * n)
-        inner, t_ctx = clock(lambda at=at: ComplianceGate(load_context(book, at, registry_dir=reg)))
+        inner, t_ctx = clock(lambda at=at, lid=lid: ComplianceGate(load_context(book, at, registry_dir=reg, lead_ids=[lid])))  # as log_touch does
         port, gate = Timed(book), Timed(inner)
         _, total = clock(service.log_touch, port, lid, "call", "no-answer", at, gate=gate)
         rows.append((total, port.spent, gate.spent, t_ctx))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,6 +52,46 @@ _DATETIMES = {"expired_at", "last_touch_at", "next_due", "appointment_at", "call
 _BOOLS = {"contactable", "entity_owner", "absentee"}
 _INTS = {"touch_count"}
 _DEFAULTS: dict[str, Any] = {"status": "New", "listing_status": "Expired", "contactable": True}
+_MAPPED = frozenset(_FIELD_MAP.values())
+
+_TEXT, _DT, _DAY, _BOOL, _INT, _FLOAT = range(6)
+_PLAIN_INIT = (
+    not hasattr(Lead, "__post_init__")
+    and not hasattr(Lead, "__slots__")
+    and {f.name for f in dataclasses.fields(Lead)} == {*_FIELD_MAP, "fields", "phones"}
+)
+"""Lead's __init__ only stores its arguments, so a lead can be made from a full dict of them (see `_lead`)."""
+_new_lead = object.__new__
+
+
+def _kind(attr: str) -> int:
+    if attr in _DATETIMES:
+        return _DT
+    if attr == "sequence_start":
+        return _DAY
+    if attr in _BOOLS:
+        return _BOOL
+    if attr in _INTS or attr == "next_step":
+        return _INT
+    if attr == "list_price":
+        return _FLOAT
+    return _TEXT
+
+
+def _default(attr: str) -> Any:
+    if attr in _DEFAULTS:
+        return _DEFAULTS[attr]
+    if attr in _BOOLS:
+        return False
+    if attr in _INTS:
+        return 0
+    if attr in _DATETIMES or attr in ("sequence_start", "next_step", "list_price"):
+        return None
+    return ""
+
+
+_PLAN: tuple[tuple[str, str, int, Any], ...] = tuple((a, c, _kind(a), _default(a)) for a, c in _FIELD_MAP.items())
+"""(attribute, column, kind, value when the cell is empty), worked out once: lead_from_record runs per lead."""
 
 
 def phone_from_record(rec: Mapping[str, Any]) -> Phone | None:
@@ -66,49 +108,100 @@ def phone_from_record(rec: Mapping[str, Any]) -> Phone | None:
     )
 
 
+def _position(p: Phone) -> int:
+    return p.position
+
+
 def phones_by_lead(phone_rows: Iterable[Mapping[str, Any]]) -> dict[str, tuple[Phone, ...]]:
     grouped: dict[str, list[Phone]] = defaultdict(list)
     for rec in phone_rows:
+        lead = rec.get("LeadId")
+        if not lead:
+            continue
         p = phone_from_record(rec)
-        if p is not None and rec.get("LeadId"):
-            grouped[str(rec["LeadId"])].append(p)
-    return {k: tuple(sorted(v, key=lambda p: p.position)) for k, v in grouped.items()}
+        if p is not None:
+            grouped[lead if lead.__class__ is str else str(lead)].append(p)
+    return {k: tuple(v) if len(v) == 1 else tuple(sorted(v, key=_position)) for k, v in grouped.items()}
+
+
+def _lead(
+    plan: Sequence[tuple[str, str, int, Any]],
+    values: Iterable[Any],
+    absent: Mapping[str, Any],
+    fields: dict[str, Any],
+    phones: Sequence[Phone],
+    tz: ZoneInfo,
+) -> Lead:
+    """A Lead from the mapped cells (in `plan` order), the attributes whose column is missing, and the other columns."""
+    kwargs: dict[str, Any] = dict(absent)
+    for (attr, _col, kind, default), value in zip(plan, values, strict=True):
+        if value is None:
+            kwargs[attr] = default
+        elif kind == _TEXT:
+            kwargs[attr] = value if value.__class__ is str else str(value)
+        elif kind == _DT:
+            if value.__class__ is datetime:
+                kwargs[attr] = value if value.tzinfo is not None else value.replace(tzinfo=tz)
+            else:
+                kwargs[attr] = from_local_naive(value, tz) if isinstance(value, (datetime, date)) else None
+        elif kind == _DAY:
+            kwargs[attr] = value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
+        elif kind == _BOOL:
+            kwargs[attr] = bool(value)
+        elif kind == _INT:
+            kwargs[attr] = int(value)
+        else:
+            kwargs[attr] = float(value)
+    kwargs["fields"] = fields
+    kwargs["phones"] = tuple(phones)
+    if _PLAIN_INIT:
+        lead = _new_lead(Lead)
+        lead.__dict__ = kwargs  # every field is given: what Lead(**kwargs) would do, without 35 keyword arguments
+        return lead
+    return Lead(**kwargs)
 
 
 def lead_from_record(rec: Mapping[str, Any], phones: Sequence[Phone], tz: ZoneInfo) -> Lead:
     """A Lead from a tblLeads record (naive agent-local times) and its phones."""
-    kwargs: dict[str, Any] = {}
-    for attr, col in _FIELD_MAP.items():
-        value = rec.get(col)
-        if value is None:
-            if attr in _DEFAULTS:
-                kwargs[attr] = _DEFAULTS[attr]
-            elif attr in _BOOLS:
-                kwargs[attr] = False
-            elif attr in _INTS:
-                kwargs[attr] = 0
-            elif attr in _DATETIMES or attr in ("sequence_start", "next_step", "list_price"):
-                kwargs[attr] = None
-            else:
-                kwargs[attr] = ""
+    get = rec.get
+    mapped = _MAPPED
+    return _lead(_PLAN, [get(c) for _a, c, _k, _d in _PLAN], {}, {k: v for k, v in rec.items() if k not in mapped}, phones, tz)
+
+
+def leads_from_records(records: Sequence[Mapping[str, Any]], phones: Mapping[str, Sequence[Phone]], tz: ZoneInfo) -> list[Lead]:
+    """`lead_from_record` for every record of one read, with its phones looked up by LeadId.
+
+    Hot (25,000 leads per queue): records of one read share their columns, so
+    which cells map onto Lead and which go to `fields` is worked out once and
+    picked out with itemgetter; a record with other columns takes the general path.
+    """
+    if not records:
+        return []
+    first = records[0]
+    keys = tuple(first)
+    present = tuple(p for p in _PLAN if p[1] in first)
+    absent = {a: d for a, c, _k, d in _PLAN if c not in first}
+    others = tuple(k for k in keys if k not in _MAPPED)
+    pick_mapped = itemgetter(*(p[1] for p in present)) if len(present) > 1 else None
+    pick_others = itemgetter(*others) if len(others) > 1 else None
+    out: list[Lead] = []
+    append = out.append
+    width = len(keys)
+    none: tuple[Phone, ...] = ()
+    for rec in records:
+        lid = rec.get("LeadId")
+        mine = phones.get(lid if lid.__class__ is str else str(lid), none)
+        if pick_mapped is None or pick_others is None or len(rec) != width:
+            append(lead_from_record(rec, mine, tz))
             continue
-        if attr in _DATETIMES:
-            value = from_local_naive(value, tz) if isinstance(value, (datetime, date)) else None
-        elif attr == "sequence_start":
-            value = value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
-        elif attr in _BOOLS:
-            value = bool(value)
-        elif attr in _INTS or attr == "next_step":
-            value = int(value)
-        elif attr == "list_price":
-            value = float(value)
-        else:
-            value = str(value)
-        kwargs[attr] = value
-    mapped = set(_FIELD_MAP.values())
-    kwargs["fields"] = {k: v for k, v in rec.items() if k not in mapped}
-    kwargs["phones"] = tuple(phones)
-    return Lead(**kwargs)
+        try:
+            values = pick_mapped(rec)
+            extra = pick_others(rec)
+        except KeyError:
+            append(lead_from_record(rec, mine, tz))
+            continue
+        append(_lead(present, values, absent, dict(zip(others, extra, strict=True)), mine, tz))
+    return out
 
 
 def lead_to_record(lead: Lead, tz: ZoneInfo) -> dict[str, Any]:
@@ -144,4 +237,4 @@ def phone_records(lead: Lead) -> list[dict[str, Any]]:
 def load_leads(book: Any, tz: ZoneInfo, columns: Sequence[str] | None = None) -> list[Lead]:
     """Every lead of a workbook port with its phones."""
     phones = phones_by_lead(book.read_records("tblPhones", ["LeadId", "Position", "Phone", "VendorDNC", "PhoneStatus", "Extension", "Kind"]))
-    return [lead_from_record(r, phones.get(str(r.get("LeadId")), ()), tz) for r in book.read_records("tblLeads", columns)]
+    return leads_from_records(book.read_records("tblLeads", columns), phones, tz)

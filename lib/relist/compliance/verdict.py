@@ -7,11 +7,13 @@ earliest moment it would say yes. `load_context` gathers what the rules need fro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from relist.compliance.numbers import area_code, try_e164
@@ -516,8 +518,160 @@ def registry_dir_for(book: object) -> Path | None:
     return p.with_name(p.stem + ".dnc")
 
 
-def load_context(book: WorkbookPort, at: datetime, registry_dir: Path | None = None) -> ComplianceContext:
-    """Settings, the DNC sheet, past calls/texts and DNC requests from the workbook; the registry from its folder."""
+_TOUCH_COLUMNS = ("TouchId", "LeadId", "At", "Channel", "Outcome", "UndoOf")
+
+
+class _RequestTouches:
+    """The workbook as `read_dnc_state` sees it, with the touch log cut to the rows that decide DNC requests.
+
+    Those are undo rows and do-not-contact outcomes (which stand for good,
+    however old); past calls and texts are indexed by `_ContactLog` instead,
+    so the per-row time-zone work is done only for leads the rules ask about.
+    """
+
+    def __init__(self, book: WorkbookPort, touches: list[dict[str, Any]]) -> None:
+        self._book = book
+        self._touches = touches
+
+    def read_records(self, table: str, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        if table != "tblTouches" or columns is None or not set(columns) <= set(_TOUCH_COLUMNS):
+            return self._book.read_records(table, columns)
+        from relist.compliance.internal_dnc import REQUEST_OUTCOMES
+
+        def matters(r: dict[str, Any]) -> bool:
+            outcome = r["Outcome"]
+            return bool(r["UndoOf"]) or (outcome if outcome.__class__ is str else str(outcome or "")) in REQUEST_OUTCOMES
+
+        return [r for r in self._touches if matters(r)]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._book, name)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while indexing a year's log (acyclic tuples: reference counting frees them)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+class _ContactLog(Mapping[str, Sequence[tuple[datetime, str]]]):
+    """Lead -> its calls and texts since `since` (aware, oldest first): what `read_dnc_state` gives, built per lead on demand.
+
+    Rows are grouped by lead with their cells as the workbook holds them
+    (naive agent-local times); rows older than `since` by more than a day
+    are dropped at once, and each lead's rows are converted and cut exactly
+    when first asked for.
+    """
+
+    def __init__(self, touches: Iterable[dict[str, Any]], tz: ZoneInfo, since: datetime, undone: set[str] | None = None) -> None:
+        self._tz = tz
+        self._since = since
+        margin = since.astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
+        with _gc_paused():
+            self._raw = self._index(list(touches), undone, margin)
+        self._done: dict[str, tuple[tuple[datetime, str], ...]] = {}
+
+    @staticmethod
+    def _index(rows: list[dict[str, Any]], undone: set[str] | None, margin: datetime) -> dict[str, list[tuple[Any, str]]]:
+        if undone is None:
+            undone = {str(r["UndoOf"]) for r in rows if r["UndoOf"]}
+        raw: dict[str, list[tuple[Any, str]]] = {}
+        for r in rows:
+            channel = r["Channel"]
+            if channel != "call" and channel != "text":
+                if channel.__class__ is str or str(channel or "") not in PHONE_CHANNELS:
+                    continue
+                channel = str(channel)
+            at = r["At"]
+            if at.__class__ is datetime and at.tzinfo is None and at < margin:
+                continue
+            lead = r["LeadId"]
+            if not lead or r["UndoOf"]:
+                continue
+            if undone and str(r["TouchId"] or "") in undone:
+                continue
+            raw.setdefault(lead if lead.__class__ is str else str(lead), []).append((at, channel))
+        return raw
+
+    def _build(self, lead: str) -> tuple[tuple[datetime, str], ...]:
+        got = self._done.get(lead)
+        if got is None:
+            from relist.clock import from_local_naive
+
+            tz, since = self._tz, self._since
+            out: list[tuple[datetime, str]] = []
+            for at, channel in self._raw.get(lead, ()):
+                if isinstance(at, (datetime, date)):
+                    aware = from_local_naive(at, tz)
+                    if aware is not None and aware >= since:
+                        out.append((aware, channel))
+            got = self._done[lead] = tuple(sorted(out))
+        return got
+
+    def __getitem__(self, lead: str) -> Sequence[tuple[datetime, str]]:
+        if lead not in self._raw:
+            raise KeyError(lead)
+        got = self._build(lead)
+        if not got:
+            raise KeyError(lead)
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([k for k in self._raw if self._build(k)])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, lead: object) -> bool:
+        return isinstance(lead, str) and lead in self._raw and bool(self._build(lead))
+
+
+def _touch_rows(book: WorkbookPort, lead_ids: Collection[str] | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]], set[str] | None]:
+    """Touch rows for the contact log, rows for DNC requests, and the undone TouchIds (None: work them out from the rows).
+
+    With `lead_ids` and a port that can read rows by a column's value (the live
+    adapter), only those leads' touches, the request rows and the undo rows
+    of requests are read, plus the UndoOf and Outcome columns: a click about
+    one lead does not type the whole log.
+    """
+    pick = getattr(book, "records_if", None)
+    column = getattr(book, "column_values", None)
+    if lead_ids is None or pick is None or column is None:
+        rows = book.read_records("tblTouches", list(_TOUCH_COLUMNS))
+        return rows, rows, None
+    from relist.compliance.internal_dnc import REQUEST_OUTCOMES
+
+    wanted = set(lead_ids)
+    cols = list(_TOUCH_COLUMNS)
+    undone = {str(v) for v in column("tblTouches", "UndoOf") if v}
+    mine: list[dict[str, Any]] = pick("tblTouches", "LeadId", lambda v: (v if v.__class__ is str else str(v or "")) in wanted, cols)
+    requests: list[dict[str, Any]] = pick(
+        "tblTouches", "Outcome", lambda v: (v if v.__class__ is str else str(v or "")) in REQUEST_OUTCOMES, cols
+    )
+    ids = {str(r["TouchId"] or "") for r in requests} & undone
+    if ids:
+        requests += pick("tblTouches", "UndoOf", lambda v: bool(v) and str(v) in ids, cols)
+    return mine, requests, undone
+
+
+def load_context(
+    book: WorkbookPort, at: datetime, registry_dir: Path | None = None, *, lead_ids: Collection[str] | None = None
+) -> ComplianceContext:
+    """Settings, the DNC sheet, past calls/texts and DNC requests from the workbook; the registry from its folder.
+
+    The touch log is read once (six columns); DNC requests come from its undo
+    and request rows, and past calls/texts are indexed per lead and converted
+    only for the leads the rules look at (a year's log is 200,000 rows).
+    `lead_ids` promises that only those leads will be asked about (logging
+    one touch): the context then holds their past contacts only, and on the
+    live adapter reads just their rows of the log.
+    """
     from relist import settings as settings_mod
     from relist.compliance.internal_dnc import read_dnc_state
 
@@ -527,13 +681,15 @@ def load_context(book: WorkbookPort, at: datetime, registry_dir: Path | None = N
     registry = Registry.open(folder) if folder is not None else Registry.empty()
     rules = load_rules(folder)
     longest = max((r.period for r in rules.rules if r.period is not None), default=timedelta(days=1))
-    state = read_dnc_state(book, s.tz, since=at - longest - timedelta(days=1))
+    since = at - longest - timedelta(days=1)
+    contacts, request_rows, undone = _touch_rows(book, lead_ids)
+    state = read_dnc_state(cast("WorkbookPort", _RequestTouches(book, request_rows)), s.tz, since=at)
     return ComplianceContext(
         settings=s,
         registry=registry,
         internal_phones=state.phones,
         internal_emails=state.emails,
-        contact_log=state.contact_log,
+        contact_log=_ContactLog(contacts, s.tz, since, undone),
         dnc_requests=state.requests,
         rules=rules,
     )

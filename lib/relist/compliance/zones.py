@@ -109,15 +109,35 @@ def phone_place(number: str) -> Place:
     return Place(label, tuple(sorted(zones)), state, note)
 
 
+def _zip_entry(z: dict[str, object]) -> tuple[str, str, str]:
+    return (str(z.get("timezone") or ""), str(z.get("state") or ""), str(z.get("zip_code_type") or ""))
+
+
 @functools.lru_cache(maxsize=1)
 def _zip_table() -> dict[str, tuple[str, str, str]]:
     """ZIP -> (timezone, state, zip type) from the offline zipcodes data."""
     import zipcodes
 
-    return {
-        str(z["zip_code"]): (str(z.get("timezone") or ""), str(z.get("state") or ""), str(z.get("zip_code_type") or ""))
-        for z in zipcodes.list_all()  # type: ignore[no-untyped-call]
-    }
+    return {str(z["zip_code"]): _zip_entry(z) for z in zipcodes.list_all()}  # type: ignore[no-untyped-call]
+
+
+_ONE_BY_ONE = 64
+"""Distinct ZIPs looked up one at a time before the whole table (42,000 ZIPs, about 0.6 s) is worth building."""
+_looked_up: set[str] = set()
+
+
+def _zip_lookup(z: str) -> tuple[str, str, str] | None:
+    """A ZIP's entry: asked of zipcodes one at a time for a click's few leads, from the whole table for a queue's thousands."""
+    if _zip_table.cache_info().currsize or len(_looked_up) >= _ONE_BY_ONE:
+        return _zip_table().get(z)
+    import zipcodes
+
+    _looked_up.add(z)
+    try:
+        found = zipcodes.matching(z)  # type: ignore[no-untyped-call]
+    except (TypeError, ValueError):
+        return _zip_table().get(z)
+    return _zip_entry(found[-1]) if found else None
 
 
 def zip5(text: str) -> str:
@@ -134,7 +154,7 @@ def zip_place(code: str, role: str = "property") -> Place:
     label = f"{role} ZIP {code}"
     if not z:
         return Place(label, (), "", "not a ZIP code")
-    found = _zip_table().get(z)
+    found = _zip_lookup(z)
     if found is None:
         return Place(label, (), "", "ZIP not in the offline ZIP data")
     tz, state, kind = found

@@ -6,6 +6,7 @@ the queue ask it about every contact. Tests pass a hand-written gate instead.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
@@ -65,8 +66,8 @@ class ComplianceGate:
         return found
 
 
-def compliance_gate(book: Any, at: datetime) -> ComplianceGate:
-    """The real gate for a workbook at a moment (loads registry, DNC list, rules once)."""
+def compliance_gate(book: Any, at: datetime, lead_ids: Collection[str] | None = None) -> ComplianceGate:
+    """The real gate for a workbook at a moment (loads registry, DNC list, rules once); `lead_ids`: only those leads will be asked about."""
     from relist.compliance import verdict
 
-    return ComplianceGate(verdict.load_context(book, at))
+    return ComplianceGate(verdict.load_context(book, at, lead_ids=lead_ids))

@@ -78,13 +78,25 @@ def sequence_start(lead: Lead, tz: tzinfo) -> date | None:
     return max(days) if days else None
 
 
+def _with_status(lead: Lead, status: str) -> Lead:
+    """A copy of the lead with another status (dataclasses.replace re-runs a 35-argument __init__: slow per lead)."""
+    if not _PLAIN_LEAD:
+        return dataclasses.replace(lead, status=status)
+    new: Lead = object.__new__(Lead)
+    new.__dict__ = {**lead.__dict__, "status": status}
+    return new
+
+
+_PLAIN_LEAD = not hasattr(Lead, "__post_init__") and not hasattr(Lead, "__slots__") and not Lead.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
 def lead_state(lead: Lead, touches: Sequence[TouchRow], undone: set[str] | dict[str, str], plan: Plan, tz: tzinfo) -> LeadState:
     """Replay a lead's touches and apply what they did to its phones."""
     start = sequence_start(lead, tz)
     history = replay(touches, undone, start, lead.status, plan.main_numbers)
     if history.closed != (lead.status in CLOSED_LEAD_STATUSES):
         # compliance judges the lead by its status: give it the one the log decides
-        lead = dataclasses.replace(lead, status=history.status)
+        lead = _with_status(lead, history.status)
     if history.phone_status or history.phones_touched:
         phones = tuple(
             dataclasses.replace(p, status=s) if (s := effective_phone_status(p.number, p.status, history)) != p.status else p

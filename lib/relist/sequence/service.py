@@ -35,6 +35,7 @@ from relist.sequence.touches import (
     TOUCH_COLUMNS,
     TouchLog,
     TouchRow,
+    highest_id,
     lead_log,
     parse_touches,
     paused_gc,
@@ -129,20 +130,40 @@ def _read_log(book: Any) -> TouchLog:
 
 
 def _find_lead(book: Any, lead_id: str, tz: ZoneInfo) -> tuple[Lead, list[dict[str, Any]]]:
-    """The lead and its tblPhones records; NotFound names the id."""
+    """The lead and its tblPhones records; NotFound names the id.
+
+    Reads the LeadId column first, then only the lead's rows when the port can
+    (`records_where`, the live adapter): one lead out of 25,000 per click.
+    """
     from relist.leads import lead_from_record, phone_from_record
 
     wanted = str(lead_id).strip()
-    records = book.read_records("tblLeads", list(LEAD_COLUMNS))
-    rec = next((r for r in records if str(r.get("LeadId") or "") == wanted), None)
-    if rec is None:
-        rec = next((r for r in records if str(r.get("LeadId") or "").lower() == wanted.lower()), None)
-    if rec is None:
+    ids = [str(r.get("LeadId") or "") for r in book.read_records("tblLeads", ["LeadId"])]
+    lid = wanted if wanted in ids else next((i for i in ids if i.lower() == wanted.lower()), None)
+    if lid is None:
         raise NotFound(f"Lead {lead_id!r} is not on the Leads sheet.", "Check the LeadId (relist today --json lists them).")
-    lid = str(rec["LeadId"])
-    phone_recs = [r for r in book.read_records("tblPhones", list(_PHONE_COLUMNS)) if str(r.get("LeadId") or "") == lid]
+    where = getattr(book, "records_where", None)
+    rec: dict[str, Any] | None = None
+    if where is not None:
+        found = where("tblLeads", "LeadId", lid, list(LEAD_COLUMNS))
+        rec = found[0] if found else None
+        phone_recs = where("tblPhones", "LeadId", lid, list(_PHONE_COLUMNS))
+    if rec is None:
+        rec = next(r for r in book.read_records("tblLeads", list(LEAD_COLUMNS)) if str(r.get("LeadId") or "") == lid)
+        phone_recs = [r for r in book.read_records("tblPhones", list(_PHONE_COLUMNS)) if str(r.get("LeadId") or "") == lid]
     phones = sorted((p for p in map(phone_from_record, phone_recs) if p is not None), key=lambda p: p.position)
     return lead_from_record(rec, phones, tz), phone_recs
+
+
+def _lead_log(book: Any, lead_id: str) -> TouchLog:
+    """One lead's touches and undo rows, and the log's highest TouchId (reading only those rows when the port can)."""
+    where = getattr(book, "records_where", None)
+    values = getattr(book, "column_values", None)
+    if where is None or values is None:
+        return lead_log(book.read_records("tblTouches", list(TOUCH_COLUMNS)), lead_id)
+    log = parse_touches(where("tblTouches", "LeadId", lead_id, list(TOUCH_COLUMNS)))
+    log.last_number = highest_id(values("tblTouches", "TouchId"))
+    return log
 
 
 # ---------------------------------------------------------------- lead rows
@@ -250,12 +271,12 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
     tz = settings.tz
     loaded = load_plan(book)
     warnings = [loaded.warning] if loaded.warning else []
-    with paused_gc():
+    with paused_gc():  # 25,000 leads and a year's log of acyclic objects: no collector passes while they are made
         leads = load_leads(book, tz)
-    log = _read_log(book)
-    gate = gate or compliance_gate(book, at)
-    render = _renderer(settings, warnings)
-    queue = build_queue(leads, loaded.plan, log, at, gate, tz, settings.daily_dial_capacity, render, warnings)
+        log = _read_log(book)
+        gate = gate or compliance_gate(book, at)
+        render = _renderer(settings, warnings)
+        queue = build_queue(leads, loaded.plan, log, at, gate, tz, settings.daily_dial_capacity, render, warnings)
     if write:
         fresh = [ld for ld in leads if ld.next_step is None and ld.next_due is None and ld.sequence_open and not log.for_lead(ld.lead_id)]
         rows = [derived_row(loaded.plan, lead_state(ld, [], log.undone, loaded.plan, tz), [], gate, tz)[0] for ld in fresh]
@@ -408,7 +429,7 @@ def log_touch(
         warnings.append(loaded.warning)
     plan = loaded.plan
     lead, phone_recs = _find_lead(book, lead_id, tz)
-    log = lead_log(book.read_records("tblTouches", list(TOUCH_COLUMNS)), lead.lead_id)
+    log = _lead_log(book, lead.lead_id)
     touches = log.for_lead(lead.lead_id)
     state = lead_state(lead, touches, log.undone, plan, tz)
     at_local = to_local_naive(at, tz)
@@ -445,7 +466,7 @@ def log_touch(
     if rule.phone_status and not number:
         raise BadInput(f"Lead {lead.lead_id} has no usable phone to mark {rule.name}.", "Pass --phone with the number you dialled.")
     used_step = step if step is not None else assign_step(plan, state, ch)
-    gate = gate or compliance_gate(book, at)
+    gate = gate or compliance_gate(book, at, lead_ids=[lead.lead_id])
     if not is_open(state):
         warnings.append(f"Lead {lead.lead_id} is {state.history.status or lead.status}: its sequence had ended; the touch is logged as it happened.")
     verdict = gate.evaluate(state.lead, ch, at, phone=number or None)
@@ -547,7 +568,7 @@ def _result(
 
 
 def _duplicate(t: TouchRow, lead: Lead, state: LeadState, plan: Plan, gate: Gate | None, book: Any, at: datetime, tz: ZoneInfo) -> LogResult:
-    gate = gate or compliance_gate(book, at)
+    gate = gate or compliance_gate(book, at, lead_ids=[lead.lead_id])
     row, nxt = derived_row(plan, state, [], gate, tz)
     return _result(t.touch_id, lead.lead_id, t.channel, t.outcome, t.step, t.at.replace(tzinfo=tz), t.phone or "", row, nxt, tz, (), duplicate=True)
 

@@ -220,6 +220,11 @@ def _highest(ids: list[Any]) -> int:
     return max(id_number(str(i)) for i in present)
 
 
+def highest_id(ids: list[Any]) -> int:
+    """The highest TouchId number among `ids` (0 when there is none)."""
+    return _highest(ids)
+
+
 def lead_log(records: list[Mapping[str, Any]], lead_id: str) -> TouchLog:
     """One lead's touches and undo rows, with the log's highest TouchId: all that logging a touch needs.
 
