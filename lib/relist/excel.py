@@ -11,12 +11,11 @@ service is not installed says so.
 from __future__ import annotations
 
 import contextlib
-import gc
 import importlib
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -131,31 +130,14 @@ def _clock(wb: LiveWorkbook) -> datetime:
     return datetime.now(settings.load(wb).tz).replace(microsecond=0)
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection during a click.
-
-    A click makes hundreds of thousands of short-lived, acyclic objects (a year's
-    touch log read and indexed); with the collector on, each of its full passes
-    rescans everything the process holds and costs more than the click's own
-    work. Reference counting frees them as usual; the collector resumes after.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def _click(name: str, fn: Entry, book: Any, at: datetime | None) -> str | None:
     book = book if book is not None else caller()
     try:
+        from relist.bulk import paused_gc
         from relist.workbook.live_adapter import LiveWorkbook
 
         wb = LiveWorkbook(book)
-        with _gc_paused():
+        with paused_gc():
             message = fn(Click(wb, book, at if at is not None else _clock(wb)))
     except RelistError as exc:
         _alert(book, exc.one_line(), "critical")

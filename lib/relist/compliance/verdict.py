@@ -7,15 +7,14 @@ earliest moment it would say yes. `load_context` gathers what the rules need fro
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
+from relist.bulk import paused_gc
 from relist.compliance.numbers import area_code, try_e164
 from relist.compliance.registry import Registry
 from relist.compliance.rules import RuleBook, default_rules, load_rules
@@ -548,18 +547,6 @@ class _RequestTouches:
         return getattr(self._book, name)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while indexing a year's log (acyclic tuples: reference counting frees them)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 class _ContactLog(Mapping[str, Sequence[tuple[datetime, str]]]):
     """Lead -> its calls and texts since `since` (aware, oldest first): what `read_dnc_state` gives, built per lead on demand.
 
@@ -573,7 +560,7 @@ class _ContactLog(Mapping[str, Sequence[tuple[datetime, str]]]):
         self._tz = tz
         self._since = since
         margin = since.astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
-        with _gc_paused():
+        with paused_gc():
             self._raw = self._index(list(touches), undone, margin)
         self._done: dict[str, tuple[tuple[datetime, str], ...]] = {}
 

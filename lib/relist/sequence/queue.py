@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import quote
 
+from relist.bulk import paused_gc
 from relist.model import Lead, Step, Verdict
 from relist.sequence.gate import Gate
 from relist.sequence.plan import Plan
@@ -30,7 +31,7 @@ from relist.sequence.scheduler import (
     pending,
     textable,
 )
-from relist.sequence.touches import TouchLog, paused_gc
+from relist.sequence.touches import TouchLog
 
 SECTIONS = ("calls", "texts", "letters", "doors", "emails", "blocked", "overflow")
 _CHANNEL_SECTION = {"call": "calls", "text": "texts", "letter": "letters", "door": "doors", "email": "emails"}

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from relist import schema
+from relist.bulk import paused_gc
 from relist.clock import to_local_naive, utc_iso
 from relist.errors import BadInput, NotFound, RelistError, SequenceError
 from relist.model import Channel, Lead, Step
@@ -38,7 +39,6 @@ from relist.sequence.touches import (
     highest_id,
     lead_log,
     parse_touches,
-    paused_gc,
 )
 
 DOUBLE_CLICK = timedelta(seconds=60)

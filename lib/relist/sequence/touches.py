@@ -7,13 +7,13 @@ would cost more than everything else the queue does.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from typing import Any, NamedTuple
+
+from relist.bulk import paused_gc
 
 TOUCH_COLUMNS: tuple[str, ...] = (
     "TouchId",
@@ -102,24 +102,6 @@ def _int_or_none(value: Any) -> int | None:
 
 
 _GET = itemgetter(*TOUCH_COLUMNS)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector around bulk parsing.
-
-    Parsing a year's log creates hundreds of thousands of small acyclic
-    objects; with the collector running, each generation-2 pass rescans every
-    live record and the parse takes twice as long. Reference counting still
-    frees everything; the collector resumes (if it was on) when the block ends.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _clean(rec: Mapping[str, Any]) -> TouchRow | None:

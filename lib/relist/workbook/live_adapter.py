@@ -14,18 +14,17 @@ keyless tables) has a value.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relist import schema
+from relist.bulk import paused_gc
 from relist.errors import NotARelistWorkbook, SchemaTooNew, WorkbookError
 from relist.workbook.port import Record, Selection, check_columns, coerce, link_target
 
@@ -131,18 +130,6 @@ def converter(col: schema.Column | None) -> Any:
         fixed = {"Yes": True, "No": False}
         return lambda v: fixed[v] if v in fixed else (None if v is None else from_cell(col, v))
     return lambda v: None if v is None else from_cell(col, v)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector around bulk reads (acyclic lists and dicts: reference counting frees them)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 @dataclass
@@ -272,7 +259,7 @@ class LiveWorkbook:
             for n in want:
                 st.columns[n] = []
             return
-        with _gc_paused():
+        with paused_gc():
             self._fetch_columns(st, want)
 
     def _fetch_columns(self, st: _Table, want: Sequence[str]) -> None:
@@ -309,7 +296,7 @@ class LiveWorkbook:
         if unknown:
             raise KeyError(f"{st.spec.table} has no column(s) {unknown}")
         self._fetch(st, [st.presence, *names])
-        with _gc_paused():  # a record per row: hundreds of thousands of dicts (see _fetch)
+        with paused_gc():  # a record per row: hundreds of thousands of dicts (see _fetch)
             rows = self._present(st)
             values = [self._typed(st, n) for n in names]
             if len(rows) == len(st.columns[st.presence]):
