@@ -67,15 +67,12 @@ def _registry_file(rows: list[dict[str, str]], path: Path) -> Path:
 
 def load_registry(book_path: Path, at: datetime, result: DemoResult) -> str:
     from relist import settings
-    from relist.compliance.registry_files import load_files
-    from relist.compliance.verdict import registry_dir_for
+    from relist.compliance.service import load_registry
     from relist.workbook import open_workbook
 
     book = open_workbook(book_path)
-    tz = settings.load(book).tz
-    folder = registry_dir_for(book)
-    assert folder is not None
-    report = load_files(folder, [result.files["DNC registry file"]], at, at.astimezone(tz).date(), at.astimezone(tz).date())
+    today = at.astimezone(settings.load(book).tz).date()
+    folder, report = load_registry(book, [result.files["DNC registry file"]], at, downloaded=today)
     result.files["DNC registry copy"] = folder
     return f"Loaded the DNC registry copy: {report.numbers:,} numbers in {len(report.areas)} area codes"
 

@@ -70,8 +70,7 @@ def dnc() -> None:
 def dnc_load(files: tuple[Path, ...], downloaded: str | None, covers: str, workbook: Path | None,
              registry_dir: Path | None, at: str | None, as_json: bool) -> None:
     """Load registry area-code files (zip or text) and change lists; all-or-nothing."""
-    from relist.compliance.internal_dnc import _event
-    from relist.compliance.registry_files import load_files
+    from relist.compliance.service import load_registry
 
     book = _open(workbook) if workbook is not None or registry_dir is None else None
     tz = _tz(book)
@@ -82,13 +81,10 @@ def dnc_load(files: tuple[Path, ...], downloaded: str | None, covers: str, workb
             when = date.fromisoformat(downloaded)
         except ValueError as exc:
             raise BadInput(f"--downloaded {downloaded!r} is not a date.", "Write it as YYYY-MM-DD.") from exc
-    folder = _registry_dir(book, workbook, registry_dir)
-    report = load_files(folder, list(files), now, now.astimezone(tz).date(), when, [c for c in covers.split(",") if c.strip()])
-    if book is not None:
-        areas = ", ".join(f"{a.area} ({a.kind}, {a.downloaded})" for a in report.areas)
-        _event(book, now, tz, "registry-load", f"{len(report.files)} file(s): {', '.join(report.files)}; area codes {areas}",
-               report.numbers, None, report.oldest_download)
-        book.save()
+    folder, report = load_registry(
+        book, list(files), now, downloaded=when, covers=[c for c in covers.split(",") if c.strip()],
+        registry_dir=_registry_dir(book, workbook, registry_dir),
+    )
     rate = report.lines / report.seconds if report.seconds > 0 else 0.0
     lines = [
         f"  {a.area}  {a.kind:<7}  {a.after:>11,} numbers  downloaded {a.downloaded}"
