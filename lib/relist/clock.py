@@ -32,7 +32,7 @@ def parse_at(text: str | None, tz: ZoneInfo) -> datetime:
         ) from exc
     if value.tzinfo is None:
         return value.replace(tzinfo=tz)
-    return value
+    return value.astimezone(tz)  # the same instant, shown in the agent's zone (EST, not UTC-05:00)
 
 
 def to_local_naive(value: datetime | None, tz: ZoneInfo) -> datetime | None:
