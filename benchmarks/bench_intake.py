@@ -63,13 +63,14 @@ def _export(rows: int, seed: int) -> Path:
 
 
 def pipeline(rows: int, repeats: int) -> None:
-    """Parse, map, clean and match, then build the sheet rows of the new leads: all the in-memory
-    work `relist import` does (it builds those rows before writing them), so all of it is timed."""
+    """Parse, map, clean and match (the issue's figure), then build the sheet rows of the new leads:
+    all the in-memory work `relist import` does (it builds those rows before writing them).
+    Both figures are printed, by wall and by CPU time, best of `repeats` runs."""
     print(f"1. In-memory pipeline on a {rows:,}-row export ({_load()})")
     path = _export(rows, seed=11)
     at = sample_data.DEFAULT_AT
     tz = at.tzinfo
-    best = best_cpu = float("inf")
+    best = {"match": [float("inf")] * 2, "rows": [float("inf")] * 2}  # [wall, CPU] seconds
     plan: Any = None
     for i in range(repeats):
         plan = None
@@ -79,18 +80,21 @@ def pipeline(rows: int, repeats: int) -> None:
             table = read_file(path)
             t1 = time.perf_counter()
             plan = run([table], default_aliases(), LeadIndex(), Options(at=at, tz=tz))  # type: ignore[arg-type]
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             plan.lead_records()  # the full rows for the sheet (owners, mailing, Extra), as the real import builds them
             t3, c3 = time.perf_counter(), time.process_time()
-        total, cpu = t3 - t0, c3 - c0
-        best, best_cpu = min(best, total), min(best_cpu, cpu)
-        print(f"  run {i + 1}: {total:.2f} s wall, {cpu:.2f} s CPU -> {rows / total:,.0f} rows/s "
-              f"({rows / cpu:,.0f} rows/s by CPU time); parse {t1 - t0:.2f} s, map+clean+match {t2 - t1:.2f} s, "
-              f"building {len(plan.new_leads):,} sheet rows {t3 - t2:.2f} s")
-    rate, cpu_rate = rows / best, rows / best_cpu
-    verdict = "meets" if rate >= TARGET_ROWS_PER_S else "below"
-    print(f"  best: {rate:,.0f} rows/s wall, {cpu_rate:,.0f} rows/s CPU ({verdict} the target of "
-          f"{TARGET_ROWS_PER_S:,} rows/s); counts {dict(plan.counts)}")
+        for name, wall, cpu in (("match", t2 - t0, c2 - c0), ("rows", t3 - t0, c3 - c0)):
+            best[name] = [min(best[name][0], wall), min(best[name][1], cpu)]
+        print(f"  run {i + 1}: parse {t1 - t0:.2f} s, map+clean+match {t2 - t1:.2f} s "
+              f"(together {t2 - t0:.2f} s wall, {c2 - c0:.2f} s CPU); building {len(plan.new_leads):,} sheet rows "
+              f"{t3 - t2:.2f} s (all {t3 - t0:.2f} s wall, {c3 - c0:.2f} s CPU)")
+    for name, label in (("match", "parse+map+clean+match (the issue's figure)"),
+                        ("rows", "parse+map+clean+match+sheet rows (what an import does in memory)")):
+        wall, cpu = best[name]
+        verdict = "meets" if rows / cpu >= TARGET_ROWS_PER_S else "below"
+        print(f"  best of {repeats}, {label}: {wall:.2f} s wall -> {rows / wall:,.0f} rows/s; "
+              f"{cpu:.2f} s CPU -> {rows / cpu:,.0f} rows/s ({verdict} the target of {TARGET_ROWS_PER_S:,} rows/s by CPU time)")
+    print(f"  counts {dict(plan.counts)}")
     print(f"  machine reference: a 10,000,000-step Python loop takes {_reference_loop():.2f} s here now")
 
 

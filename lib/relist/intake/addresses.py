@@ -9,7 +9,7 @@ Apt. 4" in 33602 and "123 N MAIN ST #4" in 33602 give the same key.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from relist.intake.problems import CellError
 
@@ -55,6 +55,9 @@ _UNIT_TAIL = re.compile(
     r"([A-Za-z0-9][A-Za-z0-9\-]*)\s*$",
     re.IGNORECASE,
 )
+_UNIT_PREFIXES = ("APT", "APARTMENT", "UNIT", "STE", "SUITE", "BLDG", "BUILDING", "LOT", "SPC", "SPACE", "RM", "ROOM",
+                  "FL", "FLOOR", "PH", "TRLR", "NO")
+"""The designators _UNIT_TAIL knows, for a quick test that a street line has no unit."""
 _PUNCT = re.compile(r"[^\w#]+")
 _TAIL = re.compile(r"[,\s]+([A-Za-z]{2})\.?\s*,?\s*(\d{5})(?:-?\d{4})?\s*$")
 _ZIP = re.compile(r"^\s*(\d{3,5})(?:-?\d{4})?(?:\.0+)?\s*$")
@@ -77,9 +80,8 @@ STATES: dict[str, str] = {
 STATE_CODES = frozenset(STATES.values())
 
 
-@dataclass(frozen=True)
-class Address:
-    """A postal address in components; `street` is the line without the unit."""
+class Address(NamedTuple):
+    """A postal address in components; `street` is the line without the unit (a tuple: one is made per row)."""
 
     street: str = ""
     unit: str = ""
@@ -133,6 +135,7 @@ def _pretty_word(w: str) -> str:
 
 _MEMO_LIMIT = 100_000
 _word_memo: dict[str, str] = {}
+_rest_memo: dict[str, str] = {}
 
 
 def _remember(memo: dict[str, str], key: str, value: str) -> str:
@@ -145,15 +148,29 @@ def _remember(memo: dict[str, str], key: str, value: str) -> str:
 
 def tidy(text: str) -> str:
     """Whitespace collapsed; an ALL-CAPS street line in title case ('123 NE MAIN ST' -> '123 NE Main St')."""
-    s = _SPACES.sub(" ", text).strip().strip(",").strip()
+    s = " ".join(text.split()).strip(",").strip()  # str.split() breaks on what \s+ matches
     if s.isupper():
+        # words are tidied one by one: the street after the house number repeats, so it is remembered whole
+        head, sep, rest = s.partition(" ")
         words = _word_memo
-        s = " ".join([words.get(w) or _remember(words, w, _pretty_word(w)) for w in s.split(" ")])
+        if not head.isdigit():
+            head = words.get(head) or _remember(words, head, _pretty_word(head))
+        if not sep:
+            return head
+        tail = _rest_memo.get(rest)
+        if tail is None:
+            tail = _remember(_rest_memo, rest, " ".join([words.get(w) or _remember(words, w, _pretty_word(w)) for w in rest.split(" ")]))
+        return f"{head} {tail}"
     return s
 
 
 def split_unit(street: str) -> tuple[str, str]:
     """'123 Main St Apt 4B' -> ('123 Main St', '4B'); '123 Main St #4' -> ('123 Main St', '4')."""
+    if "#" not in street and street.isascii():
+        # without '#', a unit designator starts one of the last two words (split at spaces and commas)
+        words = street.replace(",", " ").upper().rsplit(None, 2)
+        if not words or not (words[-1].startswith(_UNIT_PREFIXES) or len(words) > 1 and words[-2].startswith(_UNIT_PREFIXES)):
+            return street, ""
     m = _UNIT_TAIL.search(street)
     if m and m.start() > 0:
         head = street[: m.start()].rstrip(" ,")
@@ -171,11 +188,11 @@ def unit_text(text: str) -> str:
 
 def parse_address(text: str) -> Address:
     """A one-line address: '123 Main St Apt 4, Tampa, FL 33602' or just the street line."""
-    s = _SPACES.sub(" ", text).strip()
+    s = " ".join(text.split())
     if not s:
         raise CellError("the address is empty.")
     city = state = zip5 = ""
-    m = _TAIL.search(s)
+    m = _TAIL.search(s) if s[-1].isdigit() else None  # the tail ends in a ZIP
     if m and s[: m.start()].strip(", "):
         state_raw, zip5 = m.group(1).upper(), m.group(2)
         if state_raw in STATE_CODES:
@@ -192,7 +209,7 @@ def parse_address(text: str) -> Address:
     street, unit = split_unit(s)
     if not street:
         raise CellError(f"{text.strip()!r} has no street.")
-    return Address(tidy(street), unit, tidy(city), state, zip5)
+    return Address(tidy(street), unit, tidy(city) if city else "", state, zip5)
 
 
 def street_key(street: str, unit: str = "") -> str:

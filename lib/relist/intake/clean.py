@@ -172,8 +172,7 @@ class PhoneHit(NamedTuple):
     status: str = "Active"
 
 
-@dataclass(frozen=True)
-class Details:
+class Details(NamedTuple):
     """What only the written lead needs: owners, mailing address, agent, display forms, Extra."""
 
     owners: owners.Owners
@@ -222,6 +221,14 @@ class Listing:
             if self.listing_id:
                 self._columns["ListingId"] = self.listing_id
         return self._columns
+
+    def fresh_columns(self) -> dict[str, Any]:
+        """A new dict of `columns` without ListingId, for the row being written (no cached copy made)."""
+        if self._columns is not None:
+            out = dict(self._columns)
+            out.pop("ListingId", None)
+            return out
+        return self.table.values(self.k) if self.table is not None else {}
 
     def details(self) -> Details:
         """Owners, mailing address and Extra, worked out once when first asked."""
@@ -295,6 +302,7 @@ class TableCleaner:
         self.agent_numbers: set[str] = set(ctx.own_phones)
         self.cells: list[Sequence[str]] = []
         self.value_cols: list[tuple[str, list[Any]]] = []
+        self._distinct_values = False
         self._agent_cache: dict[str, tuple[str, ...]] = {}
         used = {sf.field for sf in simple_fields(ctx.kind)} | COMPOSITE_FIELDS
         cols = layout.columns
@@ -302,7 +310,11 @@ class TableCleaner:
         self.extra_cols = [(i, layout.header[i]) for i in layout.extra]
         self.agent_cols = [self._idx[f] for f in _AGENT_PHONE_FIELDS if f in self._idx]
         self._place_memo: dict[str, str] = {}
-        self._detail_idx = [(f, self._idx[f]) for f in _DETAIL_FIELDS if f in self._idx]
+        self._detail_at = [self._idx.get(f, -1) for f in _DETAIL_FIELDS]
+        self._extra_at = (*self.kept_fields, *self.extra_cols)
+        self._state_memo: dict[str, tuple[str, str]] = {}
+        self._zip_memo: dict[str, tuple[str, str]] = {}
+        self._display_memo: dict[str, str] = {}
 
     # ---------------------------------------------------------------- helpers
 
@@ -397,6 +409,8 @@ class TableCleaner:
         elif self._i("ListingContractDate") >= 0:
             contract = mapped(self._i("ListingContractDate"), date_parse, "keep")
             self.value_cols.append(("ListingContractDate", [d.date() if d else None for d in contract]))
+        names = [c for c, _ in self.value_cols]
+        self._distinct_values = len(set(names)) == len(names)
 
         # expiry: the status change moment, else the day after ExpirationDate
         expiry_fields = ("StatusChangeTimestamp", "ExpirationDate", "CancellationDate", "OffMarketDate", "WithdrawnDate")
@@ -421,7 +435,7 @@ class TableCleaner:
         zips: list[Any] = mapped(self._i("PostalCode"), addresses.postal_code, "keep") if self._i("PostalCode") >= 0 else none
 
         # identity
-        ids = _column_map(col("ListingId"), str.strip)[0] if self._i("ListingId") >= 0 else [None] * n
+        ids: list[str | None] = list(map(str.strip, col("ListingId"))) if self._i("ListingId") >= 0 else [None] * n
         keys_col = col("ListingKey")
         parcels = col("ParcelNumber")
         owner_cols = [col(f) for f in _OWNER_FIELDS if self._i(f) >= 0]
@@ -440,6 +454,7 @@ class TableCleaner:
         agent_cols = [columns[i] for i in self.agent_cols]
         agents = self.agent_numbers
         dnc_memo: dict[str, bool] = {}
+        phone_memo: dict[str, phones.PhoneCell] = {}
         comps = self.comps
         at = self.ctx.at
         by_column = dict(self.value_cols)
@@ -523,14 +538,16 @@ class TableCleaner:
                     cell = pcol[k]
                     if not cell:
                         continue
-                    fast = fast_nanp(cell)
-                    if fast is not None:
-                        found: Sequence[phones.ParsedPhone] = (phones.ParsedPhone(fast[0], "", fast[1]),)
-                    else:
-                        parsed = phones.parse_phone_cell(cell)
-                        for bad in parsed.bad:
-                            note(k, Problem(head, bad, "not a phone number.", "keep"))
-                        found = parsed.phones
+                    cell_got = phone_memo.get(cell)
+                    if cell_got is None:  # phone cells repeat down an export: each is parsed once
+                        fast = fast_nanp(cell)
+                        if fast is not None:
+                            cell_got = phone_memo[cell] = phones.PhoneCell((phones.ParsedPhone(fast[0], "", fast[1]),))
+                        else:
+                            cell_got = phone_memo[cell] = phones.parse_phone_cell(cell)
+                    found, bad_parts = cell_got
+                    for bad in bad_parts:
+                        note(k, Problem(head, bad, "not a phone number.", "keep"))
                     if not found:
                         continue
                     dnc = base_dnc
@@ -568,6 +585,8 @@ class TableCleaner:
 
     def values(self, k: int) -> dict[str, Any]:
         """The typed one-cell values of row k by table column (the first column feeding a value wins)."""
+        if self._distinct_values:
+            return {column: v for column, vals in self.value_cols if (v := vals[k]) is not None}
         out: dict[str, Any] = {}
         for column, vals in self.value_cols:
             v = vals[k]
@@ -584,34 +603,56 @@ class TableCleaner:
             got = self._place_memo[city] = addresses.tidy(city)
         return got
 
+    def _mailing_part(self, memo: dict[str, tuple[str, str]], rule: Callable[[str], str], text: str) -> tuple[str, str]:
+        """(value, '' or the reason it is not one) of a mailing state or ZIP cell, once per distinct text."""
+        got = memo.get(text)
+        if got is None:
+            try:
+                got = (rule(text), "")
+            except CellError as exc:
+                got = ("", exc.reason)
+            memo[text] = got
+        return got
+
+    def _agent_display(self, cell: str) -> str:
+        """The listing agent's first number of a phone cell as displayed, once per distinct cell."""
+        got = self._display_memo.get(cell)
+        if got is None:
+            found = self._agent_phones(cell)
+            got = self._display_memo[cell] = phones.display(found[0]) if found else ""
+        return got
+
     def details(self, item: Listing) -> Details:
         """Owners, mailing address, agent name and Extra of a listing that will be written."""
         cells = self.cells[item.k]
-        got = {f: cells[i].strip() for f, i in self._detail_idx}
+        (name, name2, first, last, first2, last2, raw, mail_city, mail_state, mail_zip,
+         agent_full, agent_first, agent_last) = [cells[i].strip() if i >= 0 else "" for i in self._detail_at]
         kept = self.kept.get(item.k)
         problems = list(kept) if kept else []
-        own = owners.owners(*[got.get(f, "") for f in _OWNER_FIELDS])
+        own = owners.owners(name, name2, first, last, first2, last2)
         mailing: addresses.Address | None = None
-        raw = got.get("MailingAddress", "")
         if raw:
             try:
                 a = addresses.parse_address(raw)
                 city, state, zip5 = a.city, a.state, a.postal_code
-                if got.get("MailingCity"):
-                    city = got["MailingCity"]
-                text = got.get("MailingState", "")
-                if text:
-                    try:
-                        state = addresses.state_code(text)
-                    except CellError as exc:
-                        problems.append(Problem(self.layout.header_of("MailingState"), text, exc.reason, "keep"))
-                text = got.get("MailingPostalCode", "")
-                if text:
-                    try:
-                        zip5 = addresses.postal_code(text)
-                    except CellError as exc:
-                        problems.append(Problem(self.layout.header_of("MailingPostalCode"), text, exc.reason, "keep"))
-                mailing = addresses.Address(addresses.tidy(a.street), a.unit, self._tidy_place(city), state, zip5)
+                if mail_city:
+                    city = mail_city
+                if mail_state:
+                    code, why = self._mailing_part(self._state_memo, addresses.state_code, mail_state)
+                    if why:
+                        problems.append(Problem(self.layout.header_of("MailingState"), mail_state, why, "keep"))
+                    else:
+                        state = code
+                if mail_zip:
+                    code, why = self._mailing_part(self._zip_memo, addresses.postal_code, mail_zip)
+                    if why:
+                        problems.append(Problem(self.layout.header_of("MailingPostalCode"), mail_zip, why, "keep"))
+                    else:
+                        zip5 = code
+                street = a.street  # already tidied: tidy again only where a comma was left at an end
+                if street[:1] == "," or street[-1:] == ",":
+                    street = addresses.tidy(street)
+                mailing = addresses.Address(street, a.unit, self._tidy_place(city), state, zip5)
             except CellError as exc:
                 problems.append(Problem(self.layout.header_of("MailingAddress"), raw, exc.reason, "keep"))
         absentee = False
@@ -620,20 +661,19 @@ class TableCleaner:
             same_street = addresses.street_key(mailing.street, mailing.unit) == item.address_key.partition("|")[0]
             same_place = not mailing.postal_code or not item.postal_code or mailing.postal_code == item.postal_code
             absentee = not (same_street and same_place)
-        agent = got.get("ListAgentFullName") or " ".join(
-            x for x in (got.get("ListAgentFirstName", ""), got.get("ListAgentLastName", "")) if x
-        )
+        agent = agent_full or " ".join(x for x in (agent_first, agent_last) if x)
         agent_phone = ""
         for i in self.agent_cols:
-            found = self._agent_phones(cells[i]) if cells[i] else ()
-            if found:
-                agent_phone = phones.display(found[0])
-                break
+            cell = cells[i]
+            if cell:
+                agent_phone = self._display_memo.get(cell) or self._agent_display(cell)
+                if agent_phone:
+                    break
         extra: list[tuple[str, str]] = []
-        for i, name in (*self.kept_fields, *self.extra_cols):
+        for i, head in self._extra_at:
             v = cells[i]
-            if v.strip():
-                extra.append((name, v.strip()))
+            if v and not v.isspace():
+                extra.append((head, v.strip()))
         for j in range(self.width, len(cells)):
             if cells[j].strip():
                 extra.append((f"Column {j + 1}", cells[j].strip()))
@@ -644,7 +684,7 @@ class TableCleaner:
         return Details(
             owners=own,
             street=addresses.tidy(item.street),
-            city=self._tidy_place(item.city),
+            city=self._place_memo.get(item.city) or self._tidy_place(item.city),
             mailing=mailing,
             absentee=absentee,
             agent_name=owners.tidy_name(agent) if agent else "",

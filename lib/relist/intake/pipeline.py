@@ -153,10 +153,13 @@ class Importer:
         self.comps: list[dict[str, Any]] = []
         self._local_cache: dict[datetime | None, datetime | None] = {}
         self._naive_cache: dict[datetime | None, datetime | None] = {}
+        self._display: dict[str, str] = {}
+        self._vendor = opts.vendor or None
         at_local = _local(opts.at, opts.tz)
         assert at_local is not None
         self.at_local: datetime = at_local
         self.today: date = at_local.date()
+        self.today_text = str(self.today)
 
     # ------------------------------------------------------------ one row
 
@@ -235,44 +238,54 @@ class Importer:
         if item is None:
             return
         d = item.details()
-        cols = dict(item.columns)
+        cols = item.fresh_columns()
         o = d.owners
         expired_at = item.expired_at
-        expired_local = self._local(expired_at)
+        contactable = item.contactable
+        today = self.today
         start = None
-        if item.contactable:
-            start = max(expired_local.date(), self.today) if expired_local else self.today
+        if contactable:
+            expired_local = self._local_cache.get(expired_at) if expired_at is not None else None
+            if expired_local is None:
+                expired_local = self._local(expired_at)
+            start = max(expired_local.date(), today) if expired_local else today
         price = cols.pop("ListPrice", None)
         original = cols.get("OriginalListPrice")
         history = []
         if original and cols.get("ListingContractDate"):
             history.append(f"{cols['ListingContractDate']}:{int(original)}")
         if price and (not original or price != original):
-            history.append(f"{self.today}:{int(price)}")
+            history.append(f"{self.today_text}:{int(price)}")
         email = cols.pop("Email", None) or None
-        cols.pop("ListingId", None)
         mail = d.mailing
         lead_id = st.lead_id
-        status = "New" if item.contactable else "Not contactable"
         at_local = self.at_local
-        usable = [p for p in item.phones if p.status in USABLE_PHONE_STATUSES]
-        record = cols
-        record.update({
+        phones = item.phones
+        best = None
+        for p in phones:  # positions ascend along the tuple: the first usable one is the lowest
+            if p.status in USABLE_PHONE_STATUSES:
+                best = p.number
+                break
+        naive = self._naive_cache.get(expired_at) if expired_at is not None else None
+        extra = d.extra
+        record = {
+            **cols,
             "AddressKey": item.address_key,
             "ListAgentName": d.agent_name or None,
             "ListAgentPhone": d.agent_phone or None,
             "PriceHistory": ";".join(history) or None,
-            "Vendor": self.opts.vendor or None,
+            "Vendor": self._vendor,
             "Cycle": 1,
             "ReExpired": False,
             "FirstImportedAt": at_local,
             "UpdatedAt": at_local,
-            "Extra": extra_text(d.extra) or None,
+            "Extra": (f"{extra[0][0]}={' '.join(extra[0][1].split())}" if len(extra) == 1 else extra_text(extra) or None)
+            if extra else None,
             # the Lead columns, in relist.leads._FIELD_MAP order
             "LeadId": lead_id,
-            "Status": status,
+            "Status": "New" if contactable else "Not contactable",
             "ListingStatus": item.status or None,
-            "Contactable": item.contactable,
+            "Contactable": contactable,
             "NotContactableReason": item.reason or None,
             "OwnerName": o.name or None,
             "OwnerName2": o.name2 or None,
@@ -291,7 +304,7 @@ class Importer:
             "MailingPostalCode": (mail.postal_code or None) if mail else None,
             "Absentee": d.absentee,
             "ListingId": item.listing_id or None,
-            "ExpiredAt": self._naive(expired_at),
+            "ExpiredAt": naive if naive is not None else self._naive(expired_at),
             "SequenceStart": start,
             "TouchCount": 0,
             "LastTouchAt": None,
@@ -301,20 +314,26 @@ class Importer:
             "AppointmentAt": None,
             "CallBackAt": None,
             "ListPrice": price,
-            "BestPhone": min(usable, key=_position).number if usable else None,
-        })
+            "BestPhone": best,
+        }
         record.update(st.record)
         st.record = record
-        display = phone_rules.display
-        st.new_phones[:0] = [
-            {
-                "PhoneId": f"{lead_id}-{p.position}", "LeadId": lead_id, "Position": p.position, "Phone": p.number,
-                "Extension": p.extension or None, "VendorDNC": p.vendor_dnc, "PhoneStatus": p.status, "Kind": p.kind,
-                "Display": display(p.number), "AddedAt": at_local,
-            }
-            for p in item.phones
-        ]
+        if phones:
+            shown = self._display
+            st.new_phones[:0] = [
+                {
+                    "PhoneId": f"{lead_id}-{p.position}", "LeadId": lead_id, "Position": p.position, "Phone": p.number,
+                    "Extension": p.extension or None, "VendorDNC": p.vendor_dnc, "PhoneStatus": p.status, "Kind": p.kind,
+                    "Display": shown.get(p.number) or self._display_of(p.number), "AddedAt": at_local,
+                }
+                for p in phones
+            ]
         st.listing = None
+
+    def _display_of(self, number: str) -> str:
+        """phone_rules.display, remembered per number (owner numbers repeat across an export)."""
+        got = self._display[number] = phone_rules.display(number)
+        return got
 
     def _naive(self, value: datetime | None) -> datetime | None:
         """relist.clock.to_local_naive, remembered per moment (many rows share one expiry)."""
@@ -462,7 +481,7 @@ def strip_numbers(listings: list[Listing | RowReject], numbers: set[str]) -> Non
     if not numbers:
         return
     for item in listings:
-        if isinstance(item, RowReject) or not any(p.number in numbers for p in item.phones):
+        if isinstance(item, RowReject) or numbers.isdisjoint([p.number for p in item.phones]):
             continue
         kept: list[PhoneHit] = []
         for p in item.phones:
