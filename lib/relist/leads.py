@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -112,13 +113,43 @@ def _position(p: Phone) -> int:
     return p.position
 
 
+_PLAIN_PHONE = (
+    not hasattr(Phone, "__post_init__")
+    and not hasattr(Phone, "__slots__")
+    and [f.name for f in dataclasses.fields(Phone)] == ["number", "position", "vendor_dnc", "status", "extension", "kind"]
+)
+"""Phone's __init__ only stores its arguments, so a phone can be made from a full dict of them (see `phones_by_lead`)."""
+_set = object.__setattr__
+
+
 def phones_by_lead(phone_rows: Iterable[Mapping[str, Any]]) -> dict[str, tuple[Phone, ...]]:
+    """Each lead's phones by position (hot: 40,000 rows per queue; rows already typed skip phone_from_record)."""
     grouped: dict[str, list[Phone]] = defaultdict(list)
+    plain = _PLAIN_PHONE
     for rec in phone_rows:
         lead = rec.get("LeadId")
         if not lead:
             continue
-        p = phone_from_record(rec)
+        get = rec.get
+        number, position, dnc, status, ext, kind = get("Phone"), get("Position"), get("VendorDNC"), get("PhoneStatus"), get("Extension"), get("Kind")
+        p: Phone | None
+        if (
+            plain
+            and number.__class__ is str
+            and number
+            and position.__class__ is int
+            and position
+            and dnc.__class__ is bool
+            and status.__class__ is str
+            and status
+            and ext is None
+            and kind.__class__ is str
+            and kind
+        ):
+            p = _new_lead(Phone)
+            _set(p, "__dict__", {"number": number, "position": position, "vendor_dnc": dnc, "status": status, "extension": "", "kind": kind})
+        else:
+            p = phone_from_record(rec)
         if p is not None:
             grouped[lead if lead.__class__ is str else str(lead)].append(p)
     return {k: tuple(v) if len(v) == 1 else tuple(sorted(v, key=_position)) for k, v in grouped.items()}
@@ -204,6 +235,27 @@ def leads_from_records(records: Sequence[Mapping[str, Any]], phones: Mapping[str
     return out
 
 
+def leads_from_columns(columns: Mapping[str, Sequence[Any]], phones: Mapping[str, Sequence[Phone]], tz: ZoneInfo) -> list[Lead]:
+    """`leads_from_records` for tblLeads read column by column (column -> one value per lead): no record dict per lead."""
+    if "LeadId" not in columns:
+        names = list(columns)
+        return leads_from_records([dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)], phones, tz)
+    present = tuple(p for p in _PLAN if p[1] in columns)
+    absent = {a: d for a, c, _k, d in _PLAN if c not in columns}
+    others = tuple(k for k in columns if k not in _MAPPED)
+    at_id = [p[1] for p in present].index("LeadId")
+    rows = zip(*(columns[p[1]] for p in present), strict=True)
+    extras = zip(*(columns[k] for k in others), strict=True) if others else itertools.repeat(())
+    none: tuple[Phone, ...] = ()
+    out: list[Lead] = []
+    append = out.append
+    for values, extra in zip(rows, extras, strict=False):  # extras repeats () when every column maps onto Lead
+        lid = values[at_id]
+        mine = phones.get(lid if lid.__class__ is str else str(lid), none)
+        append(_lead(present, values, absent, dict(zip(others, extra, strict=True)), mine, tz))
+    return out
+
+
 def lead_to_record(lead: Lead, tz: ZoneInfo) -> dict[str, Any]:
     """The tblLeads record for a Lead (times as naive agent-local); phones go to tblPhones separately."""
     rec: dict[str, Any] = dict(lead.fields)
@@ -237,4 +289,10 @@ def phone_records(lead: Lead) -> list[dict[str, Any]]:
 def load_leads(book: Any, tz: ZoneInfo, columns: Sequence[str] | None = None) -> list[Lead]:
     """Every lead of a workbook port with its phones."""
     phones = phones_by_lead(book.read_records("tblPhones", ["LeadId", "Position", "Phone", "VendorDNC", "PhoneStatus", "Extension", "Kind"]))
+    by_column = getattr(book, "read_columns", None)
+    every = getattr(book, "table_columns", None)
+    if by_column is not None:  # the live adapter: column by column, no record dict per lead
+        names = list(columns) if columns is not None else list(every("tblLeads")) if every is not None else None
+        if names is not None:
+            return leads_from_columns(by_column("tblLeads", names), phones, tz)
     return leads_from_records(book.read_records("tblLeads", columns), phones, tz)

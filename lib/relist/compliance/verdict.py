@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
@@ -362,8 +363,29 @@ def _phone_check(lead: Lead, phone: Phone, channel: Channel, at: datetime, ctx: 
     return _PhoneCheck(number, tuple(reasons), tuple(constraints), zones)
 
 
+_DOOR_MEMO: dict[tuple[str, datetime, Any], tuple[_PhoneCheck, tuple[datetime | None, datetime | None]]] = {}
+"""(ZIP, moment) -> the door check and its window: a queue asks about hundreds of doors in a few ZIPs at one moment."""
+_DOOR_MEMO_SIZE = 4096
+
+
 def _door_check(lead: Lead, at: datetime) -> _PhoneCheck:
-    places = [zip_place(lead.postal_code, "property")] if lead.postal_code else []
+    return _door(lead.postal_code, at)[0]
+
+
+def _door(postal_code: str, at: datetime) -> tuple[_PhoneCheck, tuple[datetime | None, datetime | None]]:
+    """The door check and its window for a property ZIP at a moment (pure in both: memoized, bounded)."""
+    key = (postal_code, at, at.tzinfo)  # equal instants in other zones give windows in their own zone
+    got = _DOOR_MEMO.get(key)
+    if got is None:
+        chk = _door_check_uncached(postal_code, at)
+        if len(_DOOR_MEMO) >= _DOOR_MEMO_SIZE:
+            _DOOR_MEMO.clear()
+        got = _DOOR_MEMO[key] = (chk, _window(chk, at))
+    return got
+
+
+def _door_check_uncached(postal_code: str, at: datetime) -> _PhoneCheck:
+    places = [zip_place(postal_code, "property")] if postal_code else []
     local, zones = _local_time_reason(places, "property")
     reasons = [local]
     constraints = (door_constraint(),)
@@ -442,10 +464,9 @@ def _evaluate(
         start, end = _window(checks[0], at)
         return Verdict(False, tuple(reasons), start, end, ""), base, checks
     if channel == "door":
-        chk = _door_check(lead, at)
+        chk, (start, end) = _door(lead.postal_code, at)
         checks.append(chk)
         reasons = [*base, *chk.reasons]
-        start, end = _window(chk, at)
         return Verdict(all(r.ok for r in reasons), tuple(reasons), start, end), base, checks
     return Verdict(all(r.ok for r in base), tuple(base)), base, checks
 
@@ -518,6 +539,8 @@ def registry_dir_for(book: object) -> Path | None:
 
 
 _TOUCH_COLUMNS = ("TouchId", "LeadId", "At", "Channel", "Outcome", "UndoOf")
+_INDEX_COLUMNS = ("TouchId", "LeadId", "At", "Channel", "UndoOf")
+_INDEX_CELLS = itemgetter(*_INDEX_COLUMNS)
 
 
 class _RequestTouches:
@@ -556,32 +579,46 @@ class _ContactLog(Mapping[str, Sequence[tuple[datetime, str]]]):
     when first asked for.
     """
 
-    def __init__(self, touches: Iterable[dict[str, Any]], tz: ZoneInfo, since: datetime, undone: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        touches: Iterable[dict[str, Any]],
+        tz: ZoneInfo,
+        since: datetime,
+        undone: set[str] | None = None,
+        *,
+        columns: Mapping[str, Sequence[Any]] | None = None,
+    ) -> None:
+        """`columns`: the log read column by column (_TOUCH_COLUMNS), used instead of `touches` (no dict per row)."""
         self._tz = tz
         self._since = since
         margin = since.astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
         with paused_gc():
-            self._raw = self._index(list(touches), undone, margin)
+            if columns is not None:
+                if undone is None:
+                    undone = {str(u) for u in columns["UndoOf"] if u}
+                cells: Iterable[tuple[Any, ...]] = zip(*(columns[c] for c in _INDEX_COLUMNS), strict=True)
+            else:
+                rows = list(touches)
+                if undone is None:
+                    undone = {str(r["UndoOf"]) for r in rows if r["UndoOf"]}
+                cells = map(_INDEX_CELLS, rows)
+            self._raw = self._index(cells, undone, margin)
         self._done: dict[str, tuple[tuple[datetime, str], ...]] = {}
 
     @staticmethod
-    def _index(rows: list[dict[str, Any]], undone: set[str] | None, margin: datetime) -> dict[str, list[tuple[Any, str]]]:
-        if undone is None:
-            undone = {str(r["UndoOf"]) for r in rows if r["UndoOf"]}
+    def _index(rows: Iterable[tuple[Any, ...]], undone: set[str], margin: datetime) -> dict[str, list[tuple[Any, str]]]:
+        """Lead -> (At, channel) of its calls and texts not before `margin`, from (TouchId, LeadId, At, Channel, UndoOf) cells."""
         raw: dict[str, list[tuple[Any, str]]] = {}
-        for r in rows:
-            channel = r["Channel"]
+        for tid, lead, at, channel, undo_of in rows:
             if channel != "call" and channel != "text":
                 if channel.__class__ is str or str(channel or "") not in PHONE_CHANNELS:
                     continue
                 channel = str(channel)
-            at = r["At"]
             if at.__class__ is datetime and at.tzinfo is None and at < margin:
                 continue
-            lead = r["LeadId"]
-            if not lead or r["UndoOf"]:
+            if not lead or undo_of:
                 continue
-            if undone and str(r["TouchId"] or "") in undone:
+            if undone and str(tid or "") in undone:
                 continue
             raw.setdefault(lead if lead.__class__ is str else str(lead), []).append((at, channel))
         return raw
@@ -636,15 +673,34 @@ def _touch_rows(book: WorkbookPort, lead_ids: Collection[str] | None) -> tuple[l
 
     wanted = set(lead_ids)
     cols = list(_TOUCH_COLUMNS)
-    undone = {str(v) for v in column("tblTouches", "UndoOf") if v}
-    mine: list[dict[str, Any]] = pick("tblTouches", "LeadId", lambda v: (v if v.__class__ is str else str(v or "")) in wanted, cols)
-    requests: list[dict[str, Any]] = pick(
-        "tblTouches", "Outcome", lambda v: (v if v.__class__ is str else str(v or "")) in REQUEST_OUTCOMES, cols
-    )
+    undone = {str(r["UndoOf"]) for r in pick("tblTouches", "UndoOf", bool, ["UndoOf"])}
+    among = getattr(book, "records_in", None)  # the same rows without a call per cell, when the port can
+    mine: list[dict[str, Any]]
+    requests: list[dict[str, Any]]
+    if among is not None:
+        mine = among("tblTouches", "LeadId", wanted, cols)
+        requests = among("tblTouches", "Outcome", REQUEST_OUTCOMES, cols)
+    else:
+        mine = pick("tblTouches", "LeadId", lambda v: (v if v.__class__ is str else str(v or "")) in wanted, cols)
+        requests = pick("tblTouches", "Outcome", lambda v: (v if v.__class__ is str else str(v or "")) in REQUEST_OUTCOMES, cols)
     ids = {str(r["TouchId"] or "") for r in requests} & undone
     if ids:
         requests += pick("tblTouches", "UndoOf", lambda v: bool(v) and str(v) in ids, cols)
     return mine, requests, undone
+
+
+def _request_rows(columns: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """The log rows `read_dnc_state` can use (undo rows and do-not-contact requests), from the log read column by column."""
+    from relist.compliance.internal_dnc import REQUEST_OUTCOMES
+
+    keep = [i for i, u in enumerate(columns["UndoOf"]) if u]
+    keep += [
+        i
+        for i, o in enumerate(columns["Outcome"])
+        if o in REQUEST_OUTCOMES or (o is not None and o.__class__ is not str and str(o) in REQUEST_OUTCOMES)
+    ]
+    cols = [columns[c] for c in _TOUCH_COLUMNS]
+    return [dict(zip(_TOUCH_COLUMNS, (col[i] for col in cols), strict=True)) for i in sorted(set(keep))]
 
 
 def load_context(
@@ -669,14 +725,21 @@ def load_context(
     rules = load_rules(folder)
     longest = max((r.period for r in rules.rules if r.period is not None), default=timedelta(days=1))
     since = at - longest - timedelta(days=1)
-    contacts, request_rows, undone = _touch_rows(book, lead_ids)
+    by_column = getattr(book, "read_columns", None)
+    if lead_ids is None and by_column is not None:  # the whole log, column by column: no dict per row
+        columns = by_column("tblTouches", list(_TOUCH_COLUMNS))
+        request_rows = _request_rows(columns)
+        contact_log = _ContactLog((), s.tz, since, columns=columns)
+    else:
+        contacts, request_rows, undone = _touch_rows(book, lead_ids)
+        contact_log = _ContactLog(contacts, s.tz, since, undone)
     state = read_dnc_state(cast("WorkbookPort", _RequestTouches(book, request_rows)), s.tz, since=at)
     return ComplianceContext(
         settings=s,
         registry=registry,
         internal_phones=state.phones,
         internal_emails=state.emails,
-        contact_log=_ContactLog(contacts, s.tz, since, undone),
+        contact_log=contact_log,
         dnc_requests=state.requests,
         rules=rules,
     )

@@ -223,8 +223,10 @@ def collect(leads: Sequence[Lead], plan: Plan, log: TouchLog, day: date, tz: tzi
     """Replay every open lead and list what it owes on `day` (leads that cannot be reached included)."""
     out = Collected()
     undone = log.undone
+    first = datetime.combine(day, datetime.min.time())
+    after = first + timedelta(days=1)
     out.calls_made_today = sum(
-        1 for t in log.order if t.channel == "call" and t.at.date() == day and t.touch_id not in undone
+        1 for t in log.order if first <= t.at < after and t.channel == "call" and t.touch_id not in undone
     )
     for lead in leads:
         if not lead.contactable:
@@ -295,7 +297,9 @@ def judge(items: Sequence[Item], gate: Gate, at: datetime, tz: tzinfo) -> None:
                     break
             if later is not None and (best_next is None or later < best_next):
                 best_next = later
-        item.zone = gate.zone(lead)
+        shown = chosen or first
+        if shown is not None and shown.window_end is not None:
+            item.zone = gate.zone(lead)  # only a window is shown in the owner's zone (letters and emails have none)
         if chosen is not None:
             item.verdict, item.start = chosen, start
             item.phone = chosen.phone or (phones[0] or "")

@@ -37,7 +37,9 @@ from relist.sequence.touches import (
     TouchLog,
     TouchRow,
     highest_id,
+    id_number,
     lead_log,
+    parse_touch_columns,
     parse_touches,
 )
 
@@ -126,7 +128,11 @@ def _settings(book: Any) -> Any:
 
 
 def _read_log(book: Any) -> TouchLog:
-    return parse_touches(book.read_records("tblTouches", list(TOUCH_COLUMNS)))
+    """The whole touch log, column by column when the port can (no dict per row of a 265,000-row log)."""
+    by_column = getattr(book, "read_columns", None)
+    if by_column is None:
+        return parse_touches(book.read_records("tblTouches", list(TOUCH_COLUMNS)))
+    return parse_touch_columns(by_column("tblTouches", list(TOUCH_COLUMNS)))
 
 
 def _find_lead(book: Any, lead_id: str, tz: ZoneInfo) -> tuple[Lead, list[dict[str, Any]]]:
@@ -162,8 +168,29 @@ def _lead_log(book: Any, lead_id: str) -> TouchLog:
     if where is None or values is None:
         return lead_log(book.read_records("tblTouches", list(TOUCH_COLUMNS)), lead_id)
     log = parse_touches(where("tblTouches", "LeadId", lead_id, list(TOUCH_COLUMNS)))
-    log.last_number = highest_id(values("tblTouches", "TouchId"))
+    log.last_number = _last_touch_number(book, log) or highest_id(values("tblTouches", "TouchId"))
     return log
+
+
+def _last_touch_number(book: Any, log: TouchLog) -> int:
+    """The highest TouchId number read off the log's last row alone, or 0 when that row cannot vouch for it.
+
+    Relist only appends to the log, each id one above the highest, so with no
+    row deleted or moved the last row holds T<row count>. The last row is
+    trusted only when it says exactly that (standard id, number = rows) and
+    none of the lead's own ids is higher; anything else (a sorted, trimmed or
+    hand-edited log) falls back to scanning the TouchId column.
+    """
+    tail = getattr(book, "tail", None)
+    if tail is None:
+        return 0
+    rows, last = tail("tblTouches", "TouchId")
+    if not (isinstance(last, str) and len(last) == 8 and last[0] == "T" and last[1:].isdigit()):
+        return 0
+    number = int(last[1:])
+    if number != rows or any(id_number(t.touch_id) > number for t in (*log.order, *log.undo_rows)):
+        return 0
+    return number
 
 
 # ---------------------------------------------------------------- lead rows

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -130,6 +130,30 @@ def converter(col: schema.Column | None) -> Any:
         fixed = {"Yes": True, "No": False}
         return lambda v: fixed[v] if v in fixed else (None if v is None else from_cell(col, v))
     return lambda v: None if v is None else from_cell(col, v)
+
+
+def typed_column(col: schema.Column | None, raw: Sequence[Any]) -> list[Any]:
+    """`converter` over a whole column, the common cells (already of the column's type, or empty) kept inline.
+
+    A year's touch log is 265,000 cells per column: a function call per cell
+    costs more than the comparison that decides the cell needs none.
+    """
+    conv = converter(col)
+    t = None if col is None else col.type
+    if t in ("text", "link"):
+        return [v if v is None or (v.__class__ is str and v) else conv(v) for v in raw]
+    if t in ("float", "money", "pct"):
+        return [v if v is None or v.__class__ is float else conv(v) for v in raw]
+    if t == "datetime":
+        return [v if v is None or (v.__class__ is datetime and not v.microsecond) else conv(v) for v in raw]
+    if t == "int":
+        return [None if v is None else int(round(v)) if v.__class__ is float else conv(v) for v in raw]
+    if t == "date":
+        return [None if v is None else v.date() if v.__class__ is datetime else conv(v) for v in raw]
+    if t == "bool":
+        return [None if v is None else True if v == "Yes" and v.__class__ is str else False if v == "No" and v.__class__ is str else conv(v)
+                for v in raw]
+    return [None if v is None else conv(v) for v in raw]
 
 
 @dataclass
@@ -285,8 +309,7 @@ class LiveWorkbook:
     def _typed(self, st: _Table, name: str) -> list[Any]:
         got = st.typed.get(name)
         if got is None:
-            conv = converter(_COLUMNS[st.spec.table].get(name))
-            got = st.typed[name] = list(map(conv, st.columns[name]))
+            got = st.typed[name] = typed_column(_COLUMNS[st.spec.table].get(name), st.columns[name])
         return got
 
     def read_records(self, table: str, columns: Sequence[str] | None = None) -> list[Record]:
@@ -403,8 +426,11 @@ class LiveWorkbook:
             return
         st = self._state(table)
         check_columns(st.spec, rows, st.header)
-        present = self._present(st)
-        start = present[-1] + 1 if present else 0  # blank rows at the end of the table are reused
+        if st.presence not in st.columns and st.body_rows and self._last_counts(st):
+            start = st.body_rows  # the last row counts: nothing to reuse, no need to read the presence column
+        else:
+            present = self._present(st)
+            start = present[-1] + 1 if present else 0  # blank rows at the end of the table are reused
         if start < st.body_rows:
             self._fetch(st, st.header)
             for i in range(start, st.body_rows):
@@ -413,6 +439,11 @@ class LiveWorkbook:
         self._resize(st, max(st.body_rows, start + len(rows)))
         names = [n for n in st.header if n in st.spec.names or any(n in r for r in rows)]
         self._write_block(st, start, self._cell_rows(st, rows), names)
+
+    def _last_counts(self, st: _Table) -> bool:
+        """Whether the table's last body row has a presence value (one cell read)."""
+        cell = st.sheet.range((st.first + st.body_rows - 1, st.position(st.presence))).options(ndim=2).value[0][0]
+        return cell not in (None, "")
 
     def update_rows(self, table: str, rows: Sequence[Mapping[str, Any]], key: str | None = None) -> int:
         st = self._state(table)
@@ -470,6 +501,23 @@ class LiveWorkbook:
         rows = self._present(st)
         return list(values) if len(rows) == len(values) else [values[i] for i in rows]
 
+    def read_columns(self, table: str, columns: Sequence[str]) -> dict[str, list[Any]]:
+        """Typed values of several columns, one per row that counts: `read_records` by column, without a dict per row.
+
+        The columns are fetched together (one call for the table when most are
+        wanted), as read_records would.
+        """
+        st = self._state(table)
+        self._known(st, columns)
+        self._fetch(st, [st.presence, *columns])
+        with paused_gc():
+            rows = self._present(st)
+            out: dict[str, list[Any]] = {}
+            for n in columns:
+                values = self._typed(st, n)
+                out[n] = list(values) if len(rows) == len(values) else [values[i] for i in rows]
+            return out
+
     def records_where(self, table: str, column: str, value: Any, columns: Sequence[str]) -> list[Record]:
         """Some columns of the rows whose `column` equals `value`: reads one column plus those rows, not the table.
 
@@ -477,24 +525,93 @@ class LiveWorkbook:
         is read (or taken from the click's cache) and each matching row costs one
         row read, instead of typing every column of every row.
         """
-        return self.records_if(table, column, lambda v: v == value, columns)
+        if value.__class__ is not str or not value:
+            return self.records_if(table, column, lambda v: v == value, columns)
+        return self.records_in(table, column, {value}, columns)
+
+    def records_in(self, table: str, column: str, values: Collection[str], columns: Sequence[str]) -> list[Record]:
+        """Some columns of the rows whose text `column` is one of `values` (see `records_where`); no call per cell."""
+        st = self._state(table)
+        col = _COLUMNS[st.spec.table].get(column)
+        wanted = {v for v in values if v}
+        if column in st.typed or col is None or col.type not in ("text", "link"):
+            return self.records_if(table, column, lambda v: v in wanted, columns)
+        # text cells are their own typed value: a cell holding a wanted string matches as it is; only others are converted
+        self._known(st, [column, *columns])
+        self._fetch(st, [column])
+        raw = st.columns[column]
+        conv = converter(col)
+        hits = [i for i, v in enumerate(raw) if v in wanted or (v is not None and v.__class__ is not str and conv(v) in wanted)]
+        return self._rows_at(st, table, hits, columns)
 
     def records_if(self, table: str, column: str, test: Callable[[Any], bool], columns: Sequence[str]) -> list[Record]:
-        """Some columns of the rows whose typed `column` value passes `test` (see `records_where`)."""
+        """Some columns of the rows whose typed `column` value passes `test` (see `records_where`).
+
+        When empty cells cannot pass the test, only the key column is read
+        whole: whether a matching row counts is seen in its own row (a
+        year's log is 265,000 rows per column read).
+        """
         st = self._state(table)
-        unknown = [n for n in [column, *columns] if n not in st.header]
+        self._known(st, [column, *columns])
+        col = _COLUMNS[st.spec.table].get(column)
+        if test(None) or col is None or col.type not in ("text", "link"):
+            self._fetch(st, [st.presence, column])
+            keys = self._typed(st, column)
+            return self._rows_at(st, table, [i for i in self._present(st) if test(keys[i])], columns)
+        self._fetch(st, [column])
+        if column in st.typed:
+            keys = st.typed[column]
+            return self._rows_at(st, table, [i for i, v in enumerate(keys) if v is not None and test(v)], columns)
+        raw, conv = st.columns[column], converter(col)  # text cells are their own typed value: type only the others
+        hits = [i for i, v in enumerate(raw) if v is not None and v != "" and test(v if v.__class__ is str else conv(v))]
+        return self._rows_at(st, table, hits, columns)
+
+    @staticmethod
+    def _known(st: _Table, names: Sequence[str]) -> None:
+        unknown = [n for n in names if n not in st.header]
         if unknown:
             raise KeyError(f"{st.spec.table} has no column(s) {unknown}")
-        self._fetch(st, [st.presence, column])
-        keys = self._typed(st, column)
+
+    def _rows_at(self, st: _Table, table: str, hits: Sequence[int], columns: Sequence[str]) -> list[Record]:
+        """Some columns of the hit rows that count: from the click's cache when it has them, else one read per row.
+
+        Whether a row counts (its presence cell has a value) comes from the
+        cached presence column, or from the row read itself; past
+        _RUNS_PER_COLUMN hits the presence column is read once instead.
+        """
         cols = _COLUMNS[st.spec.table]
+        if st.presence not in st.columns and len(hits) > _RUNS_PER_COLUMN:
+            self._fetch(st, [st.presence])
+        presence = st.columns.get(st.presence)
+        if presence is not None:
+            hits = [i for i in hits if presence[i] not in (None, "")]
         out: list[Record] = []
-        for i in [i for i in self._present(st) if test(keys[i])]:
-            if all(n in st.columns for n in columns):
+        for i in hits:
+            if presence is not None and all(n in st.columns for n in columns):
                 out.append({n: from_cell(cols.get(n), st.columns[n][i]) for n in columns})
-            else:
-                out.append(self.record_at(table, i, columns))
+                continue
+            cells = st.sheet.range((st.first + i, st.col0), (st.first + i, st.col0 + len(st.header) - 1))
+            row = dict(zip(st.header, cells.options(ndim=2).value[0], strict=True))
+            if row[st.presence] in (None, ""):
+                continue
+            out.append({n: from_cell(cols.get(n), row[n]) for n in columns})
         return out
+
+    def tail(self, table: str, column: str) -> tuple[int, Any]:
+        """The table's body-row count and the typed `column` value of its last body row (one cell read).
+
+        For a click that needs only the end of a table (the next TouchId of an
+        append-only log), without reading the column.
+        """
+        st = self._state(table)
+        self._known(st, [column])
+        if st.body_rows == 0:
+            return 0, None
+        if column in st.columns:
+            raw = st.columns[column][-1]
+        else:
+            raw = st.sheet.range((st.first + st.body_rows - 1, st.position(column))).options(ndim=2).value[0][0]
+        return st.body_rows, from_cell(_COLUMNS[st.spec.table].get(column), raw)
 
     def _apply(self, st: _Table, changes: Mapping[str, Mapping[int, Any]]) -> None:
         cols = _COLUMNS[st.spec.table]
