@@ -294,26 +294,18 @@ def _import(click: Click, kind: str, title: str) -> str | None:
 @button("load_dnc", "Load DNC Files", "Data")
 def load_dnc(click: Click) -> str | None:
     """Pick National DNC Registry files (area-code files or change lists) and load them for scrubbing."""
-    files = service("relist.compliance.registry_files", "load_files")
+    comp = service("relist.compliance.service", "load_registry")
     verdict = service("relist.compliance.verdict", "registry_dir_for")
-    dnc = service("relist.compliance.internal_dnc", "_event")
-    from relist import settings
-
-    folder = verdict.registry_dir_for(click.wb)
-    if folder is None:
+    if verdict.registry_dir_for(click.wb) is None:
         raise BadInput("This workbook has not been saved yet, so it has no folder for the registry files.",
                        "Save the workbook (File > Save As), then click again.")
     paths = pick_files(click.book, "Pick the Do Not Call Registry file(s)", DNC_FILTER)
     if not paths:
         return None
     click.status(f"loading {len(paths)} DNC file(s)...")
-    tz = settings.load(click.wb).tz
-    # As `relist dnc load` does: load all-or-nothing, then record the load on the Scrubs sheet.
-    report = files.load_files(folder, [Path(p) for p in paths], click.at, click.at.astimezone(tz).date(), None, [])
+    # The same service as `relist dnc load`: all-or-nothing, recorded on the Scrubs sheet, saved.
+    folder, report = comp.load_registry(click.wb, [Path(p) for p in paths], click.at)
     areas = ", ".join(f"{a.area} ({a.kind}, {a.downloaded})" for a in report.areas)
-    dnc._event(click.wb, click.at, tz, "registry-load", f"{len(report.files)} file(s): {', '.join(report.files)}; area codes {areas}",
-               report.numbers, None, report.oldest_download)
-    click.wb.save()
     return f"Loaded {len(report.files)} DNC file(s), {report.lines:,} lines; area codes {areas} into {folder}."
 
 
