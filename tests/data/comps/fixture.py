@@ -60,24 +60,6 @@ def comp_rows(path: Path = SOLD_CSV) -> list[dict[str, Any]]:
     return rows
 
 
-def import_comps(book: Any, path: Path = SOLD_CSV) -> None:
-    """Load a comps export through the intake service when it exists, else through the minimal reader."""
-    try:
-        from relist.intake.service import import_files
-    except ImportError:
-        book.append_rows("tblComps", comp_rows(path))
-        return
-    import_files(book, [path], at=AT, kind="comps")
-
-
-def has_intake() -> bool:
-    try:
-        from relist.intake.service import import_files  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def memory_book(leads: list[dict[str, Any]] | None = None, comps: list[dict[str, Any]] | None = None) -> Any:
     """A MemoryWorkbook holding the subject lead and the fixture comps."""
     from relist.workbook.memory import MemoryWorkbook
