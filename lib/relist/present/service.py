@@ -229,11 +229,6 @@ def _import_comps(book: Any, path: Path, at: datetime) -> Any:
     """Load a sold-listings export into the Comps table through the intake service."""
     if not path.is_file():
         raise NotFound(f"The comps file {path} does not exist.", "Check the path given to --comps.")
-    try:
-        from relist.intake.service import import_files
-    except ImportError as exc:  # the intake area ships its service separately
-        raise BadInput(
-            "This installation cannot import comps files (relist.intake.service is missing).",
-            "Import the comps with the Excel ribbon, then run without --comps.",
-        ) from exc
+    from relist.intake.service import import_files
+
     return import_files(book, [path], at=at, kind="comps")

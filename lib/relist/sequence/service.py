@@ -256,13 +256,7 @@ def _phone_updates(state: LeadState, phone_recs: Sequence[Mapping[str, Any]]) ->
 
 def _renderer(settings: Any, warnings: list[str]) -> Renderer:
     """Text messages through the channels' templates, or the step's talking point when none."""
-    render_text: Any = None
-    try:
-        from relist.channels import texts
-
-        render_text = texts.render_text
-    except (ImportError, AttributeError):
-        render_text = None
+    from relist.channels.texts import render_text
 
     def fallback(step: Step | None, lead: Lead) -> str:
         first = lead.owner_first_name or "there"
@@ -271,12 +265,10 @@ def _renderer(settings: Any, warnings: list[str]) -> Renderer:
         return f"Hi {first}, this is {who}. {point} Reply STOP to opt out.".replace("  ", " ")
 
     def render(step: Step | None, lead: Lead) -> str:
-        if render_text is None or step is None or not step.template:
+        if step is None or not step.template:
             return fallback(step, lead)
         try:
             return str(render_text(step.template, lead, settings))
-        except (ImportError, AttributeError):
-            return fallback(step, lead)
         except RelistError as exc:
             note = f"Text template {step.template!r} could not be rendered ({exc.one_line()}); used the step's talking point."
             if note not in warnings:
