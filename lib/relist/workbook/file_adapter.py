@@ -109,7 +109,8 @@ class FileWorkbook:
             if lock.exists():
                 raise WorkbookLocked(
                     f"{p.name} is open in Excel or LibreOffice (found {lock.name}).",
-                    "Close it there first, or use the Relist ribbon inside Excel.",
+                    f"Close it there first, or use the Relist ribbon inside Excel. If it is open nowhere, "
+                    f"a crash left {lock.name} behind: delete that file.",
                 )
 
     def _load_package(self, data: bytes) -> None:
