@@ -156,12 +156,13 @@ def clock(fn: Any, *args: Any, **kw: Any) -> tuple[Any, float]:
 
 def bench_queue(book: Any, reg: Path) -> None:
     from relist import settings as settings_mod
+    from relist.bulk import paused_gc
     from relist.compliance.verdict import load_context
     from relist.leads import leads_from_records, phones_by_lead
     from relist.sequence import queue as q
     from relist.sequence.gate import ComplianceGate
     from relist.sequence.plan import parse_plan
-    from relist.sequence.touches import TOUCH_COLUMNS, parse_touches, paused_gc
+    from relist.sequence.touches import TOUCH_COLUMNS, parse_touches
 
     (lead_recs, phone_recs, touch_recs, seq_recs), t_read = clock(
         lambda: (
