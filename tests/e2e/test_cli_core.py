@@ -81,3 +81,35 @@ def test_usage_errors_are_one_line() -> None:
     assert "init --help" in err
     code, _, err = run("no-such-command")
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+MISSING_WORKBOOK_CASES = [
+    ["import", "{tmp}/x.csv"],
+    ["dnc", "add", "813-555-0142", "--reason", "asked"],
+    ["dnc", "check", "813-555-0142"],
+    ["check", "L000001"],
+    ["audit", "--from", "2026-01-01", "--to", "2026-12-31"],
+    ["today"],
+    ["log", "L000001", "--channel", "call", "--outcome", "no-answer"],
+    ["undo"],
+    ["export", "dial-list", "--out", "{tmp}/d.csv"],
+    ["letters", "--out", "{tmp}/l.pdf"],
+    ["route", "--out", "{tmp}/r.pdf"],
+    ["email", "--drafts", "{tmp}/drafts"],
+    ["calendar", "--out", "{tmp}/c.ics"],
+    ["marketing-plan", "L000001", "--out", "{tmp}/m.pdf"],
+    ["roi", "--from-workbook"],
+    ["present", "L000001"],
+]
+
+
+def test_every_workbook_command_refuses_a_missing_workbook_in_one_line(tmp_path: Path) -> None:
+    """No command shows a traceback for a workbook that is not there: one line, what and how, exit 2."""
+    (tmp_path / "x.csv").write_text("a,b\n1,2\n")
+    missing = str(tmp_path / "Nope.xlsx")
+    for case in MISSING_WORKBOOK_CASES:
+        args = [a.format(tmp=tmp_path) for a in case] + ["--workbook", missing]
+        code, out, err = run(*args)
+        assert code == 2, (case, code, out, err)
+        assert err.startswith("relist: error:") and len(err.strip().splitlines()) == 1, (case, err)
+        assert "Nope.xlsx" in err and "relist init" in err, (case, err)
