@@ -9,6 +9,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No timing assertions in tests: Hypothesis' per-example deadline is one, and shared machines are noisy.
+settings.register_profile("relist", deadline=None, print_blob=True)
+settings.load_profile("relist")
 
 REQUIRE_E2E = os.environ.get("RELIST_REQUIRE_E2E") == "1"
 DATA = Path(__file__).parent / "data"
