@@ -205,13 +205,12 @@ def _period(text: str) -> timedelta:
     raise ValueError(text)
 
 
-def parse_rules(text: str, path: str = RULES_FILE) -> tuple[StateRule, ...]:
-    """state_rules.csv text -> rules; any bad row is refused with its line number."""
+def _state_rows(text: str, path: str, columns: Iterable[str]) -> Iterable[tuple[int, dict[str, str], str]]:
+    """(line number, stripped cells, 2-letter state) of each non-blank row; a bad header or state is refused."""
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in _RULE_COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
         raise _bad(path, 1, f"the header lacks column(s) {', '.join(missing)}")
-    out: list[StateRule] = []
     for i, row in enumerate(reader, start=2):
         cells = {k: (v or "").strip() for k, v in row.items() if k}
         if not any(cells.values()):
@@ -219,13 +218,25 @@ def parse_rules(text: str, path: str = RULES_FILE) -> tuple[StateRule, ...]:
         state = cells["state"].upper()
         if len(state) != 2 or not state.isalpha():
             raise _bad(path, i, f"state {cells['state']!r} is not a 2-letter code")
+        yield i, cells, state
+
+
+def _check_cited(path: str, line: int, cells: Mapping[str, str], what: str) -> None:
+    """Every row has a known status and cites its source."""
+    if cells["status"] not in STATUSES:
+        raise _bad(path, line, f"status {cells['status']!r} is not one of {', '.join(STATUSES)}")
+    if not cells["source"]:
+        raise _bad(path, line, f"the source is blank: every {what} cites where it comes from")
+
+
+def parse_rules(text: str, path: str = RULES_FILE) -> tuple[StateRule, ...]:
+    """state_rules.csv text -> rules; any bad row is refused with its line number."""
+    out: list[StateRule] = []
+    for i, cells, state in _state_rows(text, path, _RULE_COLUMNS):
         kind = cells["rule"]
         if kind not in RULE_KINDS:
             raise _bad(path, i, f"rule {kind!r} is not one of {', '.join(RULE_KINDS)}")
-        if cells["status"] not in STATUSES:
-            raise _bad(path, i, f"status {cells['status']!r} is not one of {', '.join(STATUSES)}")
-        if not cells["source"]:
-            raise _bad(path, i, "the source is blank: every rule cites where it comes from")
+        _check_cited(path, i, cells, "rule")
         channels = frozenset(c.strip() for c in cells["channels"].replace(",", ";").split(";") if c.strip())
         unknown = channels - set(CHANNEL_NAMES)
         if unknown or not channels:
@@ -254,22 +265,9 @@ def parse_rules(text: str, path: str = RULES_FILE) -> tuple[StateRule, ...]:
 
 def parse_holidays(text: str, path: str = HOLIDAYS_FILE) -> tuple[HolidayRule, ...]:
     """state_holidays.csv text -> holiday rules; any bad row is refused with its line number."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in _HOLIDAY_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise _bad(path, 1, f"the header lacks column(s) {', '.join(missing)}")
     out: list[HolidayRule] = []
-    for i, row in enumerate(reader, start=2):
-        cells = {k: (v or "").strip() for k, v in row.items() if k}
-        if not any(cells.values()):
-            continue
-        state = cells["state"].upper()
-        if len(state) != 2 or not state.isalpha():
-            raise _bad(path, i, f"state {cells['state']!r} is not a 2-letter code")
-        if cells["status"] not in STATUSES:
-            raise _bad(path, i, f"status {cells['status']!r} is not one of {', '.join(STATUSES)}")
-        if not cells["source"]:
-            raise _bad(path, i, "the source is blank: every holiday cites where it comes from")
+    for i, cells, state in _state_rows(text, path, _HOLIDAY_COLUMNS):
+        _check_cited(path, i, cells, "holiday")
         observed = cells["observed"].lower()
         if observed not in ("yes", "no", ""):
             raise _bad(path, i, f"observed {cells['observed']!r} must be yes or no")
