@@ -15,6 +15,9 @@ SCHEMA_VERSION = 1
 META_SHEET = "_Relist"
 """Very hidden sheet holding the schema version and product marker."""
 
+PRODUCT_MARKER = "RelistWorkbook"
+"""The `product` value on the meta sheet that makes a workbook a Relist workbook."""
+
 ColumnType = Literal["text", "int", "float", "money", "pct", "date", "datetime", "time", "bool", "link"]
 
 # Validation lists (also written to the hidden Lists sheet, one column each).
@@ -538,31 +541,6 @@ SETTINGS_ROWS: tuple[SettingSpec, ...] = (
     SettingSpec("CompMonths", "6", "Comps: closed within this many months."),
     SettingSpec("CompCount", "6", "Comps: how many to show."),
 )
-
-REQUIRED_SHEETS: tuple[str, ...] = SHEET_ORDER
-
-
-def all_sheet_names() -> tuple[str, ...]:
-    return SHEET_ORDER
-
-
-@dataclass(frozen=True)
-class DocRow:
-    sheet: str
-    table: str
-    column: str
-    type: str
-    help: str
-
-
-def doc_rows() -> list[DocRow]:
-    """Rows for the schema reference in the docs."""
-    out: list[DocRow] = []
-    for t in TABLE_SHEETS:
-        for c in t.columns:
-            out.append(DocRow(t.sheet, t.table, c.name, c.type, c.help))
-    return out
-
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -27,8 +27,6 @@ from relist.workbook.port import Record, Selection, check_columns, coerce, conve
 if TYPE_CHECKING:
     import pandas as pd
 
-MARKER = "RelistWorkbook"
-LINK_RID_PREFIX = "rIdRelistL"
 BACKUP_DIR_SUFFIX = " backups"
 
 
@@ -189,7 +187,7 @@ class FileWorkbook:
             )
         rows = self._sheet_rows(schema.META_SHEET)
         meta = {str(r[0]): r[1] for r in rows if len(r) >= 2 and r[0] != ""}
-        if meta.get("product") != MARKER:
+        if meta.get("product") != schema.PRODUCT_MARKER:
             raise NotARelistWorkbook(f"{self.path.name} is not a Relist workbook.", "Make one with: relist init PATH")
         try:
             version = int(float(meta.get("schema_version", 0)))
@@ -425,17 +423,3 @@ class FileWorkbook:
 
 
 _SPEC_NAMES = {t.table.lower() for t in schema.TABLE_SHEETS}
-
-
-def open_workbook(path: str | Path) -> FileWorkbook:
-    """Open a Relist workbook file (refusing locked, foreign or too-new workbooks)."""
-    return FileWorkbook(path)
-
-
-def is_relist_workbook(path: Path) -> bool:
-    try:
-        FileWorkbook(path, migrate=False)
-    except WorkbookError:
-        return False
-    return True
-

@@ -31,7 +31,6 @@ from relist.workbook.port import Record, Selection, check_columns, coerce, link_
 if TYPE_CHECKING:
     import pandas as pd
 
-MARKER = "RelistWorkbook"
 _WHOLE_READ_SHARE = 0.5  # read the whole table in one call when more than this share of columns is wanted
 _RUNS_PER_COLUMN = 64  # more separate runs than this in one column: rewrite the column's span in one call
 
@@ -233,7 +232,7 @@ class LiveWorkbook:
             )
         rows = meta_sheet.range("A1:B10").options(ndim=2).value
         meta = {str(r[0]): r[1] for r in rows if r[0] not in (None, "")}
-        if meta.get("product") != MARKER:
+        if meta.get("product") != schema.PRODUCT_MARKER:
             raise NotARelistWorkbook(f"{name} is not a Relist workbook.", "Open your Relist workbook and click again.")
         try:
             version = int(float(meta.get("schema_version") or 0))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -345,25 +345,6 @@ def ensure_r_namespace(head: bytes) -> bytes:
     return re.sub(
         rb"(<(?:\w+:)?worksheet\b)", lambda m: m.group(1) + b' xmlns:r="' + NS_REL.encode() + b'"', head, count=1
     )
-
-
-def rewrite_rels(data: bytes | None, drop_type: str, add: Iterable[tuple[str, str, str]]) -> bytes:
-    """A .rels part without relationships of `drop_type`, plus `add` [(id, type, target)] as External."""
-    kept: list[str] = []
-    if data:
-        text = data.decode("utf-8")
-        for m in re.finditer(r"<Relationship\b[^>]*/>|<Relationship\b[^>]*>.*?</Relationship>", text, re.S):
-            if f'Type="{drop_type}"' in m.group(0):
-                continue
-            kept.append(m.group(0))
-    for rid, typ, target in add:
-        kept.append(
-            f'<Relationship Id="{rid}" Type="{typ}" Target="{_esc(target).replace(chr(34), "&quot;")}" TargetMode="External"/>'
-        )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Relationships xmlns="{NS_PKG_REL}">' + "".join(kept) + "</Relationships>"
-    ).encode("utf-8")
 
 
 def filter_calc_chain(data: bytes, keep: Callable[[int, str], bool]) -> bytes | None:

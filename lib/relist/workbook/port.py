@@ -187,16 +187,6 @@ def converter(col: schema.Column) -> Callable[[Any], Any]:
     return lambda v: None if v == "" or v is None else coerce(col, v)
 
 
-def coerce_record(spec: schema.TableSheet, header: Sequence[str], row: Sequence[Any]) -> Record:
-    """One sheet row as a record; user columns (not in the schema) pass through as read."""
-    out: Record = {}
-    cols = {c.name: c for c in spec.columns}
-    for name, value in zip(header, row, strict=False):
-        c = cols.get(name)
-        out[name] = coerce(c, value) if c is not None else (None if value == "" else value)
-    return out
-
-
 def link_target(col: schema.Column, text: Any) -> str | None:
     """The hyperlink target for a link column's cell text, or None for no link."""
     if text is None or text == "" or col.link is None:

@@ -20,9 +20,7 @@ from relist import schema
 from relist.workbook.memory import default_rows
 
 FIXED_TIME = datetime(2026, 1, 1, 0, 0, 0)
-MARKER = "RelistWorkbook"
 HEADER_FILL = "1F4E78"
-TEMPLATE_PATH = Path(__file__).resolve().parents[3] / "workbook" / "Relist.xlsx"
 
 
 def col_letter(index: int) -> str:
@@ -142,7 +140,7 @@ def _lists_sheet(wb: Any) -> None:
 
 def _meta_sheet(wb: Any) -> None:
     ws = wb.create_sheet(schema.META_SHEET)
-    ws["A1"], ws["B1"] = "product", MARKER
+    ws["A1"], ws["B1"] = "product", schema.PRODUCT_MARKER
     ws["A2"], ws["B2"] = "schema_version", schema.SCHEMA_VERSION
     ws["A3"], ws["B3"] = "note", "Relist keeps its bookkeeping here. Do not edit."
     ws.sheet_state = "veryHidden"
