@@ -130,8 +130,6 @@ def work_calls(book_path: Path, at: datetime, result: DemoResult) -> str:
             follow = (at + timedelta(days=1)).replace(hour=17, minute=30)
         log_touch(open_workbook(book_path), entry.lead_id, "call", outcome, moment, follow_up=follow, note="demo")
         done.append(f"{entry.lead_id} {outcome}")
-        if outcome == "appointment":
-            result.files.setdefault("_appointment", Path(entry.lead_id))
     today(open_workbook(book_path), moment + timedelta(minutes=1))
     return "Logged calls: " + ", ".join(done) + "; rebuilt the queue"
 
@@ -175,11 +173,13 @@ def presentation(book_path: Path, at: datetime, result: DemoResult) -> str:
     from relist.present.service import build_presentation
     from relist.workbook import open_workbook
 
-    lead = result.files.pop("_appointment", None)
-    if lead is None:
+    book = open_workbook(book_path)
+    booked = [r["LeadId"] for r in book.read_records("tblLeads", ["LeadId", "Status"]) if r["Status"] == "Appointment"]
+    if not booked:
         return "No appointment was set, so no listing presentation was made"
+    lead = booked[0]
     pres = build_presentation(
-        open_workbook(book_path), str(lead), at=at, comps_path=result.files["sold comps"],
+        book, lead, at=at, comps_path=result.files["sold comps"],
         out_dir=result.directory / "presentations", pdf=find_soffice() is not None,
     )
     result.files["presentation (pptx)"] = pres.pptx
