@@ -144,3 +144,44 @@ def test_next_allowed_is_allowed_and_nothing_earlier_is(
         probes = [after + timedelta(minutes=span * i / 30) for i in range(30)]
         probes = [p for p in probes if p < nxt - timedelta(seconds=1)]
     assert not any(evaluate(lead, channel, p, ctx).allowed for p in probes)  # type: ignore[arg-type]
+
+
+_touch = st.tuples(
+    st.sampled_from(["L1", "L2", "L3"]),
+    st.integers(0, 60 * 24 * 40),  # minutes before T1 (up to 40 days back)
+    st.sampled_from(["call", "text", "email", "letter", "door"]),
+    st.sampled_from(["no-answer", "do-not-call", "stop", "sent", "voicemail"]),
+    st.booleans(),  # an undo row for an earlier touch
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(touches=st.lists(_touch, max_size=25), channel=st.sampled_from(["call", "text", "email"]), lead_id=st.sampled_from(["L1", "L2", "L3"]))
+def test_a_known_log_gives_the_context_the_workbook_gives(touches: list[tuple[str, int, str, str, bool]], channel: str, lead_id: str) -> None:
+    """Building the queue hands compliance the log it already parsed: the verdicts must be the ones reading the workbook gives."""
+    from relist.sequence.gate import compliance_gate
+    from relist.sequence.touches import TOUCH_COLUMNS, parse_touches
+
+    tz = ZoneInfo("America/New_York")
+    t1 = datetime(2027, 2, 10, 14, 0, tzinfo=tz)
+    rows: list[dict[str, object]] = []
+    for n, (lead, back, ch, outcome, undo) in enumerate(touches, 1):
+        at = (t1 - timedelta(minutes=back)).replace(tzinfo=None)
+        if undo and rows:
+            target = rows[n // 2 - 1] if n > 1 else rows[0]
+            rows.append({"TouchId": f"T{n:07d}", "LeadId": target["LeadId"], "At": at, "Channel": target["Channel"], "Step": None,
+                         "Outcome": "undo", "Phone": None, "FollowUpAt": None, "UndoOf": target["TouchId"]})
+            continue
+        rows.append({"TouchId": f"T{n:07d}", "LeadId": lead, "At": at, "Channel": ch, "Step": None, "Outcome": outcome,
+                     "Phone": None, "FollowUpAt": None, "UndoOf": None})
+    book = MemoryWorkbook({"tblTouches": rows, "tblSettings": [{"Key": "TimeZone", "Value": "America/New_York"}]})
+    log = parse_touches(book.read_records("tblTouches", list(TOUCH_COLUMNS)))
+    read = compliance_gate(book, t1)
+    known = compliance_gate(book, t1, log=log)
+    assert dict(known.ctx.dnc_requests) == dict(read.ctx.dnc_requests)
+    assert known.ctx.internal_phones == read.ctx.internal_phones
+    for lid in ("L1", "L2", "L3"):
+        assert known.ctx.contact_log.get(lid, ()) == read.ctx.contact_log.get(lid, ())
+    lead = make_lead(lead_id=lead_id, phones=["+18135550142"], postal_code="33602", state="FL")
+    for at in (t1, t1 + timedelta(hours=5)):
+        assert evaluate(lead, channel, at, known.ctx) == evaluate(lead, channel, at, read.ctx)  # type: ignore[arg-type]

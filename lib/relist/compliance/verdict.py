@@ -570,6 +570,50 @@ class _RequestTouches:
         return getattr(self._book, name)
 
 
+@dataclass(frozen=True)
+class KnownLog:
+    """The touch log as the caller already holds it, so building the context does not read and index it again.
+
+    `by_lead`: lead -> its touch rows that are not undo rows, each indexable as
+    (TouchId, LeadId, At, Channel, ...) with At naive in the agent's zone (the
+    sequence's TouchRow); `undone`: TouchIds an undo row cancels;
+    `request_rows`: the undo rows and do-not-contact requests as tblTouches
+    records (_TOUCH_COLUMNS).
+    """
+
+    by_lead: Mapping[str, Sequence[Sequence[Any]]]
+    undone: Collection[str]
+    request_rows: list[dict[str, Any]]
+
+
+class _KnownContacts:
+    """Lead -> (At, channel) of its calls and texts not before `margin`, taken from a KnownLog's rows when first asked."""
+
+    def __init__(self, by_lead: Mapping[str, Sequence[Sequence[Any]]], undone: Collection[str], margin: datetime) -> None:
+        self._by_lead = by_lead
+        self._undone = undone
+        self._margin = margin
+
+    def get(self, lead: str, default: Any = ()) -> Any:
+        rows = self._by_lead.get(lead)
+        if rows is None:
+            return default
+        undone, margin = self._undone, self._margin
+        return [
+            (r[2], r[3])
+            for r in rows
+            if (r[3] == "call" or r[3] == "text")
+            and not (r[2].__class__ is datetime and r[2].tzinfo is None and r[2] < margin)
+            and r[0] not in undone
+        ]
+
+    def __contains__(self, lead: object) -> bool:
+        return lead in self._by_lead
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_lead)
+
+
 class _ContactLog(Mapping[str, Sequence[tuple[datetime, str]]]):
     """Lead -> its calls and texts since `since` (aware, oldest first): what `read_dnc_state` gives, built per lead on demand.
 
@@ -587,11 +631,18 @@ class _ContactLog(Mapping[str, Sequence[tuple[datetime, str]]]):
         undone: set[str] | None = None,
         *,
         columns: Mapping[str, Sequence[Any]] | None = None,
+        known: KnownLog | None = None,
     ) -> None:
-        """`columns`: the log read column by column (_TOUCH_COLUMNS), used instead of `touches` (no dict per row)."""
+        """`columns`: the log read column by column (_TOUCH_COLUMNS), used instead of `touches` (no dict per row);
+        `known`: the log as the caller already holds it, indexed by lead (no pass over the log at all)."""
         self._tz = tz
         self._since = since
         margin = since.astimezone(tz).replace(tzinfo=None) - timedelta(days=1)
+        self._done: dict[str, tuple[tuple[datetime, str], ...]] = {}
+        self._raw: dict[str, list[tuple[Any, str]]] | _KnownContacts
+        if known is not None:
+            self._raw = _KnownContacts(known.by_lead, known.undone, margin)
+            return
         with paused_gc():
             if columns is not None:
                 if undone is None:
@@ -603,7 +654,6 @@ class _ContactLog(Mapping[str, Sequence[tuple[datetime, str]]]):
                     undone = {str(r["UndoOf"]) for r in rows if r["UndoOf"]}
                 cells = map(_INDEX_CELLS, rows)
             self._raw = self._index(cells, undone, margin)
-        self._done: dict[str, tuple[tuple[datetime, str], ...]] = {}
 
     @staticmethod
     def _index(rows: Iterable[tuple[Any, ...]], undone: set[str], margin: datetime) -> dict[str, list[tuple[Any, str]]]:
@@ -704,7 +754,12 @@ def _request_rows(columns: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
 
 
 def load_context(
-    book: WorkbookPort, at: datetime, registry_dir: Path | None = None, *, lead_ids: Collection[str] | None = None
+    book: WorkbookPort,
+    at: datetime,
+    registry_dir: Path | None = None,
+    *,
+    lead_ids: Collection[str] | None = None,
+    known: KnownLog | None = None,
 ) -> ComplianceContext:
     """Settings, the DNC sheet, past calls/texts and DNC requests from the workbook; the registry from its folder.
 
@@ -713,7 +768,9 @@ def load_context(
     only for the leads the rules look at (a year's log is 200,000 rows).
     `lead_ids` promises that only those leads will be asked about (logging
     one touch): the context then holds their past contacts only, and on the
-    live adapter reads just their rows of the log.
+    live adapter reads just their rows of the log. `known`: the log as the
+    caller has already read and grouped it (building the queue): it is not
+    read again.
     """
     from relist import settings as settings_mod
     from relist.compliance.internal_dnc import read_dnc_state
@@ -726,7 +783,10 @@ def load_context(
     longest = max((r.period for r in rules.rules if r.period is not None), default=timedelta(days=1))
     since = at - longest - timedelta(days=1)
     by_column = getattr(book, "read_columns", None)
-    if lead_ids is None and by_column is not None:  # the whole log, column by column: no dict per row
+    if known is not None:
+        request_rows = known.request_rows
+        contact_log = _ContactLog((), s.tz, since, known=known)
+    elif lead_ids is None and by_column is not None:  # the whole log, column by column: no dict per row
         columns = by_column("tblTouches", list(_TOUCH_COLUMNS))
         request_rows = _request_rows(columns)
         contact_log = _ContactLog((), s.tz, since, columns=columns)

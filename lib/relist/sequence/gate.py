@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, tzinfo
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from relist.model import Channel, Lead, Verdict
+
+if TYPE_CHECKING:
+    from relist.sequence.touches import TouchLog
 
 
 class Gate(Protocol):
@@ -66,8 +69,27 @@ class ComplianceGate:
         return found
 
 
-def compliance_gate(book: Any, at: datetime, lead_ids: Collection[str] | None = None) -> ComplianceGate:
-    """The real gate for a workbook at a moment (loads registry, DNC list, rules once); `lead_ids`: only those leads will be asked about."""
+def compliance_gate(book: Any, at: datetime, lead_ids: Collection[str] | None = None, log: TouchLog | None = None) -> ComplianceGate:
+    """The real gate for a workbook at a moment (loads registry, DNC list, rules once).
+
+    `lead_ids`: only those leads will be asked about; `log`: the whole touch
+    log as the caller has already read it (compliance then does not read it again).
+    """
     from relist.compliance import verdict
 
-    return ComplianceGate(verdict.load_context(book, at, lead_ids=lead_ids))
+    known = None if log is None else known_log(log)
+    return ComplianceGate(verdict.load_context(book, at, lead_ids=lead_ids, known=known))
+
+
+def known_log(log: TouchLog) -> Any:
+    """The parsed touch log as compliance takes it (`verdict.KnownLog`): its rows by lead, undone ids, DNC request rows."""
+    from relist.compliance.internal_dnc import REQUEST_OUTCOMES
+    from relist.compliance.verdict import KnownLog
+
+    rows = [t for t in log.order if t.outcome in REQUEST_OUTCOMES]
+    rows += log.undo_rows
+    requests = [
+        {"TouchId": t.touch_id, "LeadId": t.lead_id, "At": t.at, "Channel": t.channel, "Outcome": t.outcome, "UndoOf": t.undo_of}
+        for t in rows
+    ]
+    return KnownLog(log.by_lead, log.undone, requests)

@@ -293,7 +293,7 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
     with paused_gc():  # 25,000 leads and a year's log of acyclic objects: no collector passes while they are made
         leads = load_leads(book, tz)
         log = _read_log(book)
-        gate = gate or compliance_gate(book, at)
+        gate = gate or compliance_gate(book, at, log=log)
         render = _renderer(settings, warnings)
         queue = build_queue(leads, loaded.plan, log, at, gate, tz, settings.daily_dial_capacity, render, warnings)
     if write:
@@ -710,7 +710,7 @@ def rebuild(book: Any, at: datetime, gate: Gate | None = None) -> int:
     tz = settings.tz
     plan = load_plan(book).plan
     log = _read_log(book)
-    gate = gate or compliance_gate(book, at)
+    gate = gate or compliance_gate(book, at, log=log)
     phones_by: dict[str, list[dict[str, Any]]] = {}
     for r in book.read_records("tblPhones", list(_PHONE_COLUMNS)):
         phones_by.setdefault(str(r.get("LeadId") or ""), []).append(r)
