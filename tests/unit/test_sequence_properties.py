@@ -20,7 +20,7 @@ from relist.errors import BadInput, NotFound
 from relist.leads import load_leads
 from relist.model import CLOSED_LEAD_STATUSES
 from relist.sequence import service
-from relist.sequence.outcomes import outcomes_for
+from relist.sequence.outcomes import RULES, closed_by_row, outcomes_for, replay
 from relist.sequence.plan import default_plan
 from relist.sequence.queue import build_queue
 from relist.sequence.scheduler import due_on, lead_state
@@ -137,3 +137,28 @@ def test_the_sequence_keeps_its_promises(specs: list[Any], actions: list[Any]) -
         p["PhoneStatus"] = "Active"
     service.rebuild(book, datetime(2026, 12, 31, tzinfo=NY), gate)
     assert (book.read_records("tblLeads"), book.read_records("tblPhones")) == before
+
+
+_row_status = st.sampled_from(["", "New", "Working", "Nurture", "Appointment", "Listed", "Relisted", "Dead", "DNC", "Not contactable", " Relisted "])
+_logged = st.lists(
+    st.tuples(st.sampled_from(sorted(RULES)), st.integers(0, 90), st.booleans(), st.sampled_from([None, 1, 2, 9])), max_size=10
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(row=_row_status, logged=_logged, start_back=st.integers(0, 120))
+def test_a_lead_skipped_as_closed_by_its_row_is_closed_by_replay(row: str, logged: list[tuple[str, int, bool, int | None]], start_back: int) -> None:
+    """The queue skips replaying a lead whose closed row status no touch explains: replay must agree it is closed."""
+    from relist.sequence.touches import TouchRow
+
+    day0 = datetime(2026, 8, 1, 10, 0)
+    touches = [
+        TouchRow(f"T{n:07d}", "L1", day0 + timedelta(days=d), "call", step, outcome, "+18135550142", None, None)
+        for n, (outcome, d, _undo, step) in enumerate(sorted(logged, key=lambda x: x[1]), 1)
+    ]
+    undone = {t.touch_id for t, (_o, _d, undo, _s) in zip(touches, sorted(logged, key=lambda x: x[1]), strict=True) if undo}
+    history = replay(touches, undone, (day0 + timedelta(days=start_back)).date(), row, {1, 2})
+    if closed_by_row(row, touches):
+        assert history.closed
+    if row.strip() in ("Dead", "Not contactable"):
+        assert closed_by_row(row, touches)

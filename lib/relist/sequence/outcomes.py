@@ -220,6 +220,24 @@ def replay(
     return h
 
 
+_OUTCOMES_SETTING = {status: frozenset(n for n, r in RULES.items() if r.status == status) for status in TOUCH_STATUSES}
+
+
+def closed_by_row(row_status: str | None, touches: Sequence[TouchRow]) -> bool:
+    """Whether `replay` would end closed whatever the touches say: a closed row status none of them explains.
+
+    (Dead or Not contactable, or Relisted set by an import.) The queue skips
+    replaying such leads: most of a year's leads are closed this way.
+    """
+    if not row_status:
+        return False
+    row = row_status.strip()
+    if row not in CLOSED_LEAD_STATUSES:
+        return False
+    setting = _OUTCOMES_SETTING.get(row)
+    return setting is None or not any(t[5] in setting for t in touches)
+
+
 def effective_phone_status(number: str, row_status: str, history: History) -> str:
     """A phone's status once the touch log is applied (an undone bad-number gives it back)."""
     got = history.phone_status.get(number)

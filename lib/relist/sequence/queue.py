@@ -21,6 +21,7 @@ from urllib.parse import quote
 from relist.bulk import paused_gc
 from relist.model import Lead, Step, Verdict
 from relist.sequence.gate import Gate
+from relist.sequence.outcomes import closed_by_row
 from relist.sequence.plan import Plan
 from relist.sequence.scheduler import (
     Due,
@@ -231,7 +232,10 @@ def collect(leads: Sequence[Lead], plan: Plan, log: TouchLog, day: date, tz: tzi
     for lead in leads:
         if not lead.contactable:
             continue
-        state = lead_state(lead, log.by_lead.get(lead.lead_id, ()), undone, plan, tz)
+        touches = log.by_lead.get(lead.lead_id, ())
+        if closed_by_row(lead.status, touches):
+            continue
+        state = lead_state(lead, touches, undone, plan, tz)
         if not is_open(state):
             continue
         if state.start is None:

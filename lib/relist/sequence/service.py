@@ -144,7 +144,9 @@ def _find_lead(book: Any, lead_id: str, tz: ZoneInfo) -> tuple[Lead, list[dict[s
     from relist.leads import lead_from_record, phone_from_record
 
     wanted = str(lead_id).strip()
-    ids = [str(r.get("LeadId") or "") for r in book.read_records("tblLeads", ["LeadId"])]
+    values = getattr(book, "column_values", None)
+    cells = values("tblLeads", "LeadId") if values is not None else [r.get("LeadId") for r in book.read_records("tblLeads", ["LeadId"])]
+    ids = [i if i.__class__ is str else str(i or "") for i in cells]
     lid = wanted if wanted in ids else next((i for i in ids if i.lower() == wanted.lower()), None)
     if lid is None:
         raise NotFound(f"Lead {lead_id!r} is not on the Leads sheet.", "Check the LeadId (relist today --json lists them).")

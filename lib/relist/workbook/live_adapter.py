@@ -14,6 +14,7 @@ keyless tables) has a value.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -26,6 +27,14 @@ from typing import TYPE_CHECKING, Any
 from relist import schema
 from relist.bulk import paused_gc
 from relist.errors import NotARelistWorkbook, SchemaTooNew, WorkbookError
+from relist.workbook.live_memo import (
+    OVERLAP,
+    ColumnIndex,
+    SessionMemo,
+    TableMemo,
+    retyped,
+    same_cells,
+)
 from relist.workbook.port import Record, Selection, check_columns, coerce, link_target
 
 if TYPE_CHECKING:
@@ -170,6 +179,8 @@ class _Table:
     columns: dict[str, list[Any]] = field(default_factory=dict)  # values as Excel shows them, one per body row
     typed: dict[str, list[Any]] = field(default_factory=dict)  # the same, typed by the schema
     present: list[int] | None = None  # body rows that count, while the presence column is unchanged
+    shared: set[str] = field(default_factory=set)  # columns whose lists are the session memo's own: copy before changing
+    checked: bool = False  # this click found the end of the table as the session memo remembers it (trusted tables)
 
     @property
     def first(self) -> int:
@@ -178,6 +189,14 @@ class _Table:
     def position(self, name: str) -> int:
         """Sheet column of a table column."""
         return self.col0 + self.header.index(name)
+
+    def mutable(self, name: str) -> list[Any] | None:
+        """A column's cached cells, made this click's own before a write changes them (None when not cached)."""
+        raw = self.columns.get(name)
+        if raw is not None and name in self.shared:
+            raw = self.columns[name] = list(raw)
+            self.shared.discard(name)
+        return raw
 
     def forget(self, name: str | None = None) -> None:
         """Drop typed values computed from changed cells."""
@@ -192,8 +211,13 @@ class _Table:
 class LiveWorkbook:
     """A Relist workbook open in Excel, behind the workbook port."""
 
-    def __init__(self, book: Any) -> None:
+    def __init__(self, book: Any, memo: SessionMemo | None = None, trust: Collection[str] = ()) -> None:
+        """`memo`: what this Excel session remembers between clicks (see live_memo); `trust`: append-only
+        tables this click may take from the memo after checking only the rows at their end."""
         self.book = book
+        self._memo = memo
+        self._trust = frozenset(trust)
+        self._book_key = str(getattr(book, "fullname", "") or book.name)
         self.messages: list[tuple[str, str]] = []
         self.selected_rows: list[int] = []  # body-row indexes of the records the last selection() returned
         self._sheets = {s.name: s for s in book.sheets}
@@ -286,23 +310,127 @@ class LiveWorkbook:
             self._fetch_columns(st, want)
 
     def _fetch_columns(self, st: _Table, want: Sequence[str]) -> None:
+        memo = self._memo_of(st)
+        if memo is not None and st.spec.table in self._trust and st.spec.append_only and self._from_memo(st, memo, want):
+            return
         last = st.first + st.body_rows - 1
+        read: list[str] = []
         if len(want) > _WHOLE_READ_SHARE * len(st.header):
             grid = st.sheet.range((st.first, st.col0), (last, st.col0 + len(st.header) - 1)).options(ndim=2).value
             for n, column in zip(st.header, zip(*grid, strict=True), strict=True):
                 if n not in st.columns:
                     st.columns[n] = list(column)
-            return
-        for n in want:
-            c = st.position(n)
-            grid = st.sheet.range((st.first, c), (last, c)).options(ndim=2).value
-            st.columns[n] = [row[0] for row in grid]
+                    read.append(n)
+        else:
+            for n in want:
+                c = st.position(n)
+                grid = st.sheet.range((st.first, c), (last, c)).options(ndim=2).value
+                st.columns[n] = [row[0] for row in grid]
+                read.append(n)
+        if memo is not None:
+            self._remember(st, memo, read)
+
+    # ---------------------------------------------------------------- the session memo
+
+    def _memo_of(self, st: _Table) -> TableMemo | None:
+        if self._memo is None:
+            return None
+        return self._memo.table(self._book_key, st.spec.table, st.header, (st.sheet.name, st.first, st.col0))
+
+    def _remember(self, st: _Table, memo: TableMemo, names: Sequence[str]) -> None:
+        """Columns just read afresh: typed reusing what the memo had for unchanged cells, then remembered."""
+        cols = _COLUMNS[st.spec.table]
+        old_rows = memo.rows
+        for n in names:
+            fresh = st.columns[n]
+            old_raw, old_typed = memo.raw.get(n), memo.typed.get(n)
+            typed, kept = retyped(fresh, old_raw, old_typed, functools.partial(typed_column, cols.get(n)))
+            index = memo.indexes.get(n) if kept and kept == old_rows else None
+            memo.forget(n)
+            memo.raw[n], memo.typed[n] = fresh, typed
+            if index is not None:
+                index.add(fresh, kept)
+                memo.indexes[n] = index
+            st.typed[n] = typed
+            st.shared.add(n)
+        memo.resize(st.body_rows)
+
+    def _from_memo(self, st: _Table, memo: TableMemo, want: Sequence[str]) -> bool:
+        """Take `want` from the memo of an append-only table, reading only the rows added since (see live_memo).
+
+        The memo's last OVERLAP rows are read again with the new ones and must
+        be exactly as remembered; else (or when the table shrank) the memo is
+        dropped and the caller reads afresh.
+        """
+        n0, n = memo.rows, st.body_rows
+        if n0 == 0 or n0 > n or not memo.raw:
+            return False
+        if st.checked and n0 == n:  # this click already checked the end of the table
+            self._columns_from_memo(st, memo, want)
+            return True
+        k = min(OVERLAP, n0)
+        grid = st.sheet.range((st.first + n0 - k, st.col0), (st.first + n - 1, st.col0 + len(st.header) - 1)).options(ndim=2).value
+        cols = _COLUMNS[st.spec.table]
+        added: dict[str, list[Any]] = {}
+        for c in memo.raw:
+            tail = [row[st.header.index(c)] for row in grid]
+            if not same_cells(tail[:k], memo.raw[c][n0 - k :]):
+                assert self._memo is not None
+                self._memo.drop(self._book_key, st.spec.table)
+                return False
+            added[c] = tail[k:]
+        for c, more in added.items():
+            if more:
+                memo.raw[c].extend(more)
+                memo.typed[c].extend(typed_column(cols.get(c), more))
+                if c in memo.indexes:
+                    memo.indexes[c].add(memo.raw[c], n0)
+        memo.rows = n
+        st.checked = True
+        self._columns_from_memo(st, memo, want)
+        return True
+
+    def _columns_from_memo(self, st: _Table, memo: TableMemo, want: Sequence[str]) -> None:
+        """The memo's columns into this click's cache; wanted ones it never had are read whole and remembered."""
+        cols = _COLUMNS[st.spec.table]
+        n = memo.rows
+        for c in want:
+            if c not in memo.raw:
+                pos = st.position(c)
+                memo.raw[c] = [row[0] for row in st.sheet.range((st.first, pos), (st.first + n - 1, pos)).options(ndim=2).value]
+                memo.typed[c] = typed_column(cols.get(c), memo.raw[c])
+        for c in [c for c in memo.raw if c not in st.columns]:
+            st.columns[c] = memo.raw[c]
+            st.typed[c] = memo.typed[c]
+            st.shared.add(c)
+
+    def _memo_index(self, st: _Table, column: str) -> ColumnIndex | None:
+        """Value -> rows of a column whose cells this click took from the memo unchanged, else None."""
+        if self._memo is None or column not in st.shared:
+            return None
+        memo = self._memo_of(st)
+        if memo is None or memo.raw.get(column) is not st.columns.get(column):
+            return None
+        return memo.index(column)
+
+    def _memo_changed(self, st: _Table, first_row: int | None = None) -> None:
+        """This click writes into an append-only table: forget its memo unless only rows past the remembered ones change."""
+        if self._memo is None or not st.spec.append_only:
+            return  # other tables are only ever taken from the memo after comparing every cell
+        memo = self._memo_of(st)
+        if memo is not None and (first_row is None or first_row < memo.rows):
+            self._memo.drop(self._book_key, st.spec.table)
 
     def _present(self, st: _Table) -> list[int]:
         """Body-row indexes of the rows that count."""
         if st.present is None or st.presence not in st.columns:
             self._fetch(st, [st.presence])
-            st.present = [i for i, v in enumerate(st.columns[st.presence]) if v not in (None, "")]
+            raw = st.columns[st.presence]
+            memo = self._memo_of(st) if st.presence in st.shared else None
+            if memo is not None and memo.raw.get(st.presence) is raw:  # the memo's own cells: it knows their rows
+                st.present = memo.rows_present(raw)
+            else:
+                st.present = [i for i, v in enumerate(raw) if v not in (None, "")]
         return st.present
 
     def _typed(self, st: _Table, name: str) -> list[Any]:
@@ -375,11 +503,12 @@ class LiveWorkbook:
         if not values:
             return
         top = st.first + first_body
+        self._memo_changed(st, first_body)
         for a, b in self._segments(st, names):
             block = [row[a : b + 1] for row in values]
             st.sheet.range((top, st.col0 + a), (top + len(values) - 1, st.col0 + b)).value = block
         for name in names:
-            raw = st.columns.get(name)
+            raw = st.mutable(name)
             if raw is not None:
                 i = st.header.index(name)
                 raw[first_body : first_body + len(values)] = [shown(row[i]) for row in values]
@@ -409,6 +538,13 @@ class LiveWorkbook:
             return
         last = st.top + body_rows
         st.table.resize(st.sheet.range((st.top, st.col0), (last, st.col0 + len(st.header) - 1)))
+        if body_rows < st.body_rows:
+            self._memo_changed(st, body_rows)
+        for name in list(st.shared):  # the memo's lists stay as read: this click reads them again if it needs them
+            st.columns.pop(name, None)
+            st.typed.pop(name, None)
+        st.shared.clear()
+        st.checked = False
         for raw in st.columns.values():
             if len(raw) < body_rows:
                 raw.extend([None] * (body_rows - len(raw)))
@@ -538,8 +674,13 @@ class LiveWorkbook:
         # text cells are their own typed value: a cell holding a wanted string matches as it is; only others are converted
         self._known(st, [column, *columns])
         self._fetch(st, [column])
-        raw = st.columns[column]
         conv = converter(col)
+        index = self._memo_index(st, column)
+        if index is not None:  # the rows of each value, kept by the session memo: no pass over the column
+            odd = [v for v in index.odd if conv(v) in wanted]  # cells that are not text (a number typed as an id)
+            hits = sorted(i for v in (*wanted, *odd) for i in index.rows.get(v, ()))
+            return self._rows_at(st, table, hits, columns)
+        raw = st.columns[column]
         hits = [i for i, v in enumerate(raw) if v in wanted or (v is not None and v.__class__ is not str and conv(v) in wanted)]
         return self._rows_at(st, table, hits, columns)
 
@@ -558,6 +699,11 @@ class LiveWorkbook:
             keys = self._typed(st, column)
             return self._rows_at(st, table, [i for i in self._present(st) if test(keys[i])], columns)
         self._fetch(st, [column])
+        index = self._memo_index(st, column)
+        if index is not None:  # see records_in
+            conv = converter(col)
+            hits = sorted(i for v, rows in index.rows.items() if v is not None and v != "" and test(v if v.__class__ is str else conv(v)) for i in rows)
+            return self._rows_at(st, table, hits, columns)
         if column in st.typed:
             keys = st.typed[column]
             return self._rows_at(st, table, [i for i, v in enumerate(keys) if v is not None and test(v)], columns)
@@ -579,6 +725,8 @@ class LiveWorkbook:
         _RUNS_PER_COLUMN hits the presence column is read once instead.
         """
         cols = _COLUMNS[st.spec.table]
+        if st.checked:  # a trusted table: its columns come from the session memo, not one read per row
+            self._fetch(st, [st.presence, *columns])
         if st.presence not in st.columns and len(hits) > _RUNS_PER_COLUMN:
             self._fetch(st, [st.presence])
         presence = st.columns.get(st.presence)
@@ -642,10 +790,11 @@ class LiveWorkbook:
             raw = st.columns[name]
             runs = [list(range(order[0], order[-1] + 1))]
             values = {i: by_row.get(i, raw[i]) for i in runs[0]}
+        self._memo_changed(st, order[0] if order else None)
         for run in runs:
             top = st.first + run[0]
             st.sheet.range((top, c), (top + len(run) - 1, c)).value = [[values[i]] for i in run]
-        cached = st.columns.get(name)
+        cached = st.mutable(name)
         if cached is not None:
             for i, v in values.items():
                 cached[i] = shown(v)
@@ -659,7 +808,9 @@ class LiveWorkbook:
         if n < old:
             last = st.first + old - 1
             st.sheet.range((st.first + n, st.col0), (last, st.col0 + len(st.header) - 1)).clear_contents()
+        self._memo_changed(st)
         st.columns = {}
+        st.shared.clear()
         st.forget()
         self._resize(st, n)
         names = self._product_names(st) + [n2 for n2 in st.header if n2 not in st.spec.names and any(n2 in r for r in rows)]
