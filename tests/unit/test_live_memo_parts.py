@@ -8,7 +8,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relist.workbook.live_memo import ColumnIndex, SessionMemo, TableMemo, changed_rows, retyped, same_cells
+from relist.workbook.live_memo import (
+    ColumnIndex,
+    SessionMemo,
+    TableMemo,
+    changed_rows,
+    retyped,
+    same_cells,
+)
 
 cells = st.lists(st.one_of(st.none(), st.text(max_size=3), st.integers(-3, 3).map(float), st.booleans(),
                            st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 1, 3))), max_size=30)
