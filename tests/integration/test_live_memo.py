@@ -126,3 +126,119 @@ def test_only_append_only_tables_are_ever_trusted(book: fx.Book) -> None:
     st.sheet.range((st.first + 1, st.col0 + st.header.index("Status"))).value = "Dead"
     got = LiveWorkbook(book, memo, trust=("tblLeads",)).read_records("tblLeads", ["LeadId", "Status"])
     assert got[1] == {"LeadId": "L1", "Status": "Dead"}
+
+
+NY_AT = datetime(2026, 11, 25, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def worked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workbook with 40 imported expireds and a week of logged touches (made through the file adapter)."""
+    from zoneinfo import ZoneInfo
+
+    from relist import sample_data
+    from relist.compliance.registry_files import load_files
+    from relist.compliance.verdict import registry_dir_for
+    from relist.intake import service as intake
+    from relist.sequence import service
+    from relist.workbook import open_workbook, template
+
+    tz = ZoneInfo("America/New_York")
+    folder = tmp_path_factory.mktemp("worked")
+    path = template.build(folder / "Relist.xlsx")
+    t0 = datetime(2026, 11, 18, 8, 0, tzinfo=tz)
+    csv = sample_data.write_csv(sample_data.expired_export(40, seed=9, at=t0), folder / "expired.csv")
+    book = open_workbook(path)
+    intake.import_files(book, [csv], at=t0, kind="expired")
+    areas = sorted({str(r["Phone"])[2:5] for r in book.read_records("tblPhones", ["Phone"]) if r["Phone"]})
+    (folder / "dnc.txt").write_text("".join(f"{a},5550199\n" for a in areas))
+    registry = registry_dir_for(book)
+    assert registry is not None
+    load_files(registry, [folder / "dnc.txt"], t0, t0.date(), t0.date() - timedelta(days=1), [])
+    for day in range(6):
+        at = t0 + timedelta(days=day, hours=2)
+        queue = service.today(book, at, write=False)
+        for n, entry in enumerate(queue.calls[:6]):
+            service.log_touch(book, entry.lead_id, "call", ["no-answer", "voicemail", "call-back", "bad-number"][n % 4], at + timedelta(minutes=n),
+                              follow_up=at + timedelta(days=2) if n % 4 == 2 else None)
+    book.save()
+    return path
+
+
+def _queue(wb: LiveWorkbook, at: datetime) -> list[dict[str, Any]]:
+    from relist.sequence import service
+
+    service.today(wb, at)
+    return LiveWorkbook(wb.book).read_records("tblToday")
+
+
+def test_a_session_of_clicks_builds_the_queues_a_fresh_process_builds(worked: Path, tmp_path: Path) -> None:
+    """Today's Queue with the session memo (logs grown, rows edited by hand, undo, plan edit) equals it built from nothing."""
+    import shutil
+    from zoneinfo import ZoneInfo
+
+    from relist.sequence import service
+
+    tz = ZoneInfo("America/New_York")
+    at = datetime(2026, 11, 24, 9, 0, tzinfo=tz)
+    twins = []
+    for name in ("memo", "plain"):
+        shutil.copytree(worked.parent, tmp_path / name)  # the registry copy lives next to the workbook
+        twins.append(fx.Book.from_file(tmp_path / name / "Relist.xlsx"))
+    memo = SessionMemo()
+
+    def both(action: Any) -> None:
+        for fake, m in zip(twins, (memo, None), strict=True):
+            action(fake, m)
+
+    def same_queue(when: datetime) -> None:
+        with_memo = _queue(LiveWorkbook(twins[0], memo), when)
+        assert with_memo == _queue(LiveWorkbook(twins[1]), when)
+        assert len([r for r in with_memo if r["Section"] != "summary"]) > 3
+
+    def log(fake: fx.Book, m: SessionMemo | None, lead: str, outcome: str, when: datetime) -> None:
+        service.log_touch(LiveWorkbook(fake, m, trust=("tblTouches",)), lead, "call", outcome, when)
+
+    assert len(LiveWorkbook(twins[1]).read_records("tblTouches")) > 20
+    same_queue(at)
+    leads = [r["LeadId"] for r in LiveWorkbook(twins[1]).read_records("tblToday") if r["Section"] == "calls"]
+    assert len(leads) >= 5
+    for n, (lead, outcome) in enumerate(zip(leads, ["no-answer", "bad-number", "dnc-request", "appointment", "relisted-other"], strict=False)):
+        when = at + timedelta(minutes=5 * n)
+        both(lambda f, m, lead=lead, outcome=outcome, when=when: log(f, m, lead, outcome, when) if outcome != "appointment" else
+             service.log_touch(LiveWorkbook(f, m, trust=("tblTouches",)), lead, "call", outcome, when, follow_up=when + timedelta(days=1)))
+        same_queue(when + timedelta(minutes=1))
+
+    def by_hand(fake: fx.Book, _m: SessionMemo | None) -> None:
+        wb = LiveWorkbook(fake)
+        first = wb.read_records("tblLeads", ["LeadId"])[-1]["LeadId"]
+        wb.update_rows("tblLeads", [{"LeadId": first, "Status": "Dead"}])  # the agent marks a lead dead on the sheet
+        phone = wb.read_records("tblPhones", ["PhoneId"])[0]["PhoneId"]
+        wb.update_rows("tblPhones", [{"PhoneId": phone, "PhoneStatus": "Bad"}])
+        st = wb._state("tblTouches")
+        st.sheet.range((st.first + 3, st.col0 + st.header.index("Outcome"))).value = "dnc-request"  # a hand edit deep in the log
+
+    both(by_hand)
+    same_queue(at + timedelta(hours=1))
+    both(lambda f, m: service.undo(LiveWorkbook(f, m), at=at + timedelta(hours=1, minutes=5)))
+    same_queue(at + timedelta(hours=1, minutes=6))
+
+    def undo_by_hand(fake: fx.Book, _m: SessionMemo | None) -> None:  # an undo row typed in, the lead's row left as it was
+        wb = LiveWorkbook(fake)
+        rows = wb.read_records("tblTouches", ["TouchId", "LeadId", "Outcome", "UndoOf"])
+        undone = {r["UndoOf"] for r in rows if r["UndoOf"]}
+        target = next(r for r in reversed(rows) if r["Outcome"] == "appointment" and r["TouchId"] not in undone)
+        wb.append_rows("tblTouches", [{"TouchId": f"T{len(rows) + 1:07d}", "LeadId": target["LeadId"], "At": NY_AT, "Channel": "call",
+                                       "Outcome": "undo", "UndoOf": target["TouchId"]}])
+
+    both(undo_by_hand)
+    same_queue(at + timedelta(hours=1, minutes=7))
+
+    def new_plan(fake: fx.Book, _m: SessionMemo | None) -> None:
+        wb = LiveWorkbook(fake)
+        steps = wb.read_records("tblSequence")
+        steps[1]["DayOffset"] = 0
+        service.save_plan(wb, steps)
+
+    both(new_plan)
+    same_queue(at + timedelta(days=1))

@@ -31,6 +31,8 @@ def _convert(calls: list[int]) -> Any:
 def test_a_number_and_a_boolean_are_different_cells() -> None:
     assert [1.0] == [True]
     assert not same_cells([1.0], [True])
+    assert not same_cells([1.0], [True], frozenset({bool}))
+    assert same_cells(["a", None], ["a", None], frozenset({str, type(None)}))
     assert changed_rows([1.0, "a", None], [True, "a", None]) == [0]
 
 
@@ -39,8 +41,10 @@ def test_a_number_and_a_boolean_are_different_cells() -> None:
 def test_retyped_is_typing_afresh(old: list[Any], fresh: list[Any]) -> None:
     calls: list[int] = []
     convert = _convert(calls)
-    got, kept = retyped(fresh, old, convert(old), convert)
-    assert got == [(type(v).__name__, v) for v in fresh]
+    for kinds in (None, frozenset(map(type, old))):
+        got, kept, new_kinds = retyped(fresh, old, convert(old), convert, kinds)
+        assert got == [(type(v).__name__, v) for v in fresh]
+        assert set(map(type, fresh)) <= new_kinds
     assert kept == (len(old) if len(old) <= len(fresh) and same_cells(fresh[: len(old)], old) else 0)
 
 
@@ -55,7 +59,7 @@ def test_retyped_types_only_what_is_new_or_changed() -> None:
     calls.clear()
     edited = list(old)
     edited[40] = 40.0
-    got, kept = retyped(edited, old, typed, convert)
+    got, kept, _kinds = retyped(edited, old, typed, convert)
     assert calls == [1] and kept == 0 and got[40] == ("float", 40.0)
     calls.clear()
     assert retyped(old, None, None, convert)[1] == 0 and calls == [100]

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from relist.bulk import paused_gc
@@ -33,6 +33,9 @@ from relist.sequence.scheduler import (
     textable,
 )
 from relist.sequence.touches import TouchLog
+
+if TYPE_CHECKING:
+    from relist.sequence.reuse import StateEntry
 
 SECTIONS = ("calls", "texts", "letters", "doors", "emails", "blocked", "overflow")
 _CHANNEL_SECTION = {"call": "calls", "text": "texts", "letter": "letters", "door": "doors", "email": "emails"}
@@ -220,8 +223,14 @@ class Collected:
     calls_made_today: int = 0
 
 
-def collect(leads: Sequence[Lead], plan: Plan, log: TouchLog, day: date, tz: tzinfo) -> Collected:
-    """Replay every open lead and list what it owes on `day` (leads that cannot be reached included)."""
+def collect(
+    leads: Sequence[Lead], plan: Plan, log: TouchLog, day: date, tz: tzinfo, states: dict[str, StateEntry] | None = None
+) -> Collected:
+    """Replay every open lead and list what it owes on `day` (leads that cannot be reached included).
+
+    `states`: replayed states kept from an earlier build (see `reuse`); a lead's
+    is used when its Lead object and its touches are the very ones it came from.
+    """
     out = Collected()
     undone = log.undone
     first = datetime.combine(day, datetime.min.time())
@@ -235,7 +244,16 @@ def collect(leads: Sequence[Lead], plan: Plan, log: TouchLog, day: date, tz: tzi
         touches = log.by_lead.get(lead.lead_id, ())
         if closed_by_row(lead.status, touches):
             continue
-        state = lead_state(lead, touches, undone, plan, tz)
+        if states is None:
+            state = lead_state(lead, touches, undone, plan, tz)
+        else:
+            last = touches[-1] if touches else None
+            kept = states.get(lead.lead_id)
+            if kept is not None and kept[0] is lead and kept[1] == len(touches) and kept[2] is last:
+                state = kept[3]
+            else:
+                state = lead_state(lead, touches, undone, plan, tz)
+                states[lead.lead_id] = (lead, len(touches), last, state)
         if not is_open(state):
             continue
         if state.start is None:
@@ -535,11 +553,12 @@ def build_queue(
     capacity: int,
     render: Renderer | None = None,
     warnings: Sequence[str] = (),
+    states: dict[str, StateEntry] | None = None,
 ) -> Queue:
-    """Today's queue for the moment `at` (aware): collect, order the calls, ask compliance, rank."""
+    """Today's queue for the moment `at` (aware): collect, order the calls, ask compliance, rank (`states`: see `collect`)."""
     day = _local(at, tz).date()
     with paused_gc():  # tens of thousands of short-lived acyclic objects: see paused_gc
-        found = collect(leads, plan, log, day, tz)
+        found = collect(leads, plan, log, day, tz, states)
         calls = sorted((i for i in found.items if i.due is not None and i.due.channel == "call"), key=lambda i: order_key(i, at))
         others = [i for i in found.items if i.due is None or i.due.channel != "call"]
         judge(others, gate, at, tz)

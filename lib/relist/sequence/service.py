@@ -287,17 +287,23 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
     and NextDue on the Leads sheet at the same time.
     """
     from relist.leads import load_leads
+    from relist.sequence.reuse import read_inputs, session_reuse, states_for
 
     settings = _settings(book)
     tz = settings.tz
     loaded = load_plan(book)
     warnings = [loaded.warning] if loaded.warning else []
+    reuse = session_reuse(book)  # Excel: what the last build in this session can lend (see sequence.reuse)
     with paused_gc():  # 25,000 leads and a year's log of acyclic objects: no collector passes while they are made
-        leads = load_leads(book, tz)
-        log = _read_log(book)
+        if reuse is not None:
+            leads, log = read_inputs(book, tz, reuse)
+        else:
+            leads = load_leads(book, tz)
+            log = _read_log(book)
         gate = gate or compliance_gate(book, at, log=log)
         render = _renderer(settings, warnings)
-        queue = build_queue(leads, loaded.plan, log, at, gate, tz, settings.daily_dial_capacity, render, warnings)
+        states = states_for(loaded.plan, tz, reuse) if reuse is not None else None
+        queue = build_queue(leads, loaded.plan, log, at, gate, tz, settings.daily_dial_capacity, render, warnings, states)
     if write:
         fresh = [ld for ld in leads if ld.next_step is None and ld.next_due is None and ld.sequence_open and not log.for_lead(ld.lead_id)]
         rows = [derived_row(loaded.plan, lead_state(ld, [], log.undone, loaded.plan, tz), [], gate, tz)[0] for ld in fresh]

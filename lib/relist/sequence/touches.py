@@ -144,6 +144,16 @@ def parse_touch_columns(columns: Mapping[str, Sequence[Any]]) -> TouchLog:
         return _parse(zip(*(columns[c] for c in TOUCH_COLUMNS), strict=True))
 
 
+def extend_touch_columns(log: TouchLog, columns: Mapping[str, Sequence[Any]], start: int) -> TouchLog:
+    """Add the rows from `start` on of a log read column by column to `log`, parsed from its first `start` rows (in place).
+
+    For a long-running process that parsed the log before and finds it only
+    grew at its end: the result equals `parse_touch_columns(columns)`.
+    """
+    with paused_gc():
+        return _parse(zip(*(columns[c][start:] for c in TOUCH_COLUMNS), strict=True), log)
+
+
 def _values(rec: Mapping[str, Any]) -> tuple[Any, ...]:
     try:
         vals: tuple[Any, ...] = _GET(rec)
@@ -152,8 +162,10 @@ def _values(rec: Mapping[str, Any]) -> tuple[Any, ...]:
     return vals
 
 
-def _parse(rows: Iterable[tuple[Any, ...]]) -> TouchLog:
-    log = TouchLog()
+def _parse(rows: Iterable[tuple[Any, ...]], into: TouchLog | None = None) -> TouchLog:
+    log = TouchLog() if into is None else into
+    seen = log.last_number
+    first_undo = len(log.undo_rows)
     by_lead = log.by_lead
     undo_rows = log.undo_rows
     order = log.order
@@ -193,10 +205,10 @@ def _parse(rows: Iterable[tuple[Any, ...]]) -> TouchLog:
             bucket.append(row)
     for lead in unsorted:
         by_lead[lead].sort(key=lambda t: t.at)
-    for u in undo_rows:
+    for u in undo_rows[first_undo:]:
         if u.undo_of:
             log.undone.setdefault(u.undo_of, u.touch_id)
-    log.last_number = _highest(ids)
+    log.last_number = max(seen, _highest(ids))
     return log
 
 

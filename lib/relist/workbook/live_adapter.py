@@ -32,6 +32,7 @@ from relist.workbook.live_memo import (
     ColumnIndex,
     SessionMemo,
     TableMemo,
+    kinds_of,
     retyped,
     same_cells,
 )
@@ -332,6 +333,17 @@ class LiveWorkbook:
 
     # ---------------------------------------------------------------- the session memo
 
+    def session_slot(self, name: str, make: Callable[[], Any]) -> Any:
+        """An object kept for this workbook across the clicks of this Excel session (None without a session memo).
+
+        Whoever keeps something here must check it against what it reads
+        before using it (see sequence.reuse): the workbook may have changed
+        in any way between clicks.
+        """
+        if self._memo is None:
+            return None
+        return self._memo.slot(self._book_key, name, make)
+
     def _memo_of(self, st: _Table) -> TableMemo | None:
         if self._memo is None:
             return None
@@ -344,10 +356,10 @@ class LiveWorkbook:
         for n in names:
             fresh = st.columns[n]
             old_raw, old_typed = memo.raw.get(n), memo.typed.get(n)
-            typed, kept = retyped(fresh, old_raw, old_typed, functools.partial(typed_column, cols.get(n)))
+            typed, kept, kinds = retyped(fresh, old_raw, old_typed, functools.partial(typed_column, cols.get(n)), memo.kinds.get(n))
             index = memo.indexes.get(n) if kept and kept == old_rows else None
             memo.forget(n)
-            memo.raw[n], memo.typed[n] = fresh, typed
+            memo.raw[n], memo.typed[n], memo.kinds[n] = fresh, typed, kinds
             if index is not None:
                 index.add(fresh, kept)
                 memo.indexes[n] = index
@@ -374,7 +386,7 @@ class LiveWorkbook:
         added: dict[str, list[Any]] = {}
         for c in memo.raw:
             tail = [row[st.header.index(c)] for row in grid]
-            if not same_cells(tail[:k], memo.raw[c][n0 - k :]):
+            if not same_cells(tail[:k], memo.raw[c][n0 - k :]):  # a few cells: compared type by type
                 assert self._memo is not None
                 self._memo.drop(self._book_key, st.spec.table)
                 return False
@@ -383,6 +395,8 @@ class LiveWorkbook:
             if more:
                 memo.raw[c].extend(more)
                 memo.typed[c].extend(typed_column(cols.get(c), more))
+                if c in memo.kinds:
+                    memo.kinds[c] = memo.kinds[c] | kinds_of(more)
                 if c in memo.indexes:
                     memo.indexes[c].add(memo.raw[c], n0)
         memo.rows = n

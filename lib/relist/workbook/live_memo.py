@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 OVERLAP = 4
@@ -28,9 +29,23 @@ _BOOKS = 2
 """Workbooks remembered at once (the one being worked, and one more)."""
 
 
-def same_cells(a: Sequence[Any], b: Sequence[Any]) -> bool:
-    """Whether two runs of cells are equal value for value and type for type (1.0 and True are not the same cell)."""
-    return len(a) == len(b) and a == b and list(map(type, a)) == list(map(type, b))
+_PLAIN_KINDS = frozenset({str, type(None), datetime, date})
+"""Cell types that are equal only to their own kind: columns of these need no type-by-type comparison."""
+
+
+def kinds_of(cells: Sequence[Any]) -> frozenset[type]:
+    return frozenset(map(type, cells))
+
+
+def same_cells(a: Sequence[Any], b: Sequence[Any], b_kinds: frozenset[type] | None = None) -> bool:
+    """Whether two runs of cells are equal value for value and type for type (1.0 and True are not the same cell).
+
+    `b_kinds`: the types found in `b`, when known; if none of them can equal a
+    value of another type (text, dates, empty), equal values are enough.
+    """
+    if len(a) != len(b) or a != b:
+        return False
+    return (b_kinds is not None and b_kinds <= _PLAIN_KINDS) or list(map(type, a)) == list(map(type, b))
 
 
 def changed_rows(fresh: Sequence[Any], old: Sequence[Any]) -> list[int]:
@@ -38,26 +53,39 @@ def changed_rows(fresh: Sequence[Any], old: Sequence[Any]) -> list[int]:
     return [i for i, (x, y) in enumerate(zip(fresh, old, strict=True)) if x is not y and (x != y or x.__class__ is not y.__class__)]
 
 
-def retyped(fresh: list[Any], old_raw: list[Any] | None, old_typed: list[Any] | None, convert: Callable[[list[Any]], list[Any]]) -> tuple[list[Any], int]:
+def retyped(
+    fresh: list[Any],
+    old_raw: list[Any] | None,
+    old_typed: list[Any] | None,
+    convert: Callable[[list[Any]], list[Any]],
+    old_kinds: frozenset[type] | None = None,
+) -> tuple[list[Any], int, frozenset[type]]:
     """Typed values of `fresh`, reusing `old_typed` for the cells equal to `old_raw`.
 
-    Returns the values and how many leading rows were taken over unchanged
-    from the old column (its length when it is a prefix of `fresh`, else 0).
-    `convert` types a list of cells (the adapter's `typed_column`).
+    Returns the values, how many leading rows were taken over unchanged from
+    the old column (its length when it is a prefix of `fresh`, else 0), and the
+    cell types `fresh` may hold (a superset). `convert` types a list of cells
+    (the adapter's `typed_column`); `old_kinds` are the types in `old_raw`.
     """
     if old_raw is None or old_typed is None or len(old_raw) != len(old_typed):
-        return convert(fresh), 0
+        return convert(fresh), 0, kinds_of(fresh)
     n0 = len(old_raw)
-    if n0 <= len(fresh) and same_cells(fresh[:n0], old_raw):
-        return (old_typed if n0 == len(fresh) else old_typed + convert(fresh[n0:])), n0
+    if n0 <= len(fresh) and same_cells(fresh[:n0] if n0 < len(fresh) else fresh, old_raw, old_kinds):
+        if n0 == len(fresh):
+            return old_typed, n0, old_kinds if old_kinds is not None else kinds_of(fresh)
+        tail = fresh[n0:]
+        kinds = kinds_of(tail) | (old_kinds if old_kinds is not None else kinds_of(old_raw))
+        return old_typed + convert(tail), n0, kinds
     if n0 == len(fresh):
         diff = changed_rows(fresh, old_raw)
         if len(diff) * 4 < n0:
             typed = list(old_typed)
-            for i, v in zip(diff, convert([fresh[i] for i in diff]), strict=True):
+            changed = [fresh[i] for i in diff]
+            for i, v in zip(diff, convert(changed), strict=True):
                 typed[i] = v
-            return typed, 0
-    return convert(fresh), 0
+            kinds = kinds_of(changed) | (old_kinds if old_kinds is not None else kinds_of(old_raw))
+            return typed, 0, kinds
+    return convert(fresh), 0, kinds_of(fresh)
 
 
 class ColumnIndex:
@@ -96,6 +124,8 @@ class TableMemo:
     rows: int = 0
     raw: dict[str, list[Any]] = field(default_factory=dict)
     typed: dict[str, list[Any]] = field(default_factory=dict)
+    kinds: dict[str, frozenset[type]] = field(default_factory=dict)
+    """Column -> the cell types it may hold (a superset): see `same_cells`."""
     indexes: dict[str, ColumnIndex] = field(default_factory=dict)
     present: list[int] = field(default_factory=list)
     """Rows whose presence cell has a value, among the first `present_rows` of `present_of` (see `rows_present`)."""
@@ -130,6 +160,7 @@ class TableMemo:
     def forget(self, name: str) -> None:
         self.raw.pop(name, None)
         self.typed.pop(name, None)
+        self.kinds.pop(name, None)
         self.indexes.pop(name, None)
 
 
@@ -138,16 +169,30 @@ class SessionMemo:
 
     def __init__(self) -> None:
         self._books: OrderedDict[str, dict[str, TableMemo]] = OrderedDict()
+        self._slots: dict[str, dict[str, Any]] = {}
 
-    def table(self, book: str, table: str, header: Sequence[str], origin: tuple[str, int, int]) -> TableMemo:
-        """The memo of a table, emptied when the table's columns or place changed since."""
+    def _tables(self, book: str) -> dict[str, TableMemo]:
         tables = self._books.get(book)
         if tables is None:
             tables = self._books[book] = {}
             while len(self._books) > _BOOKS:
-                self._books.popitem(last=False)
+                gone, _ = self._books.popitem(last=False)
+                self._slots.pop(gone, None)
         else:
             self._books.move_to_end(book)
+        return tables
+
+    def slot(self, book: str, name: str, make: Callable[[], Any]) -> Any:
+        """Something a service keeps for a workbook between clicks (made by `make` the first time)."""
+        self._tables(book)
+        slots = self._slots.setdefault(book, {})
+        if name not in slots:
+            slots[name] = make()
+        return slots[name]
+
+    def table(self, book: str, table: str, header: Sequence[str], origin: tuple[str, int, int]) -> TableMemo:
+        """The memo of a table, emptied when the table's columns or place changed since."""
+        tables = self._tables(book)
         got = tables.get(table)
         if got is None or got.header != tuple(header) or got.origin != origin:
             got = tables[table] = TableMemo(tuple(header), origin)
@@ -161,6 +206,7 @@ class SessionMemo:
 
     def clear(self) -> None:
         self._books.clear()
+        self._slots.clear()
 
 
 SESSION = SessionMemo()
