@@ -139,6 +139,33 @@ log afresh, so a hand edit in the middle of the log is always seen by the queue.
 """
 
 
+_SWEEP_EVERY = 50
+"""Clicks between full passes of the cyclic collector over everything (see `_settle_heap`)."""
+_clicks = 0
+
+
+def _settle_heap() -> None:
+    """Set what a click leaves alive aside from the cyclic collector's passes (gc.freeze); sweep fully now and then.
+
+    The session memo keeps a year's log and leads in memory between clicks:
+    millions of objects that every full pass of Python's cyclic collector
+    would walk again, costing a click more than its own work. Frozen objects
+    are still freed by reference counting when the memo lets them go (the
+    memo holds no cycles). What a click leaves in cycles is a few hundred
+    small objects (tracebacks of template errors; tests/integration/
+    test_live_memo.py checks no data is among them): every _SWEEP_EVERY
+    clicks everything is unfrozen and collected once, which frees them.
+    """
+    import gc
+
+    global _clicks
+    _clicks += 1
+    if _clicks % _SWEEP_EVERY == 0:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+
+
 def _click(name: str, fn: Entry, book: Any, at: datetime | None) -> str | None:
     book = book if book is not None else caller()
     try:
@@ -149,6 +176,7 @@ def _click(name: str, fn: Entry, book: Any, at: datetime | None) -> str | None:
         wb = LiveWorkbook(book, SESSION, trust=_TRUSTING.get(name, ()))
         with paused_gc():
             message = fn(Click(wb, book, at if at is not None else _clock(wb)))
+            _settle_heap()
     except RelistError as exc:
         _alert(book, exc.one_line(), "critical")
         return exc.one_line()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from tests.fakes import fake_xlwings as fx
@@ -20,6 +21,7 @@ from relist.workbook.live_adapter import LiveWorkbook
 from relist.workbook.live_memo import OVERLAP, SessionMemo
 
 DAY = datetime(2026, 6, 2, 10, 0)
+NY = ZoneInfo("America/New_York")
 COLS = list(TOUCH_COLUMNS)
 
 
@@ -242,3 +244,35 @@ def test_a_session_of_clicks_builds_the_queues_a_fresh_process_builds(worked: Pa
 
     both(new_plan)
     same_queue(at + timedelta(days=1))
+
+
+def test_clicks_leave_only_a_little_cyclic_garbage(worked: Path, tmp_path: Path) -> None:
+    """Clicks freeze what they leave alive (excel._settle_heap): safe while no cycle holds a click's data (swept every 50 clicks)."""
+    import gc
+    import shutil
+
+    from relist import excel
+
+    shutil.copytree(worked.parent, tmp_path / "xl")
+    fake = fx.Book.from_file(tmp_path / "xl" / "Relist.xlsx")
+    at = datetime(2026, 11, 24, 9, 0)
+    excel.todays_queue(fake, at=at.replace(tzinfo=NY))
+    gc.unfreeze()  # earlier clicks in this process froze what they left: collect it all before counting
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for n in range(3):
+            today = LiveWorkbook(fake).read_records("tblToday", ["Section", "Outcome"])
+            row = next(i for i, r in enumerate(today) if r["Section"] == "calls") + 2
+            fake.sheets["Today"].range((row, list(LiveWorkbook(fake).table_columns("tblToday")).index("Outcome") + 1)).value = "no-answer"
+            fake.select("Today", f"C{row}")
+            assert str(excel.log_touch(fake, at=(at + timedelta(minutes=n)).replace(tzinfo=NY))).startswith("Logged")
+            excel.todays_queue(fake, at=(at + timedelta(minutes=n, seconds=30)).replace(tzinfo=NY))
+        gc.unfreeze()
+        gc.collect()
+        big = [o for o in gc.garbage if isinstance(o, (list, dict, tuple, set)) and len(o) > 100]
+        assert not big, [type(o) for o in big[:5]]  # no table, column or index is ever held by a cycle
+        assert len(gc.garbage) < 1_000  # a few hundred small objects (template errors' tracebacks): the sweep frees them
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()

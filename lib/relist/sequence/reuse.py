@@ -42,6 +42,8 @@ class QueueReuse:
     """The last build's parsed log, leads and replayed lead states, with the cells they came from."""
 
     touch_columns: dict[str, list[Any]] | None = None
+    touch_rows: int = 0
+    """Rows of `touch_columns` the log was parsed from (a port may add rows to those lists in place later)."""
     log: TouchLog | None = None
     undo_rows_seen: int = 0
     phone_columns: dict[str, list[Any]] | None = None
@@ -55,18 +57,17 @@ class QueueReuse:
 
 def _same(a: Sequence[Any], b: Sequence[Any]) -> bool:
     """Equal typed columns (the schema fixes each column's type, so equal values are equal cells)."""
-    return len(a) == len(b) and a == b
+    return a is b or (len(a) == len(b) and a == b)
 
 
 def touch_log(columns: dict[str, list[Any]], reuse: QueueReuse) -> TouchLog:
     """The parsed log: the kept one, extended by the rows added at the end, when the rows before are unchanged."""
-    old, log = reuse.touch_columns, reuse.log
-    n0 = len(old["TouchId"]) if old is not None else 0
+    old, log, n0 = reuse.touch_columns, reuse.log, reuse.touch_rows
     if (
         old is not None
         and log is not None
         and len(columns["TouchId"]) >= n0
-        and all(_same(columns[c][:n0], old[c]) for c in TOUCH_COLUMNS)
+        and all(columns[c] is old[c] or _same(columns[c][:n0], old[c][:n0]) for c in TOUCH_COLUMNS)
     ):
         log = extend_touch_columns(log, columns, n0)
     else:
@@ -76,7 +77,7 @@ def touch_log(columns: dict[str, list[Any]], reuse: QueueReuse) -> TouchLog:
     for u in log.undo_rows[reuse.undo_rows_seen :]:  # an undo changes what its lead's touches did
         reuse.states.pop(u.lead_id, None)
     reuse.undo_rows_seen = len(log.undo_rows)
-    reuse.touch_columns, reuse.log = columns, log
+    reuse.touch_columns, reuse.log, reuse.touch_rows = columns, log, len(columns["TouchId"])
     return log
 
 

@@ -357,6 +357,8 @@ class LiveWorkbook:
             fresh = st.columns[n]
             old_raw, old_typed = memo.raw.get(n), memo.typed.get(n)
             typed, kept, kinds = retyped(fresh, old_raw, old_typed, functools.partial(typed_column, cols.get(n)), memo.kinds.get(n))
+            if old_raw is not None and kept == len(fresh) == len(old_raw):
+                st.columns[n] = fresh = old_raw  # unchanged: keep the remembered list (the fresh one is freed at once)
             index = memo.indexes.get(n) if kept and kept == old_rows else None
             memo.forget(n)
             memo.raw[n], memo.typed[n], memo.kinds[n] = fresh, typed, kinds
@@ -394,7 +396,7 @@ class LiveWorkbook:
         for c, more in added.items():
             if more:
                 memo.raw[c].extend(more)
-                memo.typed[c].extend(typed_column(cols.get(c), more))
+                memo.typed[c].extend(typed_column(cols.get(c), more))  # rows are only ever added: what callers saw stays as it was
                 if c in memo.kinds:
                     memo.kinds[c] = memo.kinds[c] | kinds_of(more)
                 if c in memo.indexes:
@@ -653,6 +655,8 @@ class LiveWorkbook:
     def read_columns(self, table: str, columns: Sequence[str]) -> dict[str, list[Any]]:
         """Typed values of several columns, one per row that counts: `read_records` by column, without a dict per row.
 
+        The lists may be the adapter's own (and the session memo's): read them, never change them.
+
         The columns are fetched together (one call for the table when most are
         wanted), as read_records would.
         """
@@ -664,7 +668,7 @@ class LiveWorkbook:
             out: dict[str, list[Any]] = {}
             for n in columns:
                 values = self._typed(st, n)
-                out[n] = list(values) if len(rows) == len(values) else [values[i] for i in rows]
+                out[n] = values if len(rows) == len(values) else [values[i] for i in rows]
             return out
 
     def records_where(self, table: str, column: str, value: Any, columns: Sequence[str]) -> list[Record]:
