@@ -154,7 +154,16 @@ def clock(fn: Any, *args: Any, **kw: Any) -> tuple[Any, float]:
     return out, time.process_time() - t0
 
 
-def bench_queue(book: Any, reg: Path) -> None:
+def bench_queue(book: Any, reg: Path, runs: int = 3) -> None:
+    """Build the queue `runs` times; print the stages of the run with the least CPU time (the machine may be shared)."""
+    results = [_queue_once(book, reg) for _ in range(runs)]
+    total, lines = min(results, key=lambda r: r[0])
+    lines = [results[0][1][i] if "first use" in line else line for i, line in enumerate(lines)]  # first use: the first run's
+    print(f"today's queue, best of {runs} runs (CPU):")
+    print("\n".join(lines))
+
+
+def _queue_once(book: Any, reg: Path) -> tuple[float, list[str]]:
     from relist import settings as settings_mod
     from relist.bulk import paused_gc
     from relist.compliance.verdict import load_context
@@ -201,20 +210,22 @@ def bench_queue(book: Any, reg: Path) -> None:
     gc_pause.__exit__(None, None, None)
     t_rank = t_order + t_entries
     in_memory = t_parse + t_ctx + t_collect + t_judge + t_rank
-    print(f"leads {len(leads):,}, touches {len(log.order) + len(log.undo_rows):,}, due items {len(found.items):,}")
-    print(f"  queue: {len(queue.calls)} calls, {len(queue.overflow)} overflow, {len(queue.texts)} texts, {len(queue.letters)} letters, "
+    lines = []
+    lines.append(f"leads {len(leads):,}, touches {len(log.order) + len(log.undo_rows):,}, due items {len(found.items):,}")
+    lines.append(f"  queue: {len(queue.calls)} calls, {len(queue.overflow)} overflow, {len(queue.texts)} texts, {len(queue.letters)} letters, "
           f"{len(queue.doors)} doors, {len(queue.emails)} emails, {len(queue.blocked)} blocked")
-    print(f"  read through the port (MemoryWorkbook) {t_read * 1000:8.1f} ms   (not part of the target)")
-    print(f"  compliance context (settings, DNC sheet, registry, the parsed log) {t_ctx * 1000:6.1f} ms   (load_context, once per run)")
-    print(f"  compliance first use (ZIP/zone tables)  {t_warm * 1000:8.1f} ms   (once per process)")
-    print(f"  parse                                   {t_parse * 1000:8.1f} ms   (leads {t_leads * 1000:.0f} + phones {t_phones * 1000:.0f}"
+    lines.append(f"  read through the port (MemoryWorkbook) {t_read * 1000:8.1f} ms   (not part of the target)")
+    lines.append(f"  compliance context (settings, DNC sheet, registry, the parsed log) {t_ctx * 1000:6.1f} ms   (load_context, once per run)")
+    lines.append(f"  compliance first use (ZIP/zone tables)  {t_warm * 1000:8.1f} ms   (once per process)")
+    lines.append(f"  parse                                   {t_parse * 1000:8.1f} ms   (leads {t_leads * 1000:.0f} + phones {t_phones * 1000:.0f}"
           f" with relist.leads; touches {t_touches * 1000:.0f} + plan {t_plan * 1000:.1f})")
-    print(f"  replay + what is due (collect)          {t_collect * 1000:8.1f} ms")
-    print(f"  compliance: {len(others):,} texts/letters/doors/emails {t_others * 1000:8.1f} ms, "
+    lines.append(f"  replay + what is due (collect)          {t_collect * 1000:8.1f} ms")
+    lines.append(f"  compliance: {len(others):,} texts/letters/doors/emails {t_others * 1000:8.1f} ms, "
           f"{len(queued) + len(blocked):,} of {len(calls):,} calls (until the cap is filled) {t_calls * 1000:.1f} ms")
-    print(f"  ranking                                 {t_rank * 1000:8.1f} ms")
+    lines.append(f"  ranking                                 {t_rank * 1000:8.1f} ms")
     verdict = "OK" if in_memory < 1.0 else "OVER"
-    print(f"  queue in memory (parse+context+collect+judge+rank) {in_memory * 1000:6.1f} ms   target < 1000 ms: {verdict}")
+    lines.append(f"  queue in memory (parse+context+collect+judge+rank) {in_memory * 1000:6.1f} ms   target < 1000 ms: {verdict}")
+    return in_memory, lines
 
 
 class Timed:
@@ -239,25 +250,30 @@ class Timed:
         return timed
 
 
-def bench_log(book: Any, reg: Path, label: str, repeat: int) -> None:
+def bench_log(make_book: Any, reg: Path, label: str, repeat: int) -> None:
+    """Log `repeat` touches the way a click does: a port for the click, the compliance context for the lead, log_touch.
+
+    `make_book()` gives the click's port (for the live adapter: a new LiveWorkbook
+    with the session memo, as each ribbon click makes). Every figure is CPU time
+    and counts the port's own work (for the live adapter, the xlwings fake's too).
+    """
     from relist.compliance.verdict import load_context
     from relist.sequence import service
     from relist.sequence.gate import ComplianceGate
 
     lead_ids = [f"L{i:06d}" for i in range(7, 25_000, 25_000 // max(repeat, 1))][:repeat]
-    rows: list[tuple[float, float, float, float]] = []
+    rows: list[tuple[float, float, float, float, float]] = []
     for n, lid in enumerate(lead_ids):
         at = AT + timedelta(minutes=3 * n)
-        inner, t_ctx = clock(lambda at=at, lid=lid: ComplianceGate(load_context(book, at, registry_dir=reg, lead_ids=[lid])))  # as log_touch does
+        book, t_open = clock(make_book)
+        inner, t_ctx = clock(lambda at=at, lid=lid, book=book: ComplianceGate(load_context(book, at, registry_dir=reg, lead_ids=[lid])))
         port, gate = Timed(book), Timed(inner)
         _, total = clock(service.log_touch, port, lid, "call", "no-answer", at, gate=gate)
-        rows.append((total, port.spent, gate.spent, t_ctx))
-    total, port_t, gate_t, ctx_t = (statistics.median(c) for c in zip(*rows, strict=True))
-    own = statistics.median(t - p - g for t, p, g, _c in rows)
+        rows.append((total + t_open + t_ctx, port.spent + t_open, gate.spent, t_ctx, total - port.spent - gate.spent))
+    whole, port_t, gate_t, ctx_t, own = (statistics.median(c) for c in zip(*rows, strict=True))
     print(f"log one touch through {label} (median of {len(rows)}, CPU ms):")
-    print(f"  total {total * 1000:.1f} = port reads/writes {port_t * 1000:.1f} + compliance checks {gate_t * 1000:.1f} "
-          f"+ sequence work {own * 1000:.1f};  compliance context load (once per click) {ctx_t * 1000:.1f}")
-    print(f"  sequence work + compliance checks {(own + gate_t) * 1000:.1f} ms   target < 100 ms: {'OK' if own + gate_t < 0.1 else 'OVER'}")
+    print(f"  click total {whole * 1000:.1f} = port reads/writes {port_t * 1000:.1f} + compliance context {ctx_t * 1000:.1f} "
+          f"+ compliance checks {gate_t * 1000:.1f} + sequence work {own * 1000:.1f}   target < 100 ms: {'OK' if whole < 0.1 else 'OVER'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,20 +293,26 @@ def main(argv: list[str] | None = None) -> int:
         tables = {"tblLeads": leads, "tblPhones": phones, "tblTouches": touches}
         book = MemoryWorkbook(tables) if args.stock_memory else quick_memory_book(tables)
         bench_queue(book, reg)
-        bench_log(book, reg, "MemoryWorkbook", args.repeat)
+        bench_log(lambda: book, reg, "MemoryWorkbook (the test port: reads whole tables as dicts; for comparison)", args.repeat)
         if args.live:
             sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
             from tests.fakes import fake_xlwings as fx
 
+            from relist.sequence.touches import TOUCH_COLUMNS
             from relist.workbook import template
             from relist.workbook.live_adapter import LiveWorkbook
+            from relist.workbook.live_memo import SessionMemo
 
             path = template.build(Path(tmp) / "Relist.xlsx")
-            live = LiveWorkbook(fx.Book.from_file(path))
+            fake = fx.Book.from_file(path)
+            live = LiveWorkbook(fake)
             live.append_rows("tblLeads", leads)
             live.append_rows("tblPhones", phones)
             live.append_rows("tblTouches", touches)
-            bench_log(live, reg, "the live adapter over the xlwings fake", args.repeat)
+            memo = SessionMemo()
+            LiveWorkbook(fake, memo).read_columns("tblTouches", list(TOUCH_COLUMNS))  # the morning's Today's Queue read the log
+            bench_log(lambda: LiveWorkbook(fake, memo, trust=("tblTouches",)), reg,
+                      "the live adapter over the xlwings fake, with the session memo (a click)", args.repeat)
     _ = date
     return 0
 
