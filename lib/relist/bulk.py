@@ -1,10 +1,11 @@
-"""Bulk work over a year of data: pause the cyclic garbage collector while it runs."""
+"""Bulk work over a year of data: pause the cyclic garbage collector while it runs; find the rows of a column that changed."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -23,3 +24,8 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_on:
             gc.enable()
+
+
+def changed_rows(fresh: Sequence[Any], old: Sequence[Any]) -> list[int]:
+    """Positions where two equally long columns differ in value or type (1.0 and True differ)."""
+    return [i for i, (x, y) in enumerate(zip(fresh, old, strict=True)) if x is not y and (x != y or x.__class__ is not y.__class__)]

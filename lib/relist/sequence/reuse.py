@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from relist.bulk import changed_rows
 from relist.leads import leads_from_columns, phones_by_lead
 from relist.model import Lead, Phone
 from relist.sequence.plan import Plan
@@ -89,10 +90,6 @@ def _phones(columns: dict[str, list[Any]], reuse: QueueReuse) -> dict[str, tuple
     return phones_by_lead([dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)])
 
 
-def _changed(new: Sequence[Any], old: Sequence[Any]) -> list[int]:
-    return [i for i, (x, y) in enumerate(zip(new, old, strict=True)) if x is not y and (x != y or x.__class__ is not y.__class__)]
-
-
 def leads(
     lead_columns: dict[str, list[Any]], phone_columns: dict[str, list[Any]], tz: ZoneInfo, reuse: QueueReuse
 ) -> list[Lead]:
@@ -104,7 +101,7 @@ def leads(
         rows: set[int] = set()
         for name, values in lead_columns.items():
             if not _same(values, old[name]):
-                rows.update(_changed(values, old[name]))
+                rows.update(changed_rows(values, old[name]))
         if phones is not reuse.phones:
             moved = {lid for lid in phones.keys() | reuse.phones.keys() if phones.get(lid) != reuse.phones.get(lid)}
             rows.update(i for i, lid in enumerate(lead_columns["LeadId"]) if lid in moved)

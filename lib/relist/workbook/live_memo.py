@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from relist.bulk import changed_rows
+
 OVERLAP = 4
 """Rows at the end of a remembered table read again and compared before the memo is trusted."""
 
@@ -46,11 +48,6 @@ def same_cells(a: Sequence[Any], b: Sequence[Any], b_kinds: frozenset[type] | No
     if len(a) != len(b) or a != b:
         return False
     return (b_kinds is not None and b_kinds <= _PLAIN_KINDS) or list(map(type, a)) == list(map(type, b))
-
-
-def changed_rows(fresh: Sequence[Any], old: Sequence[Any]) -> list[int]:
-    """Positions where two equally long columns differ in value or type."""
-    return [i for i, (x, y) in enumerate(zip(fresh, old, strict=True)) if x is not y and (x != y or x.__class__ is not y.__class__)]
 
 
 def retyped(
