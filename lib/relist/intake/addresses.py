@@ -136,6 +136,10 @@ def _pretty_word(w: str) -> str:
 _MEMO_LIMIT = 100_000
 _word_memo: dict[str, str] = {}
 _rest_memo: dict[str, str] = {}
+_split_memo: dict[str, tuple[str, str]] = {}
+_key_memo: dict[str, tuple[str, str]] = {}
+_line_memo: dict[str, tuple[str, str, str, str]] = {}
+_line_tidy_memo: dict[str, str] = {}
 
 
 def _remember(memo: dict[str, str], key: str, value: str) -> str:
@@ -148,6 +152,18 @@ def _remember(memo: dict[str, str], key: str, value: str) -> str:
 
 def tidy(text: str) -> str:
     """Whitespace collapsed; an ALL-CAPS street line in title case ('123 NE MAIN ST' -> '123 NE Main St')."""
+    head, sep, rest = text.partition(" ")
+    if sep and head.isdigit() and head.isascii():
+        # a house number is kept as it is, so what follows it is tidied once per file (street names repeat)
+        got = _line_tidy_memo.get(rest)
+        if got is None:
+            got = _remember(_line_tidy_memo, rest, _tidy("0 " + rest)[1:])
+        return head + got
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    """tidy itself (no memo of whole lines)."""
     s = " ".join(text.split()).strip(",").strip()  # str.split() breaks on what \s+ matches
     if s.isupper():
         # words are tidied one by one: the street after the house number repeats, so it is remembered whole
@@ -166,6 +182,22 @@ def tidy(text: str) -> str:
 
 def split_unit(street: str) -> tuple[str, str]:
     """'123 Main St Apt 4B' -> ('123 Main St', '4B'); '123 Main St #4' -> ('123 Main St', '4')."""
+    head, sep, rest = street.partition(" ")
+    if sep and head.isdigit() and head.isascii():
+        # the answer depends on the house number only by concatenation (digits start no unit match),
+        # so it is worked out once per street after the number, on '0 ' + that street
+        got = _split_memo.get(rest)
+        if got is None:
+            if len(_split_memo) >= _MEMO_LIMIT:
+                _split_memo.clear()
+            got = _split_memo[rest] = _split_unit("0 " + rest)
+        line, unit = got
+        return (head + line[1:], unit) if unit else (street, "")
+    return _split_unit(street)
+
+
+def _split_unit(street: str) -> tuple[str, str]:
+    """split_unit itself (no memo)."""
     if "#" not in street and street.isascii():
         # without '#', a unit designator starts one of the last two words (split at spaces and commas)
         words = street.replace(",", " ").upper().rsplit(None, 2)
@@ -215,11 +247,29 @@ def parse_address(text: str) -> Address:
 def street_key(street: str, unit: str = "") -> str:
     """The folded street line: '123 North Main Street' -> '123 N MAIN ST'; unit -> ' #4'."""
     text = street.upper()
+    head, sep, rest = text.partition(" ")
+    if sep and head.isdigit() and head.isascii():
+        # a house number folds to itself and starts no unit: the street after it is folded once per file
+        got = _key_memo.get(rest)
+        if got is None:
+            if len(_key_memo) >= _MEMO_LIMIT:
+                _key_memo.clear()
+            got = _key_memo[rest] = _fold_words(rest, 1)
+        folded, parts = got
+        folded = f"{head} {folded}" if folded else head
+    else:
+        folded, parts = _fold_words(text, 0)
+    u = unit_text(unit) if unit else parts
+    return f"{folded} #{u}" if u else folded
+
+
+def _fold_words(text: str, first: int) -> tuple[str, str]:
+    """(folded words, unit) of an upper-case street line whose first word is word number `first` of the line."""
     words = (text if text.replace(" ", "").isalnum() else _PUNCT.sub(" ", text)).split()
     unit_parts: list[str] = []
     if "#" in text or not _UNIT_WORDS.isdisjoint(words):
         for i, w in enumerate(words):
-            if (w in _UNIT_WORDS and i >= 2 and i + 1 < len(words) and _unit_id(words[i + 1])) or (
+            if (w in _UNIT_WORDS and i + first >= 2 and i + 1 < len(words) and _unit_id(words[i + 1])) or (
                 w == "#" and i + 1 < len(words)
             ):
                 unit_parts = [p for p in words[i + 1 :] if p != "#"]
@@ -229,9 +279,37 @@ def street_key(street: str, unit: str = "") -> str:
                 unit_parts = [w[1:], *words[i + 1 :]]
                 words = words[:i]
                 break
-    u = unit_text(unit) if unit else "".join(unit_parts)
-    folded = " ".join(map(_SUFFIXES.get, words, words))
-    return f"{folded} #{u}" if u else folded
+    return " ".join(map(_SUFFIXES.get, words, words)), "".join(unit_parts)
+
+
+def street_line(text: str) -> tuple[str, str, str, str]:
+    """A street line (spaces collapsed) -> (street, unit, street_key(street, unit), house number or '').
+
+    split_unit and street_key in one step. Both depend on a house number only by joining it on,
+    so what follows the number is worked out once per file (street names repeat, numbers do not).
+    """
+    head, sep, rest = text.partition(" ")
+    if sep and head.isdigit() and head.isascii():
+        got = _line_memo.get(rest)
+        if got is None:
+            if len(_line_memo) >= _MEMO_LIMIT:
+                _line_memo.clear()
+            got = _line_memo[rest] = _line_rest(rest)
+        tail, unit, folded, unit_key = got
+        key = f"{head} {folded}{unit_key}" if folded else head + unit_key
+        return (head + tail if unit else text), unit, key, head
+    street, unit = split_unit(text)
+    key = street_key(street, unit)
+    return street, unit, key, key.split(" ", 1)[0] if key[:1].isdigit() else ""
+
+
+def _line_rest(rest: str) -> tuple[str, str, str, str]:
+    """For street_line: (the street after the number, from its space on; unit; its folded words; ' #unit' or '')."""
+    line, unit = _split_unit("0 " + rest)
+    tail = line[1:] if unit else " " + rest
+    folded, parts = _fold_words(tail[1:].upper(), 1)
+    u = unit_text(unit) if unit else parts
+    return tail, unit, folded, f" #{u}" if u else ""
 
 
 def address_key(street: str, unit: str, postal: str, city: str) -> str:

@@ -11,8 +11,9 @@ case, the mailing address, Extra) is worked out only for rows that are written.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -172,6 +173,14 @@ class PhoneHit(NamedTuple):
     status: str = "Active"
 
 
+_tuple_new = tuple.__new__
+"""Makes a NamedTuple from all its values at C speed (PhoneHit: one or two per row)."""
+_second = itemgetter(1)
+
+_Found = tuple[phones.ParsedPhone, ...] | phones.PhoneCell
+"""A phone cell's numbers; or, when some part of it is not a number, the whole PhoneCell."""
+
+
 class Details(NamedTuple):
     """What only the written lead needs: owners, mailing address, agent, display forms, Extra."""
 
@@ -208,7 +217,8 @@ class Listing:
     postal_code: str
     k: int = -1
     table: TableCleaner | None = None
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: tuple[tuple[str, str], ...] = ()
+    """(column, text) notes for Extra found after the row was cleaned (a tuple: most rows have none)."""
     close_date: date | None = None
     _columns: dict[str, Any] | None = None
     _details: Details | None = None
@@ -271,20 +281,71 @@ def parcel_key(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def _column_map(col: Sequence[str], parse: Callable[[str], Any]) -> tuple[list[Any], dict[str, CellError]]:
-    """Parse every distinct value of a column once: (values, bad raw value -> error); blanks -> None."""
-    parsed: dict[str, Any] = {}
-    bad: dict[str, CellError] = {}
-    for v in set(col):
-        if not v or v.isspace():
-            parsed[v] = None
-            continue
+BLOCK_ROWS = 1024
+"""Rows cleaned together. The rules run down one block's columns while its cells are still in the
+processor's cache; running them down whole 100,000-row columns missed the cache on nearly every cell."""
+
+
+class _Rule:
+    """One cell rule, run once per distinct cell text of the file (values repeat down a column).
+
+    A column whose texts hardly repeat (street lines, MLS numbers) is parsed cell by cell instead:
+    remembering 100,000 different texts costs more than it saves. The rules are pure functions
+    of the text, so both ways give the same values.
+    """
+
+    __slots__ = ("parse", "known", "bad", "seen", "direct")
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        self.parse = parse
+        self.known: dict[str, Any] = {}
+        self.bad: dict[str, CellError] = {}
+        """Bad raw value -> its error."""
+        self.seen = 0
+        self.direct = False
+
+    def column(self, col: Sequence[str]) -> list[Any]:
+        """The value of every cell (blanks and bad cells -> None)."""
+        if self.direct:
+            return self._each(col)
+        known = self.known
         try:
-            parsed[v] = parse(v)
-        except CellError as exc:
-            parsed[v] = None
-            bad[v] = exc
-    return list(map(parsed.__getitem__, col)), bad
+            return list(map(known.__getitem__, col))  # every text met before: the usual case once a file is under way
+        except KeyError:
+            pass
+        for v in set(col).difference(known):
+            if not v or v.isspace():
+                known[v] = None
+                continue
+            try:
+                known[v] = self.parse(v)
+            except CellError as exc:
+                known[v] = None
+                self.bad[v] = exc
+        self.seen += len(col)
+        if self.seen >= _DIRECT_AFTER and len(known) * 10 > self.seen * 9:
+            self.direct = True
+            self.known = {}
+        return list(map(known.__getitem__, col))
+
+    def _each(self, col: Sequence[str]) -> list[Any]:
+        parse, bad = self.parse, self.bad
+        out: list[Any] = []
+        add = out.append
+        for v in col:
+            if not v or v.isspace():
+                add(None)
+                continue
+            try:
+                add(parse(v))
+            except CellError as exc:
+                add(None)
+                bad[v] = exc
+        return out
+
+
+_DIRECT_AFTER = 2 * BLOCK_ROWS
+"""Cells a rule remembers before it checks whether they repeat at all."""
 
 
 class TableCleaner:
@@ -300,6 +361,8 @@ class TableCleaner:
         self._idx = {f: ix[0] for f, ix in layout.columns.items()}
         self.default_status = {"expired": "Expired", "active": "Active", "comps": "Closed"}[ctx.kind]
         self.agent_numbers: set[str] = set(ctx.own_phones)
+        self.owner_numbers: set[str] = set()
+        """Every number kept as an owner's phone."""
         self.cells: list[Sequence[str]] = []
         self.value_cols: list[tuple[str, list[Any]]] = []
         self._distinct_values = False
@@ -310,7 +373,7 @@ class TableCleaner:
         self.extra_cols = [(i, layout.header[i]) for i in layout.extra]
         self.agent_cols = [self._idx[f] for f in _AGENT_PHONE_FIELDS if f in self._idx]
         self._place_memo: dict[str, str] = {}
-        self._detail_at = [self._idx.get(f, -1) for f in _DETAIL_FIELDS]
+        self._detail_cells = _stripped_cells([self._idx.get(f, -1) for f in _DETAIL_FIELDS])
         self._extra_at = (*self.kept_fields, *self.extra_cols)
         self._state_memo: dict[str, tuple[str, str]] = {}
         self._zip_memo: dict[str, tuple[str, str]] = {}
@@ -347,240 +410,308 @@ class TableCleaner:
 
     # ---------------------------------------------------------------- the whole table
 
+    def _mapped(self, rule: _Rule, i: int, column: Sequence[str], policy: Policy, start: int,
+                blocking: dict[int, list[Problem]]) -> list[Any]:
+        """A rule's values for one block's column; each bad cell noted on its row (`start`: the block's first row)."""
+        vals = rule.column(column)
+        bad = rule.bad
+        if bad:
+            head = self.header[i]
+            for j, v in enumerate(column):
+                if v in bad:
+                    p = Problem(head, v.strip(), bad[v].reason, policy)
+                    (blocking if policy == "reject" else self.kept).setdefault(start + j, []).append(p)
+        return vals
+
     def clean_rows(self, rows: Sequence[tuple[int, Sequence[str]]]) -> list[Listing | RowReject]:
         """Every row cleaned: a Listing, or a RowReject naming the first blocking problem."""
         n, width, header = len(rows), self.width, self.header
         if n == 0:
             return []
-        cells = [r if len(r) == width else [*r, *([""] * (width - len(r)))] if len(r) < width else r for _, r in rows]
+        cells: list[Sequence[str]] = list(map(_second, rows))
+        if min(map(len, cells)) < width:  # short rows are padded with blank cells
+            cells = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in cells]
         self.cells = cells
-        columns: list[Sequence[str]] = list(zip(*[c[:width] if len(c) > width else c for c in cells], strict=True))
-        blank: Sequence[str] = ("",) * n
         blocking: dict[int, list[Problem]] = {}
-        self.kept: dict[int, list[Problem]] = {}
-
-        def col(f: str) -> Sequence[str]:
-            i = self._idx.get(f, -1)
-            return columns[i] if i >= 0 else blank
+        kept: dict[int, list[Problem]] = {}
+        self.kept = kept
+        comps = self.comps
+        mapped = self._mapped
+        none_block: list[Any] = [None] * BLOCK_ROWS
 
         def note(k: int, p: Problem) -> None:
-            (blocking if p.policy == "reject" else self.kept).setdefault(k, []).append(p)
+            (blocking if p.policy == "reject" else kept).setdefault(k, []).append(p)
 
-        def mapped(i: int, parse: Callable[[str], Any], policy: Policy) -> list[Any]:
-            vals, bad = _column_map(columns[i], parse)
-            if bad:
-                for k, v in enumerate(columns[i]):
-                    if v in bad:
-                        note(k, Problem(header[i], v.strip(), bad[v].reason, policy))
-            return vals
-
-        # status
-        std, mls = col("StandardStatus"), col("MlsStatus")
-        status_cells = [a if a.strip() else b for a, b in zip(std, mls, strict=True)]
-        i_status = [self._i("StandardStatus") if a.strip() else self._i("MlsStatus") for a in std]
-        st_vals, st_bad = _column_map(status_cells, status.standard_status)
-        statuses: list[str] = []
-        for k, raw in enumerate(status_cells):
-            if raw in st_bad:
-                note(k, Problem(header[i_status[k]], raw.strip(), st_bad[raw].reason, "reject"))
-                statuses.append("")
-            else:
-                statuses.append(st_vals[k] or self.default_status)
-
-        # one-cell values
-        self.value_cols = []
-        for sf in simple_fields(self.ctx.kind):
-            i = self._i(sf.field)
-            target = schema.COMPS if self.comps else schema.LEADS
-            if i >= 0 and sf.column in target.names:
-                self.value_cols.append((sf.column, mapped(i, sf.parse, sf.policy)))
+        # the rules, each remembering its answers for the whole file
+        i_std, i_mls = self._i("StandardStatus"), self._i("MlsStatus")
+        status_rule = _Rule(status.standard_status)
+        target = schema.COMPS if comps else schema.LEADS
+        value_rules = [(sf.column, i, _Rule(sf.parse), sf.policy) for sf in simple_fields(self.ctx.kind)
+                       if (i := self._i(sf.field)) >= 0 and sf.column in target.names]
         full_i, half_i = self._i("BathroomsFull"), self._i("BathroomsHalf")
-        if full_i >= 0 or half_i >= 0:
-            full = mapped(full_i, _blankish(values.number), "keep") if full_i >= 0 else [None] * n
-            half = mapped(half_i, _blankish(values.number), "keep") if half_i >= 0 else [None] * n
-            self.value_cols.append(("BathroomsTotal", [
-                None if f is None and h is None else (f or 0) + 0.5 * (h or 0) for f, h in zip(full, half, strict=True)
-            ]))
-        date_parse = self._date_parser(False)
-        if self.comps:
-            i = self._i("CloseDate")
-            close = mapped(i, date_parse, "reject") if i >= 0 else [None] * n
-            self.value_cols.append(("CloseDate", [d.date() if d else None for d in close]))
-        elif self._i("ListingContractDate") >= 0:
-            contract = mapped(self._i("ListingContractDate"), date_parse, "keep")
-            self.value_cols.append(("ListingContractDate", [d.date() if d else None for d in contract]))
-        names = [c for c, _ in self.value_cols]
+        has_baths = full_i >= 0 or half_i >= 0
+        full_rule, half_rule = _Rule(_blankish(values.number)), _Rule(_blankish(values.number))
+        date_column = "CloseDate" if comps else "ListingContractDate"
+        date_i = self._i(date_column)
+        date_rule = _Rule(self._date_parser(False))
+        date_policy: Policy = "reject" if comps else "keep"
+        value_cols: list[tuple[str, list[Any]]] = [(column, []) for column, *_ in value_rules]
+        if has_baths:
+            value_cols.append(("BathroomsTotal", []))
+        if comps or date_i >= 0:
+            value_cols.append((date_column, []))
+        self.value_cols = value_cols
+        names = [c for c, _ in value_cols]
         self._distinct_values = len(set(names)) == len(names)
 
         # expiry: the status change moment, else the day after ExpirationDate
         expiry_fields = ("StatusChangeTimestamp", "ExpirationDate", "CancellationDate", "OffMarketDate", "WithdrawnDate")
-        expiry = {f: mapped(self._i(f), self._date_parser(f == "ExpirationDate"), "reject")
-                  for f in expiry_fields if self._i(f) >= 0 and not self.comps}
-        expired_order = [expiry[f] for f in expiry_fields if f in expiry]
-        canceled_order = [expiry[f] for f in ("StatusChangeTimestamp", "CancellationDate", "ExpirationDate",
-                                             "OffMarketDate", "WithdrawnDate") if f in expiry]
+        expiry_rules = {f: (self._i(f), _Rule(self._date_parser(f == "ExpirationDate")))
+                        for f in expiry_fields if self._i(f) >= 0 and not comps}
+        expired_fields = [f for f in expiry_fields if f in expiry_rules]
+        canceled_fields = [f for f in ("StatusChangeTimestamp", "CancellationDate", "ExpirationDate",
+                                       "OffMarketDate", "WithdrawnDate") if f in expiry_rules]
 
         # address
         addr_i = self._i("UnparsedAddress")
-        parsed_addr: list[Any] = [None] * n
-        addr_bad: dict[str, CellError] = {}
-        if addr_i >= 0:
-            parsed_addr, addr_bad = _column_map(columns[addr_i], _street_parse)
+        addr_rule = _Rule(_street_parse)
         name_i = self._i("StreetName")
-        parts = [col(f) for f in _STREET_PARTS] if name_i >= 0 else []
-        none: list[Any] = [None] * n
-        units: list[Any] = _column_map(col("UnitNumber"), addresses.unit_text)[0] if self._i("UnitNumber") >= 0 else none
-        cities: list[Any] = _column_map(col("City"), lambda v: " ".join(v.split()))[0] if self._i("City") >= 0 else none
-        states: list[Any] = mapped(self._i("StateOrProvince"), addresses.state_code, "keep") if self._i("StateOrProvince") >= 0 else none
-        zips: list[Any] = mapped(self._i("PostalCode"), addresses.postal_code, "keep") if self._i("PostalCode") >= 0 else none
+        part_is = [self._i(f) for f in _STREET_PARTS] if name_i >= 0 else []
+        unit_i, city_i, state_i, zip_i = self._i("UnitNumber"), self._i("City"), self._i("StateOrProvince"), self._i("PostalCode")
+        unit_rule, city_rule = _Rule(addresses.unit_text), _Rule(_plain_text)
+        state_rule, zip_rule = _Rule(addresses.state_code), _Rule(addresses.postal_code)
 
         # identity
-        ids: list[str | None] = list(map(str.strip, col("ListingId"))) if self._i("ListingId") >= 0 else [None] * n
-        keys_col = col("ListingKey")
-        parcels = col("ParcelNumber")
-        owner_cols = [col(f) for f in _OWNER_FIELDS if self._i(f) >= 0]
+        id_i, key_i, parcel_i = self._i("ListingId"), self._i("ListingKey"), self._i("ParcelNumber")
+        owner_is = [self._i(f) for f in _OWNER_FIELDS if self._i(f) >= 0]
         need_identity = self.ctx.kind == "expired"
+        id_header = self.layout.header_of("ListingId")
 
         # phones
-        phone_cols: list[tuple[Sequence[str], Sequence[str] | None, str]] = []
-        for i in self.layout.columns.get("OwnerPhone", ()):
-            phone_cols.append((columns[i], None, header[i]))
+        phone_is: list[tuple[int, int, str]] = [(i, -1, header[i]) for i in self.layout.columns.get("OwnerPhone", ())]
         for m in range(1, NUMBERED_PHONES + 1):
             i = self._i(f"OwnerPhone{m}")
             if i >= 0:
-                d = self._i(f"OwnerPhone{m}DNC")
-                phone_cols.append((columns[i], columns[d] if d >= 0 else None, header[i]))
-        row_dnc = [v.strip().lower() not in _DNC_CLEAN for v in col("OwnerDNC")] if self._i("OwnerDNC") >= 0 else None
-        agent_cols = [columns[i] for i in self.agent_cols]
+                phone_is.append((i, self._i(f"OwnerPhone{m}DNC"), header[i]))
+        dnc_i = self._i("OwnerDNC")
+        agent_is = self.agent_cols
         agents = self.agent_numbers
+        owner_numbers = self.owner_numbers
+        upper_of: dict[str, str] = {}
         dnc_memo: dict[str, bool] = {}
-        phone_memo: dict[str, phones.PhoneCell] = {}
-        comps = self.comps
+        phone_memo: dict[str, _Found | None] = {"": None}  # phone cell -> what it holds (None: nothing)
         at = self.ctx.at
-        by_column = dict(self.value_cols)
-        close_dates = by_column.get("CloseDate", [None] * n)
-        close_prices = by_column.get("ClosePrice", [None] * n)
-        not_contactable = {s: status.not_contactable_reason(s) for s in STATUS_WORDS}
-        fast_nanp = phones.fast_nanp
+        reason_of = _Reasons({s: "" if s in ("Expired", "Canceled") else status.not_contactable_reason(s) for s in STATUS_WORDS})
         agent_cache = self._agent_cache
         street_key = addresses.street_key
+        default_status = self.default_status
+        file = self.file
+        # only the columns read here are turned into block columns (owners and ListingKey are rarely
+        # needed: they are read from the row); the rest wait in `cells` for the written rows
+        used = sorted({i_std, i_mls, full_i, half_i, date_i, addr_i, *part_is, unit_i, city_i, state_i, zip_i, id_i,
+                       parcel_i, dnc_i, *agent_is, *(i for _, i, _, _ in value_rules), *(i for i, _ in expiry_rules.values()),
+                       *(i for i, _, _ in phone_is), *(d for _, d, _ in phone_is)} - {-1}) or [0]
+        pick = itemgetter(*used, *used) if len(used) == 1 else itemgetter(*used)  # itemgetter of one index gives no tuple
 
         out: list[Listing | RowReject] = []
-        for k in range(n):
-            st = statuses[k]
-            ok = st == "Expired" or st == "Canceled"
+        for start in range(0, n, BLOCK_ROWS):
+            block = rows[start:start + BLOCK_ROWS]
+            size = len(block)
+            blank: Sequence[str] = ("",) * size
+            columns: list[Sequence[str]] = [blank] * width
+            for i, cells_of in zip(used, zip(*map(pick, cells[start:start + size]), strict=True), strict=False):
+                columns[i] = cells_of
+            none: list[Any] = none_block if size == BLOCK_ROWS else [None] * size
+
+            # status
+            std = columns[i_std] if i_std >= 0 else blank
+            mls = columns[i_mls] if i_mls >= 0 else blank
+            status_cells = std if i_mls < 0 else [a if a.strip() else b for a, b in zip(std, mls, strict=True)]
+            statuses: list[str] = [v or default_status for v in status_rule.column(status_cells)]
+            st_bad = status_rule.bad
+            if st_bad and not st_bad.keys().isdisjoint(status_cells):
+                for j, raw in enumerate(status_cells):
+                    if raw in st_bad:
+                        i = i_std if std[j].strip() else i_mls
+                        note(start + j, Problem(header[i], raw.strip(), st_bad[raw].reason, "reject"))
+                        statuses[j] = ""
+
+            # one-cell values
+            block_values: dict[str, list[Any]] = {}
+            for (column, i, rule, policy), (_, acc) in zip(value_rules, value_cols, strict=False):
+                vals = mapped(rule, i, columns[i], policy, start, blocking)
+                acc.extend(vals)
+                block_values[column] = vals
+            if has_baths:
+                full = mapped(full_rule, full_i, columns[full_i], "keep", start, blocking) if full_i >= 0 else none
+                half = mapped(half_rule, half_i, columns[half_i], "keep", start, blocking) if half_i >= 0 else none
+                value_cols[len(value_rules)][1].extend(
+                    None if f is None and h is None else (f or 0) + 0.5 * (h or 0) for f, h in zip(full, half, strict=True)
+                )
+            if comps or date_i >= 0:
+                got = mapped(date_rule, date_i, columns[date_i], date_policy, start, blocking) if date_i >= 0 else none
+                dates = [d.date() if d else None for d in got]
+                value_cols[-1][1].extend(dates)
+                block_values[date_column] = dates
+            close_dates = block_values.get("CloseDate", none)
+            close_prices = block_values.get("ClosePrice", none)
+
+            expiry = {f: mapped(rule, i, columns[i], "reject", start, blocking) for f, (i, rule) in expiry_rules.items()}
+            expired_col = _first_moment([expiry[f] for f in expired_fields], at, none)
+            expiry_of = {"Expired": expired_col, "Canceled": expired_col if canceled_fields == expired_fields
+                         else _first_moment([expiry[f] for f in canceled_fields], at, none)}
+
             # address
-            a = parsed_addr[k]
-            street = unit = city = state = zip5 = ""
-            if a is not None:
-                street, unit, city, state, zip5 = a
-            elif parts and parts[2][k].strip():
-                street, unit = addresses.split_unit(" ".join(p[k].strip() for p in parts if p[k].strip()))
-            if not street:
-                raw = columns[addr_i][k] if addr_i >= 0 else ""
-                if raw in addr_bad:
-                    note(k, Problem(header[addr_i], raw.strip(), addr_bad[raw].reason, "reject"))
-                else:
-                    i = addr_i if addr_i >= 0 else name_i
-                    note(k, Problem(header[i] if i >= 0 else "", "", "the property address is empty.", "reject"))
-            if units[k]:
-                unit = units[k]
-            if cities[k]:
-                city = cities[k]
-            if states[k]:
-                state = states[k]
-            if zips[k]:
-                zip5 = zips[k]
-            if zip5 and (not city or not state):
-                place = addresses.place_for_zip(zip5)
-                if place:
-                    city, state = city or place[0], state or place[1]
-            if a is not None and not a[2] and city and street.upper().endswith(" " + city.upper()):
-                street = street[: -len(city)].rstrip(" ,")  # '123 Main St Tampa FL 33602': the city was in the line
-            # expiry
-            expired_at = None
-            if ok and not comps:
-                for vals in expired_order if st == "Expired" else canceled_order:
-                    if vals[k] is not None:
-                        expired_at = vals[k] if vals[k] <= at else at
-                        break
-            listing_id = ids[k] or keys_col[k].strip()
-            if need_identity and not listing_id and not parcels[k].strip() and not any(c[k].strip() for c in owner_cols):
-                note(k, Problem(self.layout.header_of("ListingId"), "", "no MLS number, parcel or owner name to tell this listing apart.", "reject"))
-            if comps:
-                if st and st != "Closed":
-                    blocking.setdefault(k, []).insert(0, Problem(
-                        header[i_status[k]] if i_status[k] >= 0 else "", status_cells[k].strip(),
-                        f"status {st} is not a sale; only Closed listings are comps.", "reject"))
-                elif k not in blocking:
-                    if close_dates[k] is None:
-                        note(k, Problem(self.layout.header_of("CloseDate"), "", "a comp needs its sale date.", "reject"))
-                    elif close_prices[k] is None:
-                        note(k, Problem(self.layout.header_of("ClosePrice"), "", "a comp needs its sale price.", "reject"))
-            if k in blocking:
-                problems = blocking[k]
-                first, more = problems[0], len(problems) - 1
-                reason = first.reason + (f" (and {more} more problem{'s' if more > 1 else ''} in this row)" if more > 0 else "")
-                out.append(RowReject(self.file, rows[k][0], first.column, first.value, reason))
-                continue
-            # phones
-            hits: list[PhoneHit] = []
-            if phone_cols and not comps:
-                row_agent: tuple[str, ...] = ()
-                for ac in agent_cols:
-                    cell = ac[k]
-                    if cell:
-                        got = agent_cache.get(cell)
-                        row_agent += got if got is not None else self._agent_phones(cell)
-                seen: set[str] = set()
-                base_dnc = row_dnc[k] if row_dnc is not None else False
-                for pcol, dcol, head in phone_cols:
-                    cell = pcol[k]
-                    if not cell:
-                        continue
-                    cell_got = phone_memo.get(cell)
-                    if cell_got is None:  # phone cells repeat down an export: each is parsed once
-                        fast = fast_nanp(cell)
+            addr_col = columns[addr_i] if addr_i >= 0 else blank
+            parsed_addr = addr_rule.column(addr_col) if addr_i >= 0 else none
+            addr_bad = addr_rule.bad
+            parts = [columns[i] if i >= 0 else blank for i in part_is]
+            units = unit_rule.column(columns[unit_i]) if unit_i >= 0 else none
+            cities = city_rule.column(columns[city_i]) if city_i >= 0 else none
+            states = mapped(state_rule, state_i, columns[state_i], "keep", start, blocking) if state_i >= 0 else none
+            zips = mapped(zip_rule, zip_i, columns[zip_i], "keep", start, blocking) if zip_i >= 0 else none
+
+            # identity
+            ids: Sequence[str | None] = list(map(str.strip, columns[id_i])) if id_i >= 0 else none
+            parcels = columns[parcel_i] if parcel_i >= 0 else blank
+
+            # phones: each distinct cell parsed once for the file
+            phone_cols: list[tuple[list[_Found | None], list[bool], str]] = []
+            row_dnc = [v.strip().lower() not in _DNC_CLEAN for v in columns[dnc_i]] if dnc_i >= 0 else None
+            for i, d, head in phone_is:
+                col = columns[i]
+                try:
+                    parsed = list(map(phone_memo.__getitem__, col))
+                except KeyError:
+                    for cell in set(col).difference(phone_memo):
+                        fast = phones.fast_nanp(cell)
                         if fast is not None:
-                            cell_got = phone_memo[cell] = phones.PhoneCell((phones.ParsedPhone(fast[0], "", fast[1]),))
+                            phone_memo[cell] = (_tuple_new(phones.ParsedPhone, (fast[0], "", fast[1], False)),)
                         else:
-                            cell_got = phone_memo[cell] = phones.parse_phone_cell(cell)
-                    found, bad_parts = cell_got
-                    for bad in bad_parts:
-                        note(k, Problem(head, bad, "not a phone number.", "keep"))
-                    if not found:
-                        continue
-                    dnc = base_dnc
-                    if dcol is not None and not dnc:
-                        raw = dcol[k]
-                        flag = dnc_memo.get(raw)
-                        if flag is None:
-                            flag = dnc_memo[raw] = raw.strip().lower() not in _DNC_CLEAN
-                        dnc = flag
-                    for p in found:
-                        number = p.e164
-                        if number in seen:
+                            cell_phones = phones.parse_phone_cell(cell)
+                            phone_memo[cell] = cell_phones if cell_phones.bad else cell_phones.phones or None
+                    parsed = list(map(phone_memo.__getitem__, col))
+                # a number is on the vendor's DNC list when the row's or its own DNC column says so
+                flags: list[bool] = row_dnc if row_dnc is not None else [False] * size
+                if d >= 0:
+                    dcol = columns[d]
+                    for raw in set(dcol).difference(dnc_memo):
+                        dnc_memo[raw] = raw.strip().lower() not in _DNC_CLEAN
+                    own = map(dnc_memo.__getitem__, dcol)
+                    flags = list(own) if row_dnc is None else [a or b for a, b in zip(row_dnc, own, strict=True)]
+                phone_cols.append((parsed, flags, head))
+            agent_cols = [columns[i] for i in agent_is]
+            # most blocks bring no listing-agent number not met before: their rows need not look
+            new_agents = not comps and any(set(ac).difference(agent_cache, ("",)) for ac in agent_cols)
+
+            for j, k, (row_number, _), st, a, unit_cell, city_cell, state_cell, zip_cell, listing_id, parcel, close_date in zip(
+                range(size), range(start, start + size), block, statuses, parsed_addr, units, cities, states, zips, ids, parcels,
+                close_dates, strict=True,
+            ):
+                ok = st == "Expired" or st == "Canceled"
+                # address
+                base: str | None  # the street key, when the address cell gave it
+                if a is None:
+                    street = unit = city = state = zip5 = house = ""
+                    base = None
+                    line_city = False
+                    if parts and parts[2][j].strip():
+                        street, unit = addresses.split_unit(" ".join(p[j].strip() for p in parts if p[j].strip()))
+                elif len(a) == 4:  # a bare street line: (street, unit, street key, house number)
+                    street, unit, base, house = a
+                    city = state = zip5 = ""
+                    line_city = True  # the line may end with the city
+                else:  # a full address: (street, unit, city, state, zip)
+                    street, unit, city, state, zip5 = a
+                    base, house = None, ""
+                    line_city = not city
+                if not street:
+                    raw = addr_col[j]
+                    if raw in addr_bad:
+                        note(k, Problem(header[addr_i], raw.strip(), addr_bad[raw].reason, "reject"))
+                    else:
+                        i = addr_i if addr_i >= 0 else name_i
+                        note(k, Problem(header[i] if i >= 0 else "", "", "the property address is empty.", "reject"))
+                if unit_cell:
+                    unit, base = unit_cell, None
+                if city_cell:
+                    city = city_cell
+                if state_cell:
+                    state = state_cell
+                if zip_cell:
+                    zip5 = zip_cell
+                if zip5 and (not city or not state):
+                    place = addresses.place_for_zip(zip5)
+                    if place:
+                        city, state = city or place[0], state or place[1]
+                cu = upper_of.get(city)
+                if cu is None:
+                    cu = upper_of[city] = city.upper()  # (cities repeat down a file)
+                if line_city and city and street.upper().endswith(" " + cu):
+                    street = street[: -len(city)].rstrip(" ,")  # '123 Main St Tampa FL 33602': the city was in the line
+                    base = None
+                expired_at = expiry_of[st][j] if ok else None  # (comps read no expiry)
+                listing_id = listing_id or (cells[k][key_i].strip() if key_i >= 0 else "")
+                if need_identity and not listing_id and not parcel.strip() and not any(cells[k][i].strip() for i in owner_is):
+                    note(k, Problem(id_header, "", "no MLS number, parcel or owner name to tell this listing apart.", "reject"))
+                if comps:
+                    if st and st != "Closed":
+                        i = i_std if std[j].strip() else i_mls
+                        blocking.setdefault(k, []).insert(0, Problem(
+                            header[i] if i >= 0 else "", status_cells[j].strip(),
+                            f"status {st} is not a sale; only Closed listings are comps.", "reject"))
+                    elif k not in blocking:
+                        if close_date is None:
+                            note(k, Problem(self.layout.header_of("CloseDate"), "", "a comp needs its sale date.", "reject"))
+                        elif close_prices[j] is None:
+                            note(k, Problem(self.layout.header_of("ClosePrice"), "", "a comp needs its sale price.", "reject"))
+                if k in blocking:
+                    problems = blocking[k]
+                    first, more = problems[0], len(problems) - 1
+                    reason = first.reason + (f" (and {more} more problem{'s' if more > 1 else ''} in this row)" if more > 0 else "")
+                    out.append(RowReject(file, row_number, first.column, first.value, reason))
+                    continue
+                # phones
+                hits: list[PhoneHit] = []
+                if new_agents:
+                    for ac in agent_cols:  # the row's listing-agent numbers join `agents` before its owner numbers are read
+                        cell = ac[j]
+                        if cell and cell not in agent_cache:
+                            self._agent_phones(cell)
+                if phone_cols and not comps:
+                    seen: list[str] = []  # (a row has a few numbers)
+                    for found_in, flags, head in phone_cols:
+                        cell_got = found_in[j]
+                        if cell_got is None:
                             continue
-                        seen.add(number)
-                        if number in row_agent or number in agents:
-                            note(k, Problem(head, phones.display(number), "the listing agent's or your own number, not the owner's.", "keep"))
-                            continue
-                        hits.append(PhoneHit(number, len(hits) + 1, dnc or p.dnc, p.extension, p.kind))
-            elif agent_cols and not comps:
-                for ac in agent_cols:
-                    if ac[k]:
-                        self._agent_phones(ac[k])
-            base = street_key(street, unit)
-            cu = city.upper()
-            akey = f"{base}|{zip5 or cu}"
-            parcel = parcels[k]
-            out.append(Listing(
-                self.file, rows[k][0], st, ok, "" if ok else not_contactable.get(st) or status.not_contactable_reason(st),
-                listing_id, parcel_key(parcel) if parcel else "", akey,
-                (akey, f"{base}|{cu}") if zip5 and cu else (akey,),
-                base.split(" ", 1)[0] if base[:1].isdigit() else "",
-                tuple(hits), expired_at, street, unit, city, state, zip5, k, self, close_date=close_dates[k],
-            ))
+                        if isinstance(cell_got, phones.PhoneCell):
+                            for bad in cell_got.bad:
+                                note(k, Problem(head, bad, "not a phone number.", "keep"))
+                            found = cell_got.phones
+                            if not found:
+                                continue
+                        else:
+                            found = cell_got
+                        dnc = flags[j]
+                        for p in found:
+                            number = p.e164
+                            if number in seen:
+                                continue
+                            seen.append(number)
+                            if number in agents:
+                                note(k, Problem(head, phones.display(number), "the listing agent's or your own number, not the owner's.", "keep"))
+                                continue
+                            hits.append(_tuple_new(PhoneHit, (number, len(hits) + 1, dnc or p.dnc, p.extension, p.kind, "Active")))
+                            owner_numbers.add(number)
+                if base is None:
+                    base = street_key(street, unit)
+                    house = base.split(" ", 1)[0] if base[:1].isdigit() else ""
+                akey = f"{base}|{zip5 or cu}"
+                out.append(Listing(
+                    file, row_number, st, ok, reason_of[st], listing_id, parcel_key(parcel) if parcel else "", akey,
+                    (akey, f"{base}|{cu}") if zip5 and cu else (akey,),
+                    house, tuple(hits), expired_at, street, unit, city, state, zip5, k, self, (), close_date,
+                ))
         return out
 
     def values(self, k: int) -> dict[str, Any]:
@@ -626,39 +757,51 @@ class TableCleaner:
         """Owners, mailing address, agent name and Extra of a listing that will be written."""
         cells = self.cells[item.k]
         (name, name2, first, last, first2, last2, raw, mail_city, mail_state, mail_zip,
-         agent_full, agent_first, agent_last) = [cells[i].strip() if i >= 0 else "" for i in self._detail_at]
+         agent_full, agent_first, agent_last) = self._detail_cells(cells)
         kept = self.kept.get(item.k)
         problems = list(kept) if kept else []
         own = owners.owners(name, name2, first, last, first2, last2)
         mailing: addresses.Address | None = None
+        street_tidied = ""  # the property street line tidied, when the mailing line is the same
+        mail_key: str | None = None  # the mailing street key, when already known
         if raw:
             try:
-                a = addresses.parse_address(raw)
-                city, state, zip5 = a.city, a.state, a.postal_code
+                if "," not in raw and not raw[-1].isdigit() and raw.isascii():
+                    # a bare street line: parse_address would only split off the unit and tidy it; its street
+                    # key is the untidied line's (tidying changes only case, spaces and end commas in ASCII)
+                    split_street, unit, mail_key, _ = addresses.street_line(" ".join(raw.split()))
+                    street = addresses.tidy(split_street)
+                    if split_street == item.street:
+                        street_tidied = street
+                    city = state = zip5 = ""
+                else:
+                    a = addresses.parse_address(raw)
+                    street, unit, city, state, zip5 = a
                 if mail_city:
                     city = mail_city
                 if mail_state:
-                    code, why = self._mailing_part(self._state_memo, addresses.state_code, mail_state)
-                    if why:
-                        problems.append(Problem(self.layout.header_of("MailingState"), mail_state, why, "keep"))
+                    got = self._state_memo.get(mail_state) or self._mailing_part(self._state_memo, addresses.state_code, mail_state)
+                    if got[1]:
+                        problems.append(Problem(self.layout.header_of("MailingState"), mail_state, got[1], "keep"))
                     else:
-                        state = code
+                        state = got[0]
                 if mail_zip:
-                    code, why = self._mailing_part(self._zip_memo, addresses.postal_code, mail_zip)
-                    if why:
-                        problems.append(Problem(self.layout.header_of("MailingPostalCode"), mail_zip, why, "keep"))
+                    got = self._zip_memo.get(mail_zip) or self._mailing_part(self._zip_memo, addresses.postal_code, mail_zip)
+                    if got[1]:
+                        problems.append(Problem(self.layout.header_of("MailingPostalCode"), mail_zip, got[1], "keep"))
                     else:
-                        zip5 = code
-                street = a.street  # already tidied: tidy again only where a comma was left at an end
-                if street[:1] == "," or street[-1:] == ",":
+                        zip5 = got[0]
+                if street[:1] == "," or street[-1:] == ",":  # already tidied: tidy again only where a comma was left at an end
                     street = addresses.tidy(street)
-                mailing = addresses.Address(street, a.unit, self._tidy_place(city), state, zip5)
+                mailing = _tuple_new(addresses.Address, (street, unit, self._place_memo.get(city) or self._tidy_place(city), state, zip5))
             except CellError as exc:
                 problems.append(Problem(self.layout.header_of("MailingAddress"), raw, exc.reason, "keep"))
         absentee = False
         if mailing is not None:
+            if mail_key is None:
+                mail_key = addresses.street_key(mailing.street, mailing.unit)
             # the address key starts with the property's street key (which has no '|')
-            same_street = addresses.street_key(mailing.street, mailing.unit) == item.address_key.partition("|")[0]
+            same_street = mail_key == item.address_key.partition("|")[0]
             same_place = not mailing.postal_code or not item.postal_code or mailing.postal_code == item.postal_code
             absentee = not (same_street and same_place)
         agent = agent_full or " ".join(x for x in (agent_first, agent_last) if x)
@@ -681,26 +824,55 @@ class TableCleaner:
             if p.value:
                 extra.append((p.column, f"{p.value} ({p.reason.rstrip('.')})"))
         extra.extend(item.notes)
-        return Details(
-            owners=own,
-            street=addresses.tidy(item.street),
-            city=self._place_memo.get(item.city) or self._tidy_place(item.city),
-            mailing=mailing,
-            absentee=absentee,
-            agent_name=owners.tidy_name(agent) if agent else "",
-            agent_phone=agent_phone,
-            extra=extra,
-        )
+        return _tuple_new(Details, (  # (owners, street, city, mailing, absentee, agent_name, agent_phone, extra)
+            own,
+            street_tidied or addresses.tidy(item.street),
+            self._place_memo.get(item.city) or self._tidy_place(item.city),
+            mailing,
+            absentee,
+            owners.tidy_name(agent) if agent else "",
+            agent_phone,
+            extra,
+        ))
 
 
 STATUS_WORDS = status.STANDARD_STATUSES
 
 
-def _street_parse(raw: str) -> tuple[str, str, str, str, str]:
-    """An address cell -> (street, unit, city, state, zip); a bare street line is split from its unit only."""
+class _Reasons(dict[str, str]):
+    """Status -> why it may not be contacted ('' for Expired and Canceled), worked out once per status."""
+
+    def __missing__(self, st: str) -> str:
+        return status.not_contactable_reason(st)
+
+
+def _stripped_cells(indexes: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A function giving a row's cells at these indexes, stripped ('' for index -1), mostly at C speed."""
+    present = [i for i in indexes if i >= 0]
+    if len(present) < 2:
+        return lambda row: tuple(row[i].strip() if i >= 0 else "" for i in indexes)
+    take = itemgetter(*present)
+    order = itemgetter(*[present.index(i) if i >= 0 else len(present) for i in indexes])
+    return lambda row: order((*map(str.strip, take(row)), ""))
+
+
+def _first_moment(cols: list[list[Any]], at: datetime, none: list[Any]) -> list[Any]:
+    """Per row, the first of these expiry columns that has a moment, moved back to `at` when later."""
+    if not cols:
+        return none
+    first = cols[0] if len(cols) == 1 else [next((v for v in vs if v is not None), None) for vs in zip(*cols, strict=True)]
+    capped = {v: (v if v is None or v <= at else at) for v in set(first)}
+    return list(map(capped.__getitem__, first))
+
+
+def _plain_text(cell: str) -> str:
+    return " ".join(cell.split())
+
+
+def _street_parse(raw: str) -> tuple[str, str, str, str] | addresses.Address:
+    """An address cell -> a full address (street, unit, city, state, zip), or for a bare street
+    line what addresses.street_line gives (street, unit, street key, house number)."""
     if "," in raw or raw.rstrip()[-5:].isdigit():
-        a = addresses.parse_address(raw)
-        return a.street, a.unit, a.city, a.state, a.postal_code
-    street, unit = addresses.split_unit(" ".join(raw.split()))
-    return street, unit, "", "", ""
+        return addresses.parse_address(raw)
+    return addresses.street_line(" ".join(raw.split()))
 

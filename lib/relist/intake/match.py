@@ -42,6 +42,7 @@ class LeadState:
 
     lead_id: str
     record: dict[str, Any]
+    """The lead's row; a new lead's is empty until built from its listing (Importer.materialize)."""
     phones: dict[str, int] = field(default_factory=dict)
     is_new: bool = False
     listing: Listing | None = None
@@ -63,10 +64,11 @@ class LeadIndex:
         self.leads: dict[str, LeadState] = {}
         self.by_parcel: dict[str, str] = {}
         self.by_address: dict[str, str] = {}
-        self.by_phone_house: dict[tuple[str, str], str] = {}
-        """(phone, house number) -> lead; house number '' for a lead whose address has none."""
+        self.by_phone_house: dict[str, dict[str, str]] = {}
+        """phone -> house number -> lead; house number '' for a lead whose address has none."""
         self.by_phone: dict[str, str] = {}
-        """phone -> the first lead with it (for a listing whose address has no house number)."""
+        """phone -> the first lead with it (for a listing whose address has no house number).
+        A phone is in both dicts or in neither."""
 
     @classmethod
     def from_records(cls, leads: Iterable[Mapping[str, Any]], phone_rows: Iterable[Mapping[str, Any]]) -> LeadIndex:
@@ -90,31 +92,40 @@ class LeadIndex:
 
     def register(self, st: LeadState, parcel: str | None = None, keys: Sequence[str] = ()) -> None:
         """Index a lead under its parcel, address keys and phones (`parcel`, `keys`: when already known)."""
-        self.leads[st.lead_id] = st
-        rec = st.record
+        lead_id = st.lead_id
+        self.leads[lead_id] = st
         if parcel is None:
-            raw = rec.get("ParcelNumber")
+            raw = st.record.get("ParcelNumber")
             parcel = parcel_key(str(raw)) if raw else ""
         if parcel:
-            self.by_parcel.setdefault(parcel, st.lead_id)
+            self.by_parcel.setdefault(parcel, lead_id)
         if keys:
+            by_address = self.by_address
             for key in keys:
-                self.by_address.setdefault(key, st.lead_id)
+                by_address.setdefault(key, lead_id)
         else:
+            rec = st.record
             key = str(rec.get("AddressKey") or "")
             if key:
-                self.by_address.setdefault(key, st.lead_id)
+                self.by_address.setdefault(key, lead_id)
                 city = str(rec.get("City") or "").upper()
                 if city:
-                    self.by_address.setdefault(f"{key.partition('|')[0]}|{city}", st.lead_id)
-        house, lead_id = st.house_number, st.lead_id
-        for number in st.phones:
-            self.by_phone_house.setdefault((number, house), lead_id)
-            self.by_phone.setdefault(number, lead_id)
+                    self.by_address.setdefault(f"{key.partition('|')[0]}|{city}", lead_id)
+        if st.phones:
+            self._index_phones(st.phones, st.house_number, lead_id)
 
     def add_phone(self, st: LeadState, number: str) -> None:
-        self.by_phone_house.setdefault((number, st.house_number), st.lead_id)
-        self.by_phone.setdefault(number, st.lead_id)
+        self._index_phones((number,), st.house_number, st.lead_id)
+
+    def _index_phones(self, numbers: Iterable[str], house: str, lead_id: str) -> None:
+        by_phone_house = self.by_phone_house
+        for number in numbers:
+            houses = by_phone_house.get(number)
+            if houses is None:
+                by_phone_house[number] = {house: lead_id}
+                self.by_phone[number] = lead_id
+            else:
+                houses.setdefault(house, lead_id)
 
     def find(self, listing: Listing) -> tuple[LeadState | None, str]:
         """The lead this listing belongs to and how it was found (parcel, address, phone)."""
@@ -126,12 +137,15 @@ class LeadIndex:
             lead_id = self.by_address.get(key)
             if lead_id:
                 return self.leads[lead_id], "address"
+        if not listing.phones:
+            return None, ""
         house = listing.house_number
+        by_phone_house = self.by_phone_house
         for p in listing.phones:
-            if house:
-                lead_id = self.by_phone_house.get((p.number, house)) or self.by_phone_house.get((p.number, ""))
-            else:
-                lead_id = self.by_phone.get(p.number)
+            houses = by_phone_house.get(p.number)
+            if houses is None:
+                continue
+            lead_id = (houses.get(house) or houses.get("")) if house else self.by_phone[p.number]
             if lead_id:
                 return self.leads[lead_id], "phone"
         return None, ""

@@ -68,9 +68,9 @@ def fast_nanp(cell: str) -> tuple[str, str] | None:
     m = _NANP.match(cell)
     if m is None:
         return None
-    prefix = m.group(1) + m.group(2)
-    valid, kind = _nanp_prefix(prefix)
-    return (f"+1{prefix}{m.group(3)}", kind) if valid else None
+    npa, nxx, line = m.group(1, 2, 3)
+    valid, kind = _nanp_prefix(npa + nxx)
+    return (f"+1{npa}{nxx}{line}", kind) if valid else None
 
 
 def _full_parse(text: str) -> tuple[str, str, str]:

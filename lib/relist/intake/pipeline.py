@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -132,6 +133,12 @@ def _position(p: PhoneHit) -> int:
     return p.position
 
 
+_number_position = itemgetter(0, 1)
+"""PhoneHit -> (number, position), for a lead's phones dict."""
+_number = itemgetter(0)
+"""PhoneHit -> number."""
+
+
 def _note(rec: Mapping[str, Any], text: str) -> str:
     old = str(rec.get("Notes") or "")
     return f"{old} | {text}" if old else text
@@ -152,7 +159,6 @@ class Importer:
         self.new_leads: list[LeadState] = []
         self.comps: list[dict[str, Any]] = []
         self._local_cache: dict[datetime | None, datetime | None] = {}
-        self._naive_cache: dict[datetime | None, datetime | None] = {}
         self._display: dict[str, str] = {}
         self._vendor = opts.vendor or None
         at_local = _local(opts.at, opts.tz)
@@ -168,15 +174,22 @@ class Importer:
         self.counts[bucket] += 1
         return bucket
 
+    def apply_all(self, items: Iterable[Listing | RowReject]) -> None:
+        """apply() every item, in order."""
+        counts, place = self.counts, self._apply
+        for item in items:
+            counts[place(item)] += 1
+
     def _apply(self, item: Listing | RowReject) -> Bucket:
         if isinstance(item, RowReject):
             self.rejects.append(item)
             return "rejected"
-        if self.opts.kind == "comps":
+        kind = self.opts.kind
+        if kind == "comps":
             return self._comp(item)
         st, _how = self.index.find(item)
         if st is None:
-            if not item.contactable and self.opts.kind == "active":
+            if not item.contactable and kind == "active":
                 return "not_contactable"  # someone else's current listing: nothing of ours to stop
             self._add(item)
             return "added" if item.contactable else "not_contactable"
@@ -200,29 +213,18 @@ class Importer:
     # ------------------------------------------------------------ actions
 
     def _local(self, value: datetime | None) -> datetime | None:
-        """An expiry as the agent's wall-clock time (many rows share one expiry moment)."""
+        """An (aware) expiry as the agent's wall-clock time, remembered per moment (many rows share one)."""
         got = self._local_cache.get(value)
         if got is None and value is not None:
-            got = self._local_cache[value] = _local(value, self.opts.tz)
+            got = self._local_cache[value] = to_local_naive(value, self.opts.tz)
         return got
 
     def _add(self, item: Listing) -> None:
-        """A new lead: only what matching needs now; the full row is built when it is written."""
+        """A new lead: indexed for matching now; its row is built from the listing when first needed (materialize)."""
         lead_id = f"L{self.next_lead:06d}"
         self.next_lead += 1
-        expired_local = self._local(item.expired_at)
-        record: dict[str, Any] = {
-            "LeadId": lead_id,
-            "Status": "New" if item.contactable else "Not contactable",
-            "ListingStatus": item.status,
-            "Contactable": item.contactable,
-            "ListingId": item.listing_id or None,
-            "AddressKey": item.address_key,
-            "ExpiredAt": expired_local,
-            "Cycle": 1,
-        }
-        st = LeadState(lead_id, record, {p.number: p.position for p in item.phones}, is_new=True, listing=item,
-                       house_number=item.house_number)
+        # positional, changes and new_phones given: the quickest way to make one per new lead
+        st = LeadState(lead_id, {}, dict(map(_number_position, item.phones)), True, item, {}, [], item.house_number)
         self.index.register(st, item.parcel_key, item.keys)
         self.new_leads.append(st)
 
@@ -243,12 +245,10 @@ class Importer:
         expired_at = item.expired_at
         contactable = item.contactable
         today = self.today
-        start = None
-        if contactable:
-            expired_local = self._local_cache.get(expired_at) if expired_at is not None else None
-            if expired_local is None:
-                expired_local = self._local(expired_at)
-            start = max(expired_local.date(), today) if expired_local else today
+        expired_local = self._local_cache.get(expired_at) if expired_at is not None else None
+        if expired_local is None:
+            expired_local = self._local(expired_at)
+        start = (max(expired_local.date(), today) if expired_local else today) if contactable else None
         price = cols.pop("ListPrice", None)
         original = cols.get("OriginalListPrice")
         history = []
@@ -266,10 +266,9 @@ class Importer:
             if p.status in USABLE_PHONE_STATUSES:
                 best = p.number
                 break
-        naive = self._naive_cache.get(expired_at) if expired_at is not None else None
         extra = d.extra
-        record = {
-            **cols,
+        record = cols  # a new dict: the row's own values first, then the rest in this order
+        record.update({
             "AddressKey": item.address_key,
             "ListAgentName": d.agent_name or None,
             "ListAgentPhone": d.agent_phone or None,
@@ -284,7 +283,7 @@ class Importer:
             # the Lead columns, in relist.leads._FIELD_MAP order
             "LeadId": lead_id,
             "Status": "New" if contactable else "Not contactable",
-            "ListingStatus": item.status or None,
+            "ListingStatus": item.status,
             "Contactable": contactable,
             "NotContactableReason": item.reason or None,
             "OwnerName": o.name or None,
@@ -304,7 +303,7 @@ class Importer:
             "MailingPostalCode": (mail.postal_code or None) if mail else None,
             "Absentee": d.absentee,
             "ListingId": item.listing_id or None,
-            "ExpiredAt": naive if naive is not None else self._naive(expired_at),
+            "ExpiredAt": expired_local,
             "SequenceStart": start,
             "TouchCount": 0,
             "LastTouchAt": None,
@@ -315,8 +314,9 @@ class Importer:
             "CallBackAt": None,
             "ListPrice": price,
             "BestPhone": best,
-        }
-        record.update(st.record)
+        })
+        if st.record:
+            record.update(st.record)
         st.record = record
         if phones:
             shown = self._display
@@ -333,13 +333,6 @@ class Importer:
     def _display_of(self, number: str) -> str:
         """phone_rules.display, remembered per number (owner numbers repeat across an export)."""
         got = self._display[number] = phone_rules.display(number)
-        return got
-
-    def _naive(self, value: datetime | None) -> datetime | None:
-        """relist.clock.to_local_naive, remembered per moment (many rows share one expiry)."""
-        got = self._naive_cache.get(value)
-        if got is None and value is not None:
-            got = self._naive_cache[value] = to_local_naive(value, self.opts.tz)
         return got
 
     def _merge(self, st: LeadState, item: Listing, expired_local: datetime | None, *, listing_data: bool = True) -> bool:
@@ -481,12 +474,12 @@ def strip_numbers(listings: list[Listing | RowReject], numbers: set[str]) -> Non
     if not numbers:
         return
     for item in listings:
-        if isinstance(item, RowReject) or numbers.isdisjoint([p.number for p in item.phones]):
+        if isinstance(item, RowReject) or not item.phones or numbers.isdisjoint(map(_number, item.phones)):
             continue
         kept: list[PhoneHit] = []
         for p in item.phones:
             if p.number in numbers:
-                item.notes.append(("OwnerPhone", f"{phone_rules.display(p.number)} (the listing agent's number, not the owner's)"))
+                item.notes = (*item.notes, ("OwnerPhone", f"{phone_rules.display(p.number)} (the listing agent's number, not the owner's)"))
             else:
                 kept.append(p._replace(position=len(kept) + 1))
         item.phones = tuple(kept)
@@ -496,7 +489,9 @@ def clean_table(layout: Layout, rows: Sequence[tuple[int, Sequence[Any]]], name:
     """Every data row of one file, cleaned (agent numbers removed file-wide)."""
     cleaner = TableCleaner(layout, name, ctx)
     out = cleaner.clean_rows(rows)
-    strip_numbers(out, cleaner.agent_numbers - set(ctx.own_phones))
+    numbers = cleaner.agent_numbers - set(ctx.own_phones)
+    if not numbers.isdisjoint(cleaner.owner_numbers):  # an owner's number was found to be an agent's in a later row
+        strip_numbers(out, numbers)
     return out
 
 
@@ -518,9 +513,7 @@ def run(
     reports: list[FileReport] = []
     with no_cycle_collection():
         for table, layout, data in prepared:
-            apply = importer.apply
-            for item in clean_table(layout, data, table.name, ctx):
-                apply(item)
+            importer.apply_all(clean_table(layout, data, table.name, ctx))
             notes = [*table.notes, *layout.notes]
             reports.append(FileReport(table.name, len(data), layout, table.encoding, table.delimiter, notes))
     plan = Plan(importer.counts, importer.rejects, index, importer.new_leads, importer.comps, reports, importer)
