@@ -9,7 +9,7 @@ Apt. 4" in 33602 and "123 N MAIN ST #4" in 33602 give the same key.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from relist.intake.problems import CellError
 
@@ -142,7 +142,10 @@ _line_memo: dict[str, tuple[str, str, str, str]] = {}
 _line_tidy_memo: dict[str, str] = {}
 
 
-def _remember(memo: dict[str, str], key: str, value: str) -> str:
+T = TypeVar("T")
+
+
+def _remember(memo: dict[str, T], key: str, value: T) -> T:
     """Store a pure function's answer (the memo is emptied when full, so it stays bounded)."""
     if len(memo) >= _MEMO_LIMIT:
         memo.clear()
@@ -188,9 +191,7 @@ def split_unit(street: str) -> tuple[str, str]:
         # so it is worked out once per street after the number, on '0 ' + that street
         got = _split_memo.get(rest)
         if got is None:
-            if len(_split_memo) >= _MEMO_LIMIT:
-                _split_memo.clear()
-            got = _split_memo[rest] = _split_unit("0 " + rest)
+            got = _remember(_split_memo, rest, _split_unit("0 " + rest))
         line, unit = got
         return (head + line[1:], unit) if unit else (street, "")
     return _split_unit(street)
@@ -252,9 +253,7 @@ def street_key(street: str, unit: str = "") -> str:
         # a house number folds to itself and starts no unit: the street after it is folded once per file
         got = _key_memo.get(rest)
         if got is None:
-            if len(_key_memo) >= _MEMO_LIMIT:
-                _key_memo.clear()
-            got = _key_memo[rest] = _fold_words(rest, 1)
+            got = _remember(_key_memo, rest, _fold_words(rest, 1))
         folded, parts = got
         folded = f"{head} {folded}" if folded else head
     else:
