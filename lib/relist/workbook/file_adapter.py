@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relist import schema
-from relist.errors import NotARelistWorkbook, SchemaTooNew, WorkbookError, WorkbookLocked
+from relist.errors import NotARelistWorkbook, WorkbookError, WorkbookLocked
 from relist.workbook import package as pkg
-from relist.workbook.port import Record, Selection, check_columns, coerce, converter
+from relist.workbook.port import Record, Selection, check_columns, coerce, converter, meta_version
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -187,17 +187,7 @@ class FileWorkbook:
             )
         rows = self._sheet_rows(schema.META_SHEET)
         meta = {str(r[0]): r[1] for r in rows if len(r) >= 2 and r[0] != ""}
-        if meta.get("product") != schema.PRODUCT_MARKER:
-            raise NotARelistWorkbook(f"{self.path.name} is not a Relist workbook.", "Make one with: relist init PATH")
-        try:
-            version = int(float(meta.get("schema_version", 0)))
-        except (TypeError, ValueError):
-            version = 0
-        if version > schema.SCHEMA_VERSION:
-            raise SchemaTooNew(
-                f"{self.path.name} was written by a newer Relist (workbook version {version}, this Relist knows {schema.SCHEMA_VERSION}).",
-                "Update Relist: pip install --upgrade relist.",
-            )
+        version = meta_version(self.path.name, meta, "Make one with: relist init PATH")
         self.schema_version = version
         missing = [t.table for t in schema.TABLE_SHEETS if t.table.lower() not in self._tables]
         if missing:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from relist import schema
 from relist.bulk import paused_gc
-from relist.errors import NotARelistWorkbook, SchemaTooNew, WorkbookError
+from relist.errors import NotARelistWorkbook, WorkbookError
 from relist.workbook.live_memo import (
     OVERLAP,
     ColumnIndex,
@@ -36,7 +36,7 @@ from relist.workbook.live_memo import (
     retyped,
     same_cells,
 )
-from relist.workbook.port import Record, Selection, check_columns, coerce, link_target
+from relist.workbook.port import Record, Selection, check_columns, coerce, link_target, meta_version
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -257,17 +257,7 @@ class LiveWorkbook:
             )
         rows = meta_sheet.range("A1:B10").options(ndim=2).value
         meta = {str(r[0]): r[1] for r in rows if r[0] not in (None, "")}
-        if meta.get("product") != schema.PRODUCT_MARKER:
-            raise NotARelistWorkbook(f"{name} is not a Relist workbook.", "Open your Relist workbook and click again.")
-        try:
-            version = int(float(meta.get("schema_version") or 0))
-        except (TypeError, ValueError):
-            version = 0
-        if version > schema.SCHEMA_VERSION:
-            raise SchemaTooNew(
-                f"{name} was written by a newer Relist (workbook version {version}, this Relist knows {schema.SCHEMA_VERSION}).",
-                "Update Relist: pip install --upgrade relist.",
-            )
+        version = meta_version(name, meta, "Open your Relist workbook and click again.")
         if version < schema.SCHEMA_VERSION:
             raise WorkbookError(
                 f"{name} is an older Relist workbook (version {version}) that needs upgrading to version {schema.SCHEMA_VERSION}.",

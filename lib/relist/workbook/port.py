@@ -209,3 +209,24 @@ def check_columns(spec: schema.TableSheet, rows: Sequence[Mapping[str, Any]], ex
         unknown = set(r) - known
         if unknown:
             raise KeyError(f"{spec.table} has no column(s) {sorted(unknown)}")
+
+
+def meta_version(name: str, meta: Mapping[str, Any], hint: str) -> int:
+    """The schema version the hidden meta sheet records; refuses a workbook that is not Relist's or is newer than this Relist.
+
+    `meta`: the sheet's key -> value rows; `hint`: how to fix a workbook that is not Relist's (differs by front).
+    """
+    from relist.errors import NotARelistWorkbook, SchemaTooNew
+
+    if meta.get("product") != schema.PRODUCT_MARKER:
+        raise NotARelistWorkbook(f"{name} is not a Relist workbook.", hint)
+    try:
+        version = int(float(meta.get("schema_version") or 0))
+    except (TypeError, ValueError):
+        version = 0
+    if version > schema.SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"{name} was written by a newer Relist (workbook version {version}, this Relist knows {schema.SCHEMA_VERSION}).",
+            "Update Relist: pip install --upgrade relist.",
+        )
+    return version
