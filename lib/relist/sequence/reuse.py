@@ -117,9 +117,12 @@ def leads(
     return out
 
 
-def states_for(plan: Plan, tz: ZoneInfo, reuse: QueueReuse) -> dict[str, StateEntry]:
-    """The kept lead states, emptied when the plan or the time zone changed since they were made."""
-    if plan != reuse.plan or tz != reuse.tz:
+def states_for(plan: Plan, reuse: QueueReuse) -> dict[str, StateEntry]:
+    """The kept lead states, emptied when the plan changed since they were made.
+
+    (A changed time zone makes every Lead afresh in `leads`, so no kept state matches one.)
+    """
+    if plan != reuse.plan:
         reuse.states.clear()
     reuse.plan = plan
     return reuse.states

@@ -302,7 +302,7 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
             log = _read_log(book)
         gate = gate or compliance_gate(book, at, log=log)
         render = _renderer(settings, warnings)
-        states = states_for(loaded.plan, tz, reuse) if reuse is not None else None
+        states = states_for(loaded.plan, reuse) if reuse is not None else None
         queue = build_queue(leads, loaded.plan, log, at, gate, tz, settings.daily_dial_capacity, render, warnings, states)
     if write:
         fresh = [ld for ld in leads if ld.next_step is None and ld.next_due is None and ld.sequence_open and not log.for_lead(ld.lead_id)]
