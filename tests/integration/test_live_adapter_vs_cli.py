@@ -9,6 +9,7 @@ product table, read back through the file adapter and the live adapter.
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -54,6 +55,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     areas = sorted({str(r["Phone"])[2:5] for r in fb.read_records("tblPhones", ["Phone"]) if r["Phone"]})
     registry = folder / "dnc-full.txt"
     registry.write_text("".join(f"{a},5550199\n" for a in areas))
+    downloaded = (T0 - timedelta(hours=1)).timestamp()  # downloaded before the test's "now", whatever the real clock says
+    os.utime(registry, (downloaded, downloaded))
     _invoke("dnc", "load", str(registry), "--workbook", str(book), "--at", _at(T0))
     _invoke("today", "--workbook", str(book), "--at", _at(T))
     return folder
@@ -181,6 +184,7 @@ def test_load_dnc_files(base: Path, tmp_path: Path) -> None:
     cli_book, fake = _pair(base, tmp_path)
     changes = tmp_path / "dnc-full-813.txt"
     changes.write_text("813,5550142\n813,5550143\n")
+    os.utime(changes, (T.timestamp() - 60, T.timestamp() - 60))
     fake.app.api.open_filenames = [(str(changes),)]
     msg = excel.load_dnc(fake, at=T)
     assert msg is not None and msg.startswith("Loaded 1 DNC file(s)") and "813 (full" in msg

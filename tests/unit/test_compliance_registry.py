@@ -7,6 +7,7 @@ import os
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -99,6 +100,9 @@ def test_load_zip_and_text_and_manifest(tmp_path: Path) -> None:
         zf.writestr(zipfile.ZipInfo("813.txt", (2026, 11, 18, 9, 0, 0)), "813,5550100\n813,5550101\n813,5550100\n")
         zf.writestr(zipfile.ZipInfo("__MACOSX/._813.txt", (2026, 11, 18, 9, 0, 0)), "junk")
     txt = write(tmp_path / "727.txt", "7275550100\n")
+    stamp = datetime(2026, 11, 24, 17, 0, tzinfo=NY).timestamp()
+    os.utime(txt, (stamp, stamp))
+    os.utime(z, (stamp, stamp))
     report = load(tmp_path / "reg", z, txt, downloaded=None)
     assert [(a.area, a.after) for a in report.areas] == [("727", 1), ("813", 2)]
     by = {a.area: a for a in report.areas}
@@ -172,7 +176,7 @@ def test_dates_in_the_future_and_missing_files(tmp_path: Path) -> None:
     f = write(tmp_path / "a.txt", "813,5550100\n")
     with pytest.raises(BadInput, match="in the future"):
         load(tmp_path / "reg", f, downloaded=TODAY + timedelta(days=1))
-    future = datetime(2026, 12, 20, 12, 0).timestamp()
+    future = datetime(2026, 12, 20, 12, 0, tzinfo=NY).timestamp()
     os.utime(f, (future, future))
     with pytest.raises(BadInput, match="its date 2026-12-20 is in the future") as e:
         load(tmp_path / "reg", f, downloaded=None)
@@ -219,3 +223,30 @@ def test_batch_lookup_matches_a_python_set(tmp_path_factory: pytest.TempPathFact
     queries = [a * 10_000_000 + p for a in (305, 813, 212, 404) for p in probes] + sorted(numbers)[:50]
     got = reg.contains(np.array(queries, dtype=np.uint64)).tolist()
     assert got == [q in numbers for q in queries]
+
+
+def test_a_file_date_is_the_agents_date_not_the_machines(tmp_path: Path) -> None:
+    """A file saved at 21:00 in New York is 02:00 next day in UTC: still the agent's today, not the future."""
+    f = write(tmp_path / "813.txt", "813,5550100\n")
+    saved = datetime(2026, 11, 25, 21, 0, tzinfo=NY)
+    os.utime(f, (saved.timestamp(), saved.timestamp()))
+    at = datetime(2026, 11, 25, 22, 0, tzinfo=NY)
+    for machine_view in (at, at.astimezone(ZoneInfo("UTC")), at.astimezone(ZoneInfo("Pacific/Kiritimati"))):
+        report = load_files(tmp_path / f"reg-{machine_view.utcoffset()}", [f], machine_view.astimezone(NY), date(2026, 11, 25), None)
+        assert report.areas[0].downloaded == date(2026, 11, 25)
+
+
+def test_a_zip_made_a_zone_ahead_counts_as_today(tmp_path: Path) -> None:
+    """A zip's member dates are its maker's wall clock: the agent's tomorrow is a zone apart, later is refused."""
+    z = tmp_path / "dnc.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("813.txt", (2026, 11, 26, 2, 0, 0)), "813,5550100\n")
+    at = datetime(2026, 11, 25, 22, 0, tzinfo=NY)
+    os.utime(z, (at.timestamp() - 60, at.timestamp() - 60))
+    report = load_files(tmp_path / "reg", [z], at, at.date(), None)
+    assert report.areas[0].downloaded == date(2026, 11, 25)
+    later = tmp_path / "later.zip"
+    with zipfile.ZipFile(later, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("813.txt", (2026, 11, 27, 2, 0, 0)), "813,5550100\n")
+    with pytest.raises(BadInput, match="2026-11-27 is in the future"):
+        load_files(tmp_path / "reg2", [later], at, at.date(), None)

@@ -14,7 +14,7 @@ import time as _time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -314,12 +314,26 @@ class _Source:
     stamp: date
 
 
-def _sources(path: Path, tz_today: date) -> list[_Source]:
+def _zip_member_date(stamp: tuple[int, int, int, int, int, int], today: date) -> date:
+    """A zip member's date: its maker's wall clock, in a zone the zip does not record.
+
+    A member dated the agent's tomorrow is a zone apart (a zip made in UTC during a US evening),
+    so it counts as today; anything later is left as it is and refused as a date in the future.
+    """
+    member = date(*stamp[:3])
+    return today if member == today + timedelta(days=1) else member
+
+
+def _sources(path: Path, at: datetime, today: date) -> list[_Source]:
+    """The files in `path` with their dates; `at` is aware and in the agent's zone, `today` the agent's date."""
     if not path.exists():
         raise BadInput(f"{path}: no such file.", "Check the path of the registry download.")
     if path.is_dir():
         raise BadInput(f"{path} is a folder.", "Give the downloaded .zip or .txt files themselves.")
-    mdate = date.fromtimestamp(path.stat().st_mtime)
+    # The file's modification time is an instant: its date is the agent's, never the machine's zone.
+    if at.tzinfo is None:
+        raise ValueError("registry dates need an aware instant in the agent's zone")
+    mdate = datetime.fromtimestamp(path.stat().st_mtime, tz=at.tzinfo).date()
     if zipfile.is_zipfile(path):
         out: list[_Source] = []
         try:
@@ -327,7 +341,7 @@ def _sources(path: Path, tz_today: date) -> list[_Source]:
                 for info in z.infolist():
                     if info.is_dir() or info.filename.startswith("__MACOSX/") or Path(info.filename).name.startswith("."):
                         continue
-                    member_date = date(*info.date_time[:3])
+                    member_date = _zip_member_date(info.date_time, today)
                     out.append(_Source(f"{path.name}:{info.filename}", z.read(info), min(member_date, mdate)))
         except (zipfile.BadZipFile, OSError) as exc:
             raise BadInput(f"{path}: the zip file cannot be read ({exc}).", "Download it again.") from exc
@@ -427,7 +441,7 @@ def load_files(
     t0 = _time.perf_counter()
     parsed: list[ParsedFile] = []
     for p in paths:
-        for src in _sources(p, today):
+        for src in _sources(p, at, today):
             pf = parse_source(src, downloaded)
             if pf.downloaded > today:
                 raise BadInput(

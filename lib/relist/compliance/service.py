@@ -31,8 +31,8 @@ def load_registry(
             "No registry folder: the workbook has not been saved yet.",
             "Save the workbook first, or pass --registry-dir DIR.",
         )
-    today = at.astimezone(tz).date() if tz is not None else at.date()
-    report = load_files(folder, list(paths), at, today, downloaded, list(covers))
+    local = at.astimezone(tz) if tz is not None else at  # every date below is the agent's
+    report = load_files(folder, list(paths), local, local.date(), downloaded, list(covers))
     if book is not None and tz is not None:
         areas = ", ".join(f"{a.area} ({a.kind}, {a.downloaded})" for a in report.areas)
         _event(book, at, tz, "registry-load", f"{len(report.files)} file(s): {', '.join(report.files)}; area codes {areas}",
