@@ -31,3 +31,10 @@ def test_every_command_is_documented() -> None:
         if name != "status":
             assert f"relist dnc {name}" in DOC, name
     assert "relist dnc status" in DOC and "relist check" in DOC and "relist audit" in DOC
+
+
+def test_the_holiday_page_is_generated_from_the_table() -> None:
+    from relist.compliance.holiday_table import render
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "holidays.md").read_text(encoding="utf-8")
+    assert page == render(default_rules()), "regenerate: python -m relist.compliance.holiday_table > docs/holidays.md"

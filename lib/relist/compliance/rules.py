@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from relist.errors import BadInput
 from relist.model import CHANNEL_NAMES, Channel
@@ -29,6 +30,7 @@ RULE_KINDS = ("hours", "no_sunday", "no_holidays", "cap", "quiet_after_request",
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _RULE_COLUMNS = ("state", "rule", "days", "start", "end", "limit", "period", "channels", "status", "source", "note")
 _HOLIDAY_COLUMNS = ("state", "holiday", "date_rule", "observed", "status", "source", "note")
+HOLIDAY_RULE_FORMS = "'holidays:<name>', 'election', 'election:even', MM-DD, YYYY-MM-DD, '3rd Mon Jan', 'last Mon May' or 'easter-2'"
 _ORDINALS = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "last": -1}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -49,6 +51,7 @@ class StateRule:
     source: str = ""
     note: str = ""
     line: int = 0
+    clock: str = ""  # blank: the called party's local time; else a fixed clock the statute names (CST)
 
     def applies_to(self, channel: str) -> bool:
         return channel in self.channels
@@ -62,30 +65,76 @@ class StateRule:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
+OBSERVANCES = ("none", "fed", "sun-mon", "weekend-mon", "monday")
+"""How a statute moves a holiday that falls on a weekend (the day itself always stays banned):
+fed = Saturday to the Friday before, Sunday to the Monday after (5 U.S.C. 6103(b));
+sun-mon = Sunday to the Monday after; weekend-mon = Saturday or Sunday to the Monday after;
+monday = the Monday of that week, or the next Monday when on a weekend (Utah's Juneteenth)."""
+
+
+def parse_observed(text: str) -> tuple[str, ...]:
+    """'fed+weekend-mon' -> ('fed', 'weekend-mon'); 'yes' (older files) means fed, 'no' or blank none."""
+    t = text.strip().lower()
+    if t in ("", "no", "none"):
+        return ()
+    if t == "yes":
+        return ("fed",)
+    modes = tuple(m.strip() for m in t.split("+"))
+    bad = [m for m in modes if m not in OBSERVANCES or m == "none"]
+    if bad:
+        raise ValueError(text)
+    return modes
+
+
+def observed_days(day: date, modes: Iterable[str]) -> list[date]:
+    """The weekdays a holiday on `day` is also observed on, under the given observance modes."""
+    out: list[date] = []
+    wd = day.weekday()
+    for m in modes:
+        if m == "fed" and wd == 5:
+            out.append(day - timedelta(days=1))
+        elif m in ("fed", "sun-mon", "weekend-mon") and wd == 6:
+            out.append(day + timedelta(days=1))
+        elif m == "weekend-mon" and wd == 5:
+            out.append(day + timedelta(days=2))
+        elif m == "monday" and wd != 0:
+            out.append(day + timedelta(days=7 - wd) if wd >= 5 else day - timedelta(days=wd))
+    return sorted(set(out) - {day})
+
+
 @dataclass(frozen=True)
 class HolidayRule:
-    """One row of state_holidays.csv: a banned day, by a date rule."""
+    """One row of state_holidays.csv: a banned day, by a date rule, with the statute's weekend observance."""
 
     state: str
     name: str
     date_rule: str
-    observed: bool
+    observed: tuple[str, ...]
     status: str
     source: str
     note: str = ""
     line: int = 0
 
-    def dates(self, year: int) -> list[date]:
-        """The banned dates of this holiday in a year (the day itself, and its observed weekday)."""
-        day = resolve_date_rule(self.date_rule, year)
+    def day(self, year: int) -> date | None:
+        """The holiday itself in a year (None when it does not fall that year)."""
+        return resolve_date_rule(self.date_rule, year, self.state)
+
+    def banned(self, year: int) -> dict[date, str]:
+        """Each banned date of this holiday's `year` occurrence -> what to call it in a message."""
+        day = self.day(year)
         if day is None:
-            return []
-        out = [day]
-        if self.observed and day.weekday() == 5:
-            out.append(day - timedelta(days=1))
-        elif self.observed and day.weekday() == 6:
-            out.append(day + timedelta(days=1))
+            return {}
+        out = {day: self.name}
+        for d in observed_days(day, self.observed):
+            out[d] = f"{self.name} (observed: {day:%B} {day.day} falls on a {DAY_FULL[day.weekday()]})"
         return out
+
+    def dates(self, year: int) -> list[date]:
+        """The banned dates of this holiday in a year (the day itself, and its observed weekdays)."""
+        return sorted(self.banned(year))
+
+
+DAY_FULL = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -120,19 +169,30 @@ class RuleBook:
         return tuple(s for s in self._by_state if s != FEDERAL)
 
     def holiday_on(self, state: str, day: date) -> HolidayRule | None:
-        """The banned holiday of `state` falling on `day`, if any."""
+        """The banned holiday of `state` falling on `day` (itself or an observed weekday), if any."""
         for h in self._holidays_by_state.get(state, ()):
             if day in _holiday_dates(h, day.year):
                 return h
         return None
+
+    def holiday_label(self, state: str, day: date) -> str:
+        """What the banned day is called, e.g. 'Independence Day (observed: July 4 falls on a Saturday)'."""
+        h = self.holiday_on(state, day)
+        if h is None:
+            return ""
+        return _holiday_dates(h, day.year)[day]
 
     def holidays_of(self, state: str) -> tuple[HolidayRule, ...]:
         return self._holidays_by_state.get(state, ())
 
 
 @functools.lru_cache(maxsize=4096)
-def _holiday_dates(h: HolidayRule, year: int) -> frozenset[date]:
-    return frozenset(h.dates(year)) | frozenset(d for d in h.dates(year + 1) if d.year == year)
+def _holiday_dates(h: HolidayRule, year: int) -> Mapping[date, str]:
+    """Banned dates falling in `year`: this year's occurrence and the next year's observed day
+    (New Year's Day on a Saturday is observed on December 31)."""
+    out = {d: n for d, n in h.banned(year + 1).items() if d.year == year}
+    out.update({d: n for d, n in h.banned(year).items() if d.year == year})
+    return out
 
 
 def easter(year: int) -> date:
@@ -150,10 +210,60 @@ def easter(year: int) -> date:
     return date(year, month, day + 1)
 
 
-def resolve_date_rule(rule: str, year: int) -> date | None:
-    """A holiday date rule for a year: 'MM-DD', 'YYYY-MM-DD', '3rd Mon Jan', 'last Mon May', 'easter-2'."""
+class UnknownHoliday(LookupError):
+    """A 'holidays:<name>' date rule names a holiday the `holidays` package does not have."""
+
+
+LIBRARY = "holidays:"
+"""Date rules starting with this name a holiday of the `holidays` package (python-holidays), whose
+US calendar (with the state's subdivision) computes the date for any year."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _library_days(state: str, year: int) -> Mapping[str, date]:
+    """Holiday name (casefolded) -> its date in `year`, from the `holidays` package's US calendar and
+    the state's own (each of a day's '; '-joined names). observed=False: the day itself; how a
+    weekend holiday is observed is ours, from the statute, not the package's."""
+    import holidays
+
+    us: Any = holidays.country_holidays("US")
+    out: dict[str, date] = {}
+    subdivs: list[str | None] = [None] + ([state] if state in us.subdivisions else [])
+    for subdiv in subdivs:
+        cal = holidays.country_holidays(
+            "US", subdiv=subdiv, years=year, observed=False, categories=us.supported_categories
+        )
+        for day, names in sorted(cal.items()):
+            for name in str(names).split("; "):
+                out.setdefault(name.strip().casefold(), day)
+    return out
+
+
+def election_day(year: int) -> date:
+    """The Tuesday next after the first Monday in November."""
+    first = date(year, 11, 1)
+    monday = first + timedelta(days=(0 - first.weekday()) % 7)
+    return monday + timedelta(days=1)
+
+
+def resolve_date_rule(rule: str, year: int, state: str = FEDERAL) -> date | None:
+    """A holiday date rule for a year: 'holidays:Good Friday' (the `holidays` package's date of that
+    holiday in the state), 'election' / 'election:even' (general election day, every year or only in
+    even years), 'MM-DD', 'YYYY-MM-DD', '3rd Mon Jan', 'last Mon May', 'easter-2'."""
     text = rule.strip()
     low = text.lower()
+    if low.startswith(LIBRARY):
+        name = text[len(LIBRARY):].strip().casefold()
+        found = _library_days(state, year).get(name)
+        if found is None:
+            raise UnknownHoliday(f"the holidays package names no {text[len(LIBRARY):].strip()!r} for {state} in {year}")
+        return found
+    if low in ("election", "election:even", "election:odd"):
+        if low.endswith(":even") and year % 2:
+            return None
+        if low.endswith(":odd") and not year % 2:
+            return None
+        return election_day(year)
     if low.startswith("easter"):
         offset = int(low[6:] or "0")
         return easter(year) + timedelta(days=offset)
@@ -255,8 +365,16 @@ def parse_rules(text: str, path: str = RULES_FILE) -> tuple[StateRule, ...]:
             raise _bad(path, i, "a cap rule needs limit (>= 1) and period (e.g. 24h)")
         if kind == "quiet_after_request" and period is None:
             raise _bad(path, i, "a quiet_after_request rule needs a period (e.g. 365d)")
+        clock = cells.get("clock", "")
+        if clock:
+            from relist.compliance.windows import clock_zone
+
+            try:
+                clock_zone(clock)
+            except (ValueError, KeyError, OSError) as exc:
+                raise _bad(path, i, f"clock {clock!r} is not CST, EST, MST, PST or a zone name like America/Chicago") from exc
         out.append(
-            StateRule(state, kind, days, start, end, limit, period, channels, cells["status"], cells["source"], cells["note"], i)
+            StateRule(state, kind, days, start, end, limit, period, channels, cells["status"], cells["source"], cells["note"], i, clock)
         )
     if not any(r.state == FEDERAL and r.rule == "hours" for r in out):
         raise _bad(path, 1, "there is no federal (state US) hours row; the federal window is 08:00-21:00")
@@ -268,17 +386,18 @@ def parse_holidays(text: str, path: str = HOLIDAYS_FILE) -> tuple[HolidayRule, .
     out: list[HolidayRule] = []
     for i, cells, state in _state_rows(text, path, _HOLIDAY_COLUMNS):
         _check_cited(path, i, cells, "holiday")
-        observed = cells["observed"].lower()
-        if observed not in ("yes", "no", ""):
-            raise _bad(path, i, f"observed {cells['observed']!r} must be yes or no")
+        try:
+            observed = parse_observed(cells["observed"])
+        except ValueError:
+            raise _bad(path, i, f"observed {cells['observed']!r} must be yes, no or modes among {', '.join(OBSERVANCES)} joined by +") from None
         try:
             for year in (2024, 2025, 2026, 2027, 2028):
-                resolve_date_rule(cells["date_rule"], year)
-        except (ValueError, KeyError, IndexError) as exc:
-            raise _bad(
-                path, i, f"date rule {cells['date_rule']!r} is not MM-DD, YYYY-MM-DD, '3rd Mon Jan', 'last Mon May' or 'easter-2'"
-            ) from exc
-        out.append(HolidayRule(state, cells["holiday"], cells["date_rule"], observed == "yes", cells["status"], cells["source"], cells["note"], i))
+                resolve_date_rule(cells["date_rule"], year, state)
+        except UnknownHoliday as exc:
+            raise _bad(path, i, f"date rule {cells['date_rule']!r}: {exc.args[0]}") from exc
+        except (ValueError, IndexError, KeyError) as exc:
+            raise _bad(path, i, f"date rule {cells['date_rule']!r} is not {HOLIDAY_RULE_FORMS}") from exc
+        out.append(HolidayRule(state, cells["holiday"], cells["date_rule"], observed, cells["status"], cells["source"], cells["note"], i))
     return tuple(out)
 
 

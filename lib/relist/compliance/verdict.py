@@ -244,7 +244,7 @@ def _window_reasons(constraints: Sequence[Constraint], zones: Sequence[ZoneInfo]
         opened: list[str] = []
         for z in zones:
             ok, local, w = is_open(c, z, at)
-            stamp = f"{local:%a %H:%M} in {z.key}"
+            stamp = f"{local:%a %H:%M} {c.clock}" if c.clock else f"{local:%a %H:%M} in {z.key}"
             if ok:
                 opened.append(stamp)
             elif w is None:

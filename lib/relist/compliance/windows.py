@@ -39,6 +39,8 @@ class Constraint:
     source: str
     daily: Callable[[date], Minutes | None]
     closed_why: Callable[[date], str]
+    zone: ZoneInfo | None = None  # a fixed clock the statute names (MS: Central Standard Time), else local
+    clock: str = ""  # that clock's name for messages
 
     def describe(self, day: date) -> str:
         w = self.daily(day)
@@ -67,15 +69,34 @@ def _hours_constraint(book: RuleBook, state: str, rows: Sequence[object], rule: 
         return f"{state} sets no calling hours on {DAY_NAMES[day.weekday()]}"
 
     source = "; ".join(dict.fromkeys(r.cite for r in hours))
+    clock = hours[0].clock if hours else ""
+    if clock:
+        zone, name = clock_zone(clock)
+        return Constraint(rule, f"{label} in {name}", source, daily, why, zone, name)
     return Constraint(rule, label, source, daily, why)
+
+
+FIXED_CLOCKS = {
+    "CST": ("Etc/GMT+6", "Central Standard Time"),
+    "EST": ("Etc/GMT+5", "Eastern Standard Time"),
+    "MST": ("Etc/GMT+7", "Mountain Standard Time"),
+    "PST": ("Etc/GMT+8", "Pacific Standard Time"),
+}
+
+
+def clock_zone(clock: str) -> tuple[ZoneInfo, str]:
+    """A rule's clock column -> (zone, name): 'CST' is UTC-6 all year (no daylight saving)."""
+    key, name = FIXED_CLOCKS.get(clock.strip().upper(), (clock.strip(), clock.strip()))
+    return ZoneInfo(key), name
 
 
 def state_constraints(book: RuleBook, state: str, channel: str) -> list[Constraint]:
     """The state's hours and day bans for a channel (none when the state only has the federal window)."""
     out: list[Constraint] = []
     hours = book.for_state(state, "hours", channel)
-    if hours:
-        out.append(_hours_constraint(book, state, hours, f"state-hours:{state}", f"{state} calling hours"))
+    for clock in dict.fromkeys(r.clock for r in hours):
+        rows = [r for r in hours if r.clock == clock]
+        out.append(_hours_constraint(book, state, rows, f"state-hours:{state}", f"{state} calling hours"))
     sunday = book.for_state(state, "no_sunday", channel)
     holidays = book.for_state(state, "no_holidays", channel)
     if sunday or holidays:
@@ -91,8 +112,8 @@ def state_constraints(book: RuleBook, state: str, channel: str) -> list[Constrai
             if sunday and day.weekday() == 6:
                 return f"{state} bans telephone solicitation on Sundays"
             h = book.holiday_on(state, day)
-            name = h.name if h is not None else "a holiday"
-            cite = f" ({h.status}, state_holidays.csv)" if h is not None else ""
+            name = book.holiday_label(state, day) if h is not None else "a holiday"
+            cite = f" ({h.source} {h.status})" if h is not None else ""
             return f"{state} bans telephone solicitation on holidays: {day} is {name}{cite}"
 
         source = "; ".join(dict.fromkeys(r.cite for r in (*sunday, *holidays)))
@@ -119,7 +140,7 @@ def _local_bounds(day: date, w: Minutes, tz: ZoneInfo) -> Interval:
 
 def is_open(c: Constraint, zone: ZoneInfo, at: datetime) -> tuple[bool, datetime, Minutes | None]:
     """Whether the constraint is open at `at` in a zone; also the local time and that day's window."""
-    local = at.astimezone(zone)
+    local = at.astimezone(c.zone or zone)
     w = c.daily(local.date())
     if w is None:
         return False, local, None
@@ -129,6 +150,7 @@ def is_open(c: Constraint, zone: ZoneInfo, at: datetime) -> tuple[bool, datetime
 
 def intervals(c: Constraint, zone: ZoneInfo, t0: datetime, t1: datetime) -> list[Interval]:
     """The constraint's open intervals (UTC) in a zone that overlap [t0, t1)."""
+    zone = c.zone or zone
     first = t0.astimezone(zone).date() - timedelta(days=1)
     last = t1.astimezone(zone).date() + timedelta(days=1)
     out: list[Interval] = []
