@@ -30,6 +30,10 @@ class WorkbookLocked(WorkbookError):
     """The workbook is open in Excel (an owner lock file exists)."""
 
 
+class WorkbookBusy(WorkbookError):
+    """Another Relist command held the workbook's writer lock for longer than the wait allowed."""
+
+
 class NotARelistWorkbook(WorkbookError):
     """The file is not a workbook made by Relist."""
 

@@ -174,7 +174,7 @@ def _click(name: str, fn: Entry, book: Any, at: datetime | None) -> str | None:
         from relist.workbook.live_memo import SESSION
 
         wb = LiveWorkbook(book, SESSION, trust=_TRUSTING.get(name, ()))
-        with paused_gc():
+        with _writer_lock(wb), paused_gc():
             message = fn(Click(wb, book, at if at is not None else _clock(wb)))
             _settle_heap()
     except RelistError as exc:
@@ -194,6 +194,16 @@ def _click(name: str, fn: Entry, book: Any, at: datetime | None) -> str | None:
     if message:
         _alert(book, message)
     return message
+
+
+def _writer_lock(wb: LiveWorkbook) -> contextlib.AbstractContextManager[None]:
+    """The writer lock of the book's file, so a CLI command on it waits for this click (and back)."""
+    path = wb.path
+    if path is None:
+        return contextlib.nullcontext()
+    from relist.workbook.lock import writer_lock
+
+    return writer_lock(path, wait_message=wb.status)
 
 
 def _log_failure(name: str) -> str:

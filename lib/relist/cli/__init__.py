@@ -52,7 +52,9 @@ class LazyGroup(click.Group):
         module, _, attr = target.partition(":")
         cmd = getattr(importlib.import_module(module), attr)
         assert isinstance(cmd, click.Command)
-        return cmd
+        from relist.cli.common import hold_writer_lock
+
+        return hold_writer_lock(cmd)
 
     def main(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -46,6 +47,35 @@ def at_option(f: F) -> F:
 
 def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(f)
+
+
+def hold_writer_lock(cmd: click.Command) -> click.Command:
+    """Make `cmd` (and a group's subcommands) run under the writer lock of its --workbook.
+
+    The lock is held from before the command reads the workbook until after it saves, so a
+    second Relist command on the same book waits (saying so on stderr), then refuses.
+    """
+    if isinstance(cmd, click.Group):
+        for sub in cmd.commands.values():
+            hold_writer_lock(sub)
+        return cmd
+    inner = cmd.callback
+    if inner is None or getattr(inner, "_relist_locked", False) or not any(p.name == "workbook" for p in cmd.params):
+        return cmd
+
+    @functools.wraps(inner)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        book = kwargs.get("workbook")
+        if book is None:
+            return inner(*args, **kwargs)
+        from relist.workbook.lock import writer_lock
+
+        with writer_lock(Path(book), wait_message=lambda m: click.echo(m, err=True)):
+            return inner(*args, **kwargs)
+
+    locked._relist_locked = True  # type: ignore[attr-defined]
+    cmd.callback = locked
+    return cmd
 
 
 def require_workbook(path: Path | None) -> Path:

@@ -18,10 +18,12 @@ def init(path: Path, force: bool, no_backup: bool, as_json: bool) -> None:
     """Make a new Relist workbook at PATH."""
     from relist.workbook import template
     from relist.workbook.file_adapter import backup_file
+    from relist.workbook.lock import writer_lock
 
-    if force and path.exists() and not no_backup:
-        backup_file(path, keep=5, tag="before-init")
-    out = template.build(path, overwrite=force)
+    with writer_lock(path, wait_message=lambda m: click.echo(m, err=True)):
+        if force and path.exists() and not no_backup:
+            backup_file(path, keep=5, tag="before-init")
+        out = template.build(path, overwrite=force)
     emit(as_json, {"workbook": str(out.resolve())}, [f"Made {out}.", f"Next: relist import EXPORT.csv --workbook {out}"])
 
 

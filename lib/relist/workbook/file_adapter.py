@@ -10,8 +10,12 @@ file + rename) and keep rotating backups.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import io
 import os
+import stat
+import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -380,36 +384,92 @@ class FileWorkbook:
         return backup_file(self.path, keep, tag)
 
     def save(self, *, backup: bool = True) -> None:
-        """Write the changes atomically: new parts into a temp file, fsync, backup, rename."""
+        """Write the changes atomically: new parts into a temp file, fsync, backup, rename.
+
+        Runs under the writer lock (re-entrant: a command that holds it does not wait). Just
+        before the rename the file on disk is compared, by content, with what was read; when
+        someone else changed it meanwhile nothing is saved.
+        """
         if not self.dirty:
             return
+        from relist.workbook import writer
+        from relist.workbook.lock import writer_lock
+
+        with writer_lock(self.path):
+            self._refuse_if_open_elsewhere()
+            new_parts, removed = writer.render_changes(self)
+            _remove_stale_temps(self.path)
+            fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX)
+            tmp = Path(name)
+            try:
+                _copy_mode(self.path, fd)
+                with os.fdopen(fd, "wb") as fh:
+                    writer.write_package(self._zip, fh, new_parts, removed)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                self._refuse_if_open_elsewhere()
+                self._refuse_if_changed_on_disk()
+                if backup:
+                    self._backup_current(self._backup_count())
+                os.replace(tmp, self.path)
+                _fsync_dir(self.path.parent)
+            finally:
+                tmp.unlink(missing_ok=True)
+            self._load_package(self.path.read_bytes())
+
+    def _refuse_if_open_elsewhere(self) -> None:
         for lock in lock_files(self.path):
             if lock.exists():
                 raise WorkbookLocked(
                     f"{self.path.name} was opened in Excel or LibreOffice meanwhile (found {lock.name}); nothing was saved.",
                     "Close it there and run the command again.",
                 )
-        if self.path.exists() and self.path.stat().st_size != len(self._data) and self.path.read_bytes() != self._data:
+
+    def _refuse_if_changed_on_disk(self) -> None:
+        """Compare the file's content (not its size or time) with the bytes this object read."""
+        try:
+            on_disk = self.path.read_bytes()
+        except FileNotFoundError:
+            on_disk = b""
+        if on_disk != self._data:
             raise WorkbookError(
                 f"{self.path.name} changed on disk since Relist read it; nothing was saved.",
                 "Run the command again.",
             )
-        from relist.workbook import writer
 
-        new_parts, removed = writer.render_changes(self)
-        tmp = self.path.with_name(f".{self.path.name}.relist-tmp")
-        try:
-            with open(tmp, "wb") as fh:
-                writer.write_package(self._zip, fh, new_parts, removed)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if backup:
-                self._backup_current(self._backup_count())
-            os.replace(tmp, self.path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-        self._load_package(self.path.read_bytes())
+
+TEMP_SUFFIX = ".relist-tmp"
+
+
+def _remove_stale_temps(book: Path) -> None:
+    """Temp files an interrupted save left beside `book` (only the lock holder writes them)."""
+    for stale in book.parent.glob(f".{glob.escape(book.name)}*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def _copy_mode(book: Path, fd: int) -> None:
+    """Give the temp file the workbook's permissions (mkstemp makes it owner-only)."""
+    if os.name != "posix":
+        return
+    try:
+        mode = stat.S_IMODE(book.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.fchmod(fd, mode)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; Windows has no directory handles to sync)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 _SPEC_NAMES = {t.table.lower() for t in schema.TABLE_SHEETS}
