@@ -106,6 +106,7 @@ def phone_from_record(rec: Mapping[str, Any]) -> Phone | None:
         status=str(rec.get("PhoneStatus") or "Active"),
         extension=str(rec.get("Extension") or ""),
         kind=str(rec.get("Kind") or "unknown"),
+        litigator=rec.get("Litigator") is True,
     )
 
 
@@ -116,7 +117,7 @@ def _position(p: Phone) -> int:
 _PLAIN_PHONE = (
     not hasattr(Phone, "__post_init__")
     and not hasattr(Phone, "__slots__")
-    and [f.name for f in dataclasses.fields(Phone)] == ["number", "position", "vendor_dnc", "status", "extension", "kind"]
+    and [f.name for f in dataclasses.fields(Phone)] == ["number", "position", "vendor_dnc", "status", "extension", "kind", "litigator"]
 )
 """Phone's __init__ only stores its arguments, so a phone can be made from a full dict of them (see `phones_by_lead`)."""
 _set = object.__setattr__
@@ -147,7 +148,8 @@ def phones_by_lead(phone_rows: Iterable[Mapping[str, Any]]) -> dict[str, tuple[P
             and kind
         ):
             p = _new_lead(Phone)
-            _set(p, "__dict__", {"number": number, "position": position, "vendor_dnc": dnc, "status": status, "extension": "", "kind": kind})
+            _set(p, "__dict__", {"number": number, "position": position, "vendor_dnc": dnc, "status": status, "extension": "",
+                                 "kind": kind, "litigator": get("Litigator") is True})
         else:
             p = phone_from_record(rec)
         if p is not None:
@@ -281,6 +283,7 @@ def phone_records(lead: Lead) -> list[dict[str, Any]]:
             "VendorDNC": p.vendor_dnc,
             "PhoneStatus": p.status,
             "Kind": p.kind,
+            "Litigator": p.litigator,
         }
         for p in lead.phones
     ]
@@ -288,7 +291,7 @@ def phone_records(lead: Lead) -> list[dict[str, Any]]:
 
 def load_leads(book: Any, tz: ZoneInfo, columns: Sequence[str] | None = None) -> list[Lead]:
     """Every lead of a workbook port with its phones."""
-    phones = phones_by_lead(book.read_records("tblPhones", ["LeadId", "Position", "Phone", "VendorDNC", "PhoneStatus", "Extension", "Kind"]))
+    phones = phones_by_lead(book.read_records("tblPhones", ["LeadId", "Position", "Phone", "VendorDNC", "PhoneStatus", "Extension", "Kind", "Litigator"]))
     by_column = getattr(book, "read_columns", None)
     every = getattr(book, "table_columns", None)
     if by_column is not None:  # the live adapter: column by column, no record dict per lead

@@ -31,6 +31,8 @@ class Phone:
     status: str = "Active"  # Active, Verified, Bad, Retired
     extension: str = ""
     kind: str = "unknown"
+    litigator: bool = False
+    """The vendor flagged the number's owner as a known telemarketing litigator (blocked unless Settings allow)."""
 
     @property
     def usable(self) -> bool:

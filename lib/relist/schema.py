@@ -239,6 +239,8 @@ PHONES = TableSheet(
         C("PhoneStatus", width=10, validation="PhoneStatus", help="Bad and Retired numbers are never dialled."),
         C("Kind", width=9, help="mobile, landline, voip, unknown"),
         C("AddedAt", "datetime", 17),
+        C("Litigator", "bool", 9, validation="YesNo",
+          help="The vendor flagged this number's owner as a telemarketing litigator: not called or texted (Settings > AllowLitigatorCalls)."),
     ),
 )
 
@@ -532,6 +534,7 @@ SETTINGS_ROWS: tuple[SettingSpec, ...] = (
     SettingSpec("DateOrder", "MDY", "How to read an ambiguous date like 03/04/2026: MDY (US) or DMY."),
     SettingSpec("Backups", "5", "How many backup copies of this workbook to keep."),
     SettingSpec("CallerName", "", "Who places the calls, if not you (record keeping)."),
+    SettingSpec("AllowLitigatorCalls", "No", "Yes lets Relist call and text numbers a vendor flags as a known telemarketing litigator (default No: they are blocked)."),
     SettingSpec("SmtpHost", "", "Outgoing mail server; blank writes .eml drafts instead."),
     SettingSpec("SmtpPort", "587", "587 for STARTTLS, 465 for TLS."),
     SettingSpec("SmtpSecurity", "starttls", "starttls, tls or none."),

@@ -32,6 +32,15 @@ def _int(name: str, value: str, low: int = 0) -> int:
     return n
 
 
+def _yes(name: str, value: str) -> bool:
+    v = value.strip().lower()
+    if v in ("", "no", "n", "false", "0"):
+        return False
+    if v in ("yes", "y", "true", "1"):
+        return True
+    raise BadInput(f"Settings > {name} is {value!r}.", "Write Yes or No.")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Who the agent is and how they work."""
@@ -59,6 +68,7 @@ class Settings:
     marketing_plan: tuple[str, ...] = ()
     comp_months: int = 6
     comp_count: int = 6
+    allow_litigator_calls: bool = False
     raw: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -133,6 +143,7 @@ def from_pairs(pairs: Iterable[tuple[str, Any]]) -> Settings:
         marketing_plan=tuple(p.strip() for p in raw["MarketingPlan"].split(";") if p.strip()),
         comp_months=_int("CompMonths", raw["CompMonths"] or "6", 1),
         comp_count=_int("CompCount", raw["CompCount"] or "6", 1),
+        allow_litigator_calls=_yes("AllowLitigatorCalls", raw.get("AllowLitigatorCalls", "")),
         raw=raw,
     )
     zone(s.time_zone)

@@ -156,7 +156,7 @@ def test_dmy_file_with_the_mdy_setting_rejects_what_cannot_be_read() -> None:
         ("empty.csv", "is empty"),
         ("binary.csv", "not a text or spreadsheet file"),
         ("web_page.xls", "web page"),
-        ("no_address.csv", "could not place: 'Seller Phone', 'Prop', 'Asking'"),
+        ("no_address.csv", "could not place: 'Prop', 'Asking'"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason_and_nothing_is_written(name: str, words: str) -> None:
@@ -179,12 +179,12 @@ def test_header_only_file_reads_zero_rows() -> None:
     assert s.read == 0 and "no data rows" in " ".join(s.notes)  # type: ignore[attr-defined]
 
 
-def test_seller_phone_is_kept_then_mapped() -> None:
+def test_seller_phone_columns_are_read_as_owner_phones() -> None:
     book, s = run("seller_phone.csv")
-    assert s.unplaced == {"seller_phone.csv": ["Seller Phone", "Seller Cell"]}  # type: ignore[attr-defined]
-    assert "Seller Phone=(813) 555-0157" in str(book.tables["tblLeads"][0]["Extra"])
-    book, s = run("seller_phone.csv", mappings=["Seller Phone=OwnerPhone", "Seller Cell=OwnerPhone"])
+    assert s.unplaced == {"seller_phone.csv": []}  # type: ignore[attr-defined]
     assert [p["Phone"] for p in book.tables["tblPhones"]] == ["+18135550157", "+18135550158"]
+    book, s = run("seller_phone.csv", mappings=["Seller Cell=Ignore"])
+    assert [p["Phone"] for p in book.tables["tblPhones"]] == ["+18135550157"]
 
 
 def test_active_file_relists_and_reexpiry_makes_cycle_two() -> None:

@@ -108,6 +108,12 @@ def test_dnc_sources_and_the_stricter_wins(reg: Registry) -> None:
     assert not internal.allowed and not reason(internal, "internal-dnc").ok
     vendor = evaluate(make_lead(phones=[Phone("+18135550142", vendor_dnc=True)]), "call", AT, make_ctx(reg))
     assert not vendor.allowed and not reason(vendor, "vendor-dnc").ok
+    for channel in ("call", "text"):
+        sued = evaluate(make_lead(phones=[Phone("+18135550142", litigator=True)]), channel, AT, make_ctx(reg))
+        assert not sued.allowed and not reason(sued, "vendor-litigator").ok and "litigator" in reason(sued, "vendor-litigator").message
+    allowed = from_pairs([("AllowLitigatorCalls", "Yes")])
+    sued = evaluate(make_lead(phones=[Phone("+18135550142", litigator=True)]), "call", AT, make_ctx(reg, settings=allowed))
+    assert sued.allowed and reason(sued, "vendor-litigator").ok
     asked = evaluate(make_lead(), "call", AT, make_ctx(reg, dnc_requests={"L1": AT - timedelta(days=3)}))
     assert not asked.allowed and not reason(asked, "dnc-request").ok
     later = evaluate(make_lead(), "call", AT, make_ctx(reg, dnc_requests={"L1": AT + timedelta(days=3)}))

@@ -38,7 +38,7 @@ def _reference(importer: Importer, st: LeadState) -> tuple[dict[str, Any], list[
         lead_id=st.lead_id, status="New" if item.contactable else "Not contactable", listing_status=item.status,
         contactable=item.contactable, not_contactable_reason=item.reason, owner_name=o.name, owner_name2=o.name2,
         owner_first_name=o.first, owner_last_name=o.last, entity_owner=o.entity,
-        phones=tuple(Phone(p.number, p.position, p.vendor_dnc, p.status, p.extension, p.kind) for p in item.phones),
+        phones=tuple(Phone(p.number, p.position, p.vendor_dnc, p.status, p.extension, p.kind, p.litigator) for p in item.phones),
         email=item.columns.get("Email") or "", property_address=d.street, unit=item.unit, city=d.city, state=item.state,
         postal_code=item.postal_code, mailing_address=mail.line if mail else "", mailing_city=mail.city if mail else "",
         mailing_state=mail.state if mail else "", mailing_postal_code=mail.postal_code if mail else "",

@@ -220,7 +220,7 @@ def test_refused_layout_says_how_to_map_and_saved_mapping_is_used_next_time(tmp_
     book = MemoryWorkbook()
     with pytest.raises(ImportRefused) as err:
         import_files(book, [f], at=AT, vendor="Acme")
-    assert "'Seller Phone', 'Prop'" in err.value.message and "relist import" in err.value.hint
+    assert "'Prop'" in err.value.message and "relist import" in err.value.hint
     assert "--map" in err.value.hint and book.saved == 0
     s = import_files(book, [f], at=AT, vendor="Acme", mappings=["Prop=UnparsedAddress", ("Seller Phone", "OwnerPhone")])
     assert s.added == 1 and lead(book)["BestPhone"] == "+18135550150"

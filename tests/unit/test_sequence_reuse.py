@@ -65,7 +65,7 @@ def test_leads_reuse_only_unchanged_rows() -> None:
     lead_cols: dict[str, list[Any]] = {"LeadId": ids, "Status": ["Working"] * 12, "OwnerName": list("ABCDEFGHIJKL"), "PostalCode": ["33602"] * 12}
     phone_cols: dict[str, list[Any]] = {"LeadId": ["L1", "L2"], "Position": [1, 1], "Phone": ["+18135550142", "+18135550143"],
                                         "VendorDNC": [False, False], "PhoneStatus": ["Active", "Active"], "Extension": [None, None],
-                                        "Kind": ["mobile", "mobile"]}
+                                        "Kind": ["mobile", "mobile"], "Litigator": [False, None]}
     assert set(phone_cols) == set(PHONE_READ)
     reuse = QueueReuse()
     first = leads(lead_cols, phone_cols, NY, reuse)

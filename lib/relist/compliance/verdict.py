@@ -55,6 +55,7 @@ SRC_VOICE = "TCPA: prerecorded/AI voice and ringless voicemail need written cons
 SRC_LICENSE = "state license law: brokerage name on every ad; Texas counts emails and texts (compliance.md)"
 SRC_CANSPAM = "CAN-SPAM: postal address, ad identification, working opt-out (compliance.md)"
 SRC_MAILBOX = "18 U.S.C. 1725: nothing without postage in or on a mailbox (compliance.md)"
+SRC_LITIGATOR = "intake vendor litigator flag: vendors mark numbers whose owners sue under the TCPA (47 U.S.C. 227); blocked by default"
 SRC_LOCAL = "compliance.md 'Which clock is local': every candidate zone and state must allow it"
 
 # Rules whose block cannot lift by waiting (next_allowed gives up at once).
@@ -322,6 +323,14 @@ def _registry_reasons(number: str, phone: Phone, at: datetime, ctx: ComplianceCo
         out.append(Reason("internal-dnc", True, f"{number} is not on your DNC sheet", SRC_INTERNAL))
     if phone.vendor_dnc:
         out.append(Reason("vendor-dnc", False, f"the list vendor flagged {number} as do-not-call", "intake vendor DNC flag (stricter source wins)"))
+    if phone.litigator:
+        if ctx.settings.allow_litigator_calls:
+            out.append(Reason("vendor-litigator", True, f"the list vendor flagged {number}'s owner as a telemarketing litigator; "
+                              "allowed by Settings > AllowLitigatorCalls", SRC_LITIGATOR))
+        else:
+            out.append(Reason("vendor-litigator", False, f"the list vendor flagged {number}'s owner as a known telemarketing litigator "
+                              "(someone who sues over calls and texts): not called or texted (Settings > AllowLitigatorCalls to allow)",
+                              SRC_LITIGATOR))
     area = area_code(number)
     assert area is not None
     today = at.astimezone(ctx.settings.tz).date()

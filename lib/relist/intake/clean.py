@@ -20,19 +20,19 @@ from zoneinfo import ZoneInfo
 from relist import schema
 from relist.intake import addresses, owners, phones, status, values
 from relist.intake.layouts import Layout
+from relist.intake.phone_groups import FLAG_FIELD, NO_FLAG, Flag, merge, read_flag
 from relist.intake.problems import CellError, Policy, Problem
 from relist.intake.values import DateOrder
 
 Parser = Callable[[str], Any]
 
 _BLANK_WORDS = frozenset({"n/a", "na", "null", "none", "-", "--", "unknown", "#n/a"})
-_DNC_CLEAN = frozenset({"", "n", "no", "false", "f", "0", "clean", "ok", "callable", "not dnc", "none", "-"})
 _AGENT_PHONE_FIELDS = (
     "ListAgentDirectPhone", "ListAgentPreferredPhone", "ListAgentMobilePhone", "ListAgentOfficePhone", "ListOfficePhone",
 )
 _STREET_PARTS = ("StreetNumber", "StreetDirPrefix", "StreetName", "StreetSuffix", "StreetDirSuffix")
 _OWNER_FIELDS = ("OwnerName", "OwnerName2", "OwnerFirstName", "OwnerLastName", "Owner2FirstName", "Owner2LastName")
-NUMBERED_PHONES = 6
+NUMBERED_PHONES = 10
 _DETAIL_FIELDS = (
     *_OWNER_FIELDS, "MailingAddress", "MailingCity", "MailingState", "MailingPostalCode",
     "ListAgentFullName", "ListAgentFirstName", "ListAgentLastName",
@@ -43,7 +43,7 @@ COMPOSITE_FIELDS = frozenset(
         "StandardStatus", "MlsStatus", "StatusChangeTimestamp", "ExpirationDate", "CancellationDate",
         "OffMarketDate", "WithdrawnDate", "UnparsedAddress", *_STREET_PARTS, "UnitNumber", "City",
         "StateOrProvince", "PostalCode", "MailingAddress", "MailingCity", "MailingState", "MailingPostalCode",
-        *_OWNER_FIELDS, "OwnerPhone", "OwnerDNC",
+        *_OWNER_FIELDS, "OwnerPhone", "OwnerDNC", "OwnerLitigator",
         *(f"OwnerPhone{i}" for i in range(1, NUMBERED_PHONES + 1)),
         *(f"OwnerPhone{i}DNC" for i in range(1, NUMBERED_PHONES + 1)),
         "ListAgentFullName", "ListAgentFirstName", "ListAgentLastName", *_AGENT_PHONE_FIELDS,
@@ -171,6 +171,7 @@ class PhoneHit(NamedTuple):
     extension: str
     kind: str
     status: str = "Active"
+    litigator: bool = False
 
 
 _tuple_new = tuple.__new__
@@ -369,7 +370,8 @@ class TableCleaner:
         self._agent_cache: dict[str, tuple[str, ...]] = {}
         used = {sf.field for sf in simple_fields(ctx.kind)} | COMPOSITE_FIELDS
         cols = layout.columns
-        self.kept_fields = sorted((i, layout.header[i]) for f, ix in cols.items() if f not in used for i in ix)
+        self.kept_fields = sorted((i, layout.header[i]) for f, ix in cols.items()
+                                  if f not in used and not FLAG_FIELD.match(f) for i in ix)
         self.extra_cols = [(i, layout.header[i]) for i in layout.extra]
         self.agent_cols = [self._idx[f] for f in _AGENT_PHONE_FIELDS if f in self._idx]
         self._place_memo: dict[str, str] = {}
@@ -487,18 +489,24 @@ class TableCleaner:
         need_identity = self.ctx.kind == "expired"
         id_header = self.layout.header_of("ListingId")
 
-        # phones
-        phone_is: list[tuple[int, int, str]] = [(i, -1, header[i]) for i in self.layout.columns.get("OwnerPhone", ())]
-        for m in range(1, NUMBERED_PHONES + 1):
-            i = self._i(f"OwnerPhone{m}")
-            if i >= 0:
-                phone_is.append((i, self._i(f"OwnerPhone{m}DNC"), header[i]))
-        dnc_i = self._i("OwnerDNC")
+        # phones: each phone column with its own flag columns; the row's DNC and litigator columns flag every number
+        groups = self.layout.phone_groups
+        phone_is = [(g.phone, header[g.phone]) for g in groups]
+        flag_is = [[(what, i) for what, ix in (("dnc", g.dnc), ("status", g.status), ("type", g.type),
+                                               ("litigator", g.litigator)) for i in ix] for g in groups]
+        row_flag_is = [(what, i) for what, i in (("dnc", self._i("OwnerDNC")), ("litigator", self._i("OwnerLitigator"))) if i >= 0]
+        flag_memo: dict[tuple[str, str], Flag] = {}
+
+        def flag_column(what: str, col: Sequence[str]) -> list[Flag]:
+            for raw in set(col):
+                if (what, raw) not in flag_memo:
+                    flag_memo[what, raw] = read_flag(what, raw)
+            return [flag_memo[what, c] for c in col]
+
         agent_is = self.agent_cols
         agents = self.agent_numbers
         owner_numbers = self.owner_numbers
         upper_of: dict[str, str] = {}
-        dnc_memo: dict[str, bool] = {}
         phone_memo: dict[str, _Found | None] = {"": None}  # phone cell -> what it holds (None: nothing)
         at = self.ctx.at
         reason_of = _Reasons({s: "" if s in ("Expired", "Canceled") else status.not_contactable_reason(s) for s in STATUS_WORDS})
@@ -509,8 +517,8 @@ class TableCleaner:
         # only the columns read here are turned into block columns (owners and ListingKey are rarely
         # needed: they are read from the row); the rest wait in `cells` for the written rows
         used = sorted({i_std, i_mls, full_i, half_i, date_i, addr_i, *part_is, unit_i, city_i, state_i, zip_i, id_i,
-                       parcel_i, dnc_i, *agent_is, *(i for _, i, _, _ in value_rules), *(i for i, _ in expiry_rules.values()),
-                       *(i for i, _, _ in phone_is), *(d for _, d, _ in phone_is)} - {-1}) or [0]
+                       parcel_i, *agent_is, *(i for _, i, _, _ in value_rules), *(i for i, _ in expiry_rules.values()),
+                       *(i for i, _ in phone_is), *(i for fs in flag_is for _, i in fs), *(i for _, i in row_flag_is)} - {-1}) or [0]
         pick = itemgetter(*used, *used) if len(used) == 1 else itemgetter(*used)  # itemgetter of one index gives no tuple
 
         out: list[Listing | RowReject] = []
@@ -576,9 +584,9 @@ class TableCleaner:
             parcels = columns[parcel_i] if parcel_i >= 0 else blank
 
             # phones: each distinct cell parsed once for the file
-            phone_cols: list[tuple[list[_Found | None], list[bool], str]] = []
-            row_dnc = [v.strip().lower() not in _DNC_CLEAN for v in columns[dnc_i]] if dnc_i >= 0 else None
-            for i, d, head in phone_is:
+            phone_cols: list[tuple[list[_Found | None], list[Flag] | None, str]] = []
+            row_flags = [flag_column(what, columns[i]) for what, i in row_flag_is]
+            for (i, head), own_flags in zip(phone_is, flag_is, strict=True):
                 col = columns[i]
                 try:
                     parsed = list(map(phone_memo.__getitem__, col))
@@ -591,14 +599,8 @@ class TableCleaner:
                             cell_phones = phones.parse_phone_cell(cell)
                             phone_memo[cell] = cell_phones if cell_phones.bad else cell_phones.phones or None
                     parsed = list(map(phone_memo.__getitem__, col))
-                # a number is on the vendor's DNC list when the row's or its own DNC column says so
-                flags: list[bool] = row_dnc if row_dnc is not None else [False] * size
-                if d >= 0:
-                    dcol = columns[d]
-                    for raw in set(dcol).difference(dnc_memo):
-                        dnc_memo[raw] = raw.strip().lower() not in _DNC_CLEAN
-                    own = map(dnc_memo.__getitem__, dcol)
-                    flags = list(own) if row_dnc is None else [a or b for a, b in zip(row_dnc, own, strict=True)]
+                flag_cols = row_flags + [flag_column(what, columns[d]) for what, d in own_flags]
+                flags = None if not flag_cols else flag_cols[0] if len(flag_cols) == 1 else list(map(_merge_row, *flag_cols))
                 phone_cols.append((parsed, flags, head))
             agent_cols = [columns[i] for i in agent_is]
             # most blocks bring no listing-agent number not met before: their rows need not look
@@ -692,7 +694,7 @@ class TableCleaner:
                                 continue
                         else:
                             found = cell_got
-                        dnc = flags[j]
+                        f = flags[j] if flags is not None else NO_FLAG
                         for p in found:
                             number = p.e164
                             if number in seen:
@@ -701,7 +703,8 @@ class TableCleaner:
                             if number in agents:
                                 note(k, Problem(head, phones.display(number), "the listing agent's or your own number, not the owner's.", "keep"))
                                 continue
-                            hits.append(_tuple_new(PhoneHit, (number, len(hits) + 1, dnc or p.dnc, p.extension, p.kind, "Active")))
+                            hits.append(_tuple_new(PhoneHit, (number, len(hits) + 1, f.dnc or p.dnc, p.extension, f.kind or p.kind,
+                                                              "Bad" if f.bad else "Active", f.litigator)))
                             owner_numbers.add(number)
                 if base is None:
                     base = street_key(street, unit)
@@ -844,6 +847,10 @@ class _Reasons(dict[str, str]):
 
     def __missing__(self, st: str) -> str:
         return status.not_contactable_reason(st)
+
+
+def _merge_row(*flags: Flag) -> Flag:
+    return merge(flags)
 
 
 def _stripped_cells(indexes: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:

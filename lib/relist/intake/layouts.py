@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from relist.errors import BadInput, ImportRefused
 from relist.intake.addresses import STATE_CODES, STATES
 from relist.intake.aliases import IGNORE, AliasTable, header_key
+from relist.intake.phone_groups import FLAG_FIELD, PhoneGroup, group_phones, looks_like_owner_phone
 from relist.intake.status import looks_like_status
 from relist.intake.values import Cell
 
@@ -50,6 +51,8 @@ class Layout:
     extra: tuple[int, ...]
     ignored: tuple[int, ...]
     notes: tuple[str, ...] = ()
+    phone_groups: tuple[PhoneGroup, ...] = ()
+    """Every owner phone column with its own DNC/status/type/litigator columns, in phone order."""
 
     def has(self, *fields: str) -> bool:
         return any(f in self.columns for f in fields)
@@ -128,7 +131,7 @@ def build_layout(
     def place(field: str, i: int) -> None:
         if field == IGNORE:
             ignored.append(i)
-        elif field in columns and field not in MULTI_FIELDS:
+        elif field in columns and field not in MULTI_FIELDS and not FLAG_FIELD.match(field):
             extra.append(i)
         else:
             columns.setdefault(field, []).append(i)
@@ -159,9 +162,44 @@ def build_layout(
                 f"column {header[i]!r} read as {chosen} (from its values); if it is {others[0]}, "
                 f'import with --map "{header[i]}={others[0]}"'
             )
+    groups, extra = _phone_groups(header, columns, extra, notes)
     return Layout(
-        header, header_row, {f: tuple(v) for f, v in columns.items()}, tuple(sorted(extra)), tuple(ignored), tuple(notes)
+        header, header_row, {f: tuple(v) for f, v in columns.items()}, tuple(sorted(extra)), tuple(ignored), tuple(notes),
+        tuple(groups),
     )
+
+
+_NUMBERED_PHONE = re.compile(r"^OwnerPhone(\d+)$")
+
+
+def _phone_groups(
+    header: Sequence[str], columns: dict[str, list[int]], extra: list[int], notes: list[str]
+) -> tuple[list[PhoneGroup], list[int]]:
+    """Owner phone columns (placed, or named like one) paired with their flag columns; the rest stays in Extra."""
+    keys = [header_key(h) for h in header]
+    phone_cols: list[tuple[int, tuple[int, ...]]] = [(i, ()) for i in columns.get("OwnerPhone", ())]
+    by_field: dict[int, tuple[int, str]] = {}
+    for f, ix in columns.items():
+        m = _NUMBERED_PHONE.match(f)
+        if m:
+            n = int(m.group(1))
+            phone_cols.extend((i, (n,)) for i in ix)
+            by_field.update({i: (n, "phone") for i in ix})
+            continue
+        m = FLAG_FIELD.match(f)
+        if m:
+            by_field.update({i: (int(m.group(1)), m.group(2).lower()) for i in ix})
+    found = [i for i in extra if looks_like_owner_phone(keys[i])]
+    for i in found:
+        phone_cols.append((i, tuple(int(d) for d in re.findall(r"\d+", keys[i]))))
+        columns.setdefault("OwnerPhone", []).append(i)
+    left = [i for i in extra if i not in found]
+    groups, taken = group_phones(keys, phone_cols, left, by_field)
+    unpaired = [i for i, (n, what) in by_field.items() if what != "phone" and i not in taken]
+    for i in unpaired:
+        notes.append(f"column {header[i]!r} flags phone {by_field[i][0]}, but the file has no phone {by_field[i][0]}: "
+                     "its flags apply to no number")
+    return groups, [i for i in left if i not in taken]
 
 
 _ADDRESSY = re.compile(r"^\s*\d+[A-Za-z]?\s+[A-Za-z]")

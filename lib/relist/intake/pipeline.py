@@ -324,7 +324,7 @@ class Importer:
                 {
                     "PhoneId": f"{lead_id}-{p.position}", "LeadId": lead_id, "Position": p.position, "Phone": p.number,
                     "Extension": p.extension or None, "VendorDNC": p.vendor_dnc, "PhoneStatus": p.status, "Kind": p.kind,
-                    "Display": shown.get(p.number) or self._display_of(p.number), "AddedAt": at_local,
+                    "Display": shown.get(p.number) or self._display_of(p.number), "AddedAt": at_local, "Litigator": p.litigator,
                 }
                 for p in phones
             ]
@@ -413,7 +413,7 @@ class Importer:
             st.new_phones.append({
                 "PhoneId": f"{st.lead_id}-{position}", "LeadId": st.lead_id, "Position": position, "Phone": p.number,
                 "Display": phone_rules.display(p.number), "Extension": p.extension or None, "VendorDNC": p.vendor_dnc,
-                "PhoneStatus": p.status, "Kind": p.kind, "AddedAt": self.at_local,
+                "PhoneStatus": p.status, "Kind": p.kind, "AddedAt": self.at_local, "Litigator": p.litigator,
             })
         if not st.record.get("BestPhone"):
             st.set("BestPhone", new[0].number)

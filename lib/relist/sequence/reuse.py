@@ -28,7 +28,7 @@ from relist.sequence.touches import (
     parse_touch_columns,
 )
 
-PHONE_READ = ("LeadId", "Position", "Phone", "VendorDNC", "PhoneStatus", "Extension", "Kind")
+PHONE_READ = ("LeadId", "Position", "Phone", "VendorDNC", "PhoneStatus", "Extension", "Kind", "Litigator")
 """The tblPhones columns a lead's phones are made from (as `relist.leads.load_leads` reads them)."""
 
 _REBUILD_SHARE = 4

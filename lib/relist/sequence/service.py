@@ -59,7 +59,7 @@ LEAD_COLUMNS = (
     "AppointmentAt", "CallBackAt", "ListPrice", "FirstImportedAt",
 )
 """The tblLeads columns logging a touch needs: the ones `relist.leads` maps onto Lead, and day 0's fallback."""
-_PHONE_COLUMNS = ("PhoneId", "LeadId", "Position", "Phone", "VendorDNC", "PhoneStatus", "Extension", "Kind")
+_PHONE_COLUMNS = ("PhoneId", "LeadId", "Position", "Phone", "VendorDNC", "PhoneStatus", "Extension", "Kind", "Litigator")
 
 
 # ---------------------------------------------------------------- the plan
