@@ -144,7 +144,7 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=5)
     args = parser.parse_args()
 
-    from tests.fakes import fake_xlwings as fx
+    from tests.fakes import xl_engine as xe
 
     from relist import excel
     from relist.workbook.live_adapter import LiveWorkbook
@@ -152,7 +152,7 @@ def main() -> None:
     path, about = build(args.leads)
     print(f"workbook data: {about}")
     t = time.perf_counter()
-    book = fx.Book.from_file(path)
+    book = xe.load(path)
     print(f"fake loaded in {time.perf_counter() - t:.1f} s")
     from relist.workbook.live_memo import SESSION
 
@@ -165,32 +165,32 @@ def main() -> None:
     queue_times: list[float] = []
     queue_calls: list[int] = []
     for k in range(args.clicks):
-        book.app.calls = 0
+        xe.excel(book).calls = 0
         t = time.process_time()
         excel.todays_queue(book, at=T + timedelta(minutes=k))
         queue_times.append(time.process_time() - t)
-        queue_calls.append(book.app.calls)
-    assert book.app.alerts[-1]["prompt"].startswith("Today "), book.app.alerts[-1]
+        queue_calls.append(xe.excel(book).calls)
+    assert xe.excel(book).alerts[-1]["prompt"].startswith("Today "), xe.excel(book).alerts[-1]
 
     today = LiveWorkbook(book).read_records("tblToday", ["Section", "LeadId"])
     rows = [i + 2 for i, r in enumerate(today) if r["Section"] == "calls"]
-    outcome_col = fx.col_letters(list(LiveWorkbook(book).table_columns("tblToday")).index("Outcome") + 1)
+    outcome_col = xe.col_letters(list(LiveWorkbook(book).table_columns("tblToday")).index("Outcome") + 1)
     log_times: list[float] = []
     log_calls: list[int] = []
     for k, row in enumerate(rows[: args.clicks]):
         book.sheets["Today"][f"{outcome_col}{row}"].value = "no-answer"
-        book.select("Today", f"C{row}")
-        book.app.calls = 0
+        xe.select(book, "Today", f"C{row}")
+        xe.excel(book).calls = 0
         t = time.process_time()
         msg = excel.log_touch(book, at=T + timedelta(minutes=10 + k))
         log_times.append(time.process_time() - t)
-        log_calls.append(book.app.calls)
+        log_calls.append(xe.excel(book).calls)
         assert msg and msg.startswith("Logged T"), msg
 
     after_times: list[float] = []  # the morning as it goes: a touch logged, the queue rebuilt, again
     for k, row in enumerate(rows[args.clicks : 2 * args.clicks]):
         book.sheets["Today"][f"{outcome_col}{row}"].value = "no-answer"
-        book.select("Today", f"C{row}")
+        xe.select(book, "Today", f"C{row}")
         excel.log_touch(book, at=T + timedelta(minutes=30 + k))
         t = time.process_time()
         excel.todays_queue(book, at=T + timedelta(minutes=31 + k))

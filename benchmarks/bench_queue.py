@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_log(lambda: book, reg, "MemoryWorkbook (the test port: reads whole tables as dicts; for comparison)", args.repeat)
         if args.live:
             sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-            from tests.fakes import fake_xlwings as fx
+            from tests.fakes import xl_engine as xe
 
             from relist.sequence.touches import TOUCH_COLUMNS
             from relist.workbook import template
@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             from relist.workbook.live_memo import SessionMemo
 
             path = template.build(Path(tmp) / "Relist.xlsx")
-            fake = fx.Book.from_file(path)
+            fake = xe.load(path)
             live = LiveWorkbook(fake)
             live.append_rows("tblLeads", leads)
             live.append_rows("tblPhones", phones)

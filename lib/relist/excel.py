@@ -139,6 +139,10 @@ log afresh, so a hand edit in the middle of the log is always seen by the queue.
 """
 
 
+_NO_FILE_NEEDED = frozenset({"about", "settings", "docs", "why_blocked", "roi_calculator"})
+"""Clicks that neither save the workbook nor write files next to it: they also run on a workbook with no local file."""
+
+
 _SWEEP_EVERY = 50
 """Clicks between full passes of the cyclic collector over everything (see `_settle_heap`)."""
 _clicks = 0
@@ -174,6 +178,9 @@ def _click(name: str, fn: Entry, book: Any, at: datetime | None) -> str | None:
         from relist.workbook.live_memo import SESSION
 
         wb = LiveWorkbook(book, SESSION, trust=_TRUSTING.get(name, ()))
+        refusal = None if name in _NO_FILE_NEEDED else wb.no_path_refusal()
+        if refusal is not None:  # refused before any change: nothing is half done, nothing saved into Python's folder
+            raise refusal
         with _writer_lock(wb), paused_gc():
             message = fn(Click(wb, book, at if at is not None else _clock(wb)))
             _settle_heap()
@@ -247,16 +254,28 @@ def summary(result: Any) -> str:
 
 
 def pick_files(book: Any, title: str, file_filter: str) -> list[str]:
-    """Excel's own file dialog (GetOpenFilename), several files allowed; [] when cancelled."""
-    api = book.app.api
-    windows = getattr(api, "GetOpenFilename", None)
-    if windows is not None:  # pywin32: FileFilter, FilterIndex, Title, ButtonText, MultiSelect
-        got = windows(file_filter, 1, title, None, True)
-    else:  # appscript on macOS: Excel's "get open filename" command
-        got = api.get_open_filename(title=title)
-    if got in (False, None, ""):
+    """Excel's own file dialog, several files allowed; [] when cancelled.
+
+    Windows (pywin32): Application.GetOpenFilename with keywords, leaving out
+    ButtonText (None would go to Excel as VT_NULL). macOS (appscript): Excel's
+    "get open filename" command, whose only parameters are file_filter,
+    button_text and multi_select (xlwings' mac_dict); it has no title, so the
+    title goes to the status bar, and no Windows-style filter (Mac Excel
+    filters by file type codes), so the import refuses a file it cannot read.
+    """
+    app = book.app
+    api = app.api
+    if sys.platform == "darwin" or not hasattr(api, "GetOpenFilename"):
+        app.status_bar = f"{TITLE}: {title}"
+        got = api.get_open_filename(button_text="Open", multi_select=True)
+    else:
+        got = api.GetOpenFilename(FileFilter=file_filter, Title=title, MultiSelect=True)
+    if isinstance(got, str):
+        paths = [got]
+    elif isinstance(got, (list, tuple)):
+        paths = list(got)
+    else:  # False (cancelled) or appscript's missing value
         return []
-    paths = [got] if isinstance(got, str) else list(got)
     return [_posix(str(p)) for p in paths if p]
 
 

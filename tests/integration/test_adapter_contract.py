@@ -27,13 +27,13 @@ def _file(tmp: Path) -> Any:
 
 
 def _live(tmp: Path) -> Any:
-    from tests.fakes import fake_xlwings as fake
+    from tests.fakes import xl_engine as xe
 
     from relist.workbook import template
     from relist.workbook.live_adapter import LiveWorkbook
 
     path = template.build(tmp / "Relist.xlsx")
-    return LiveWorkbook(fake.Book.from_file(path))
+    return LiveWorkbook(xe.load(path))
 
 
 ADAPTERS: dict[str, AdapterFactory] = {"memory": _memory, "file": _file, "live": _live}

@@ -1,4 +1,4 @@
-"""The live adapter over the xlwings fake loaded with real .xlsx files: what the shared contract does not cover."""
+"""The live adapter on real xlwings objects over the test engine, loaded with real .xlsx files: what the shared contract does not cover."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from tests.fakes import fake_xlwings as fx
+import xlwings as xw
+from tests.fakes import xl_engine as xe
 
 from relist import schema
 from relist.errors import NotARelistWorkbook, SchemaTooNew, WorkbookError
@@ -28,8 +29,8 @@ def template_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def book(template_path: Path) -> fx.Book:
-    return fx.Book.from_file(template_path)
+def book(template_path: Path) -> xw.Book:
+    return xe.load(template_path)
 
 
 def test_a_plain_workbook_is_refused(tmp_path: Path) -> None:
@@ -39,10 +40,10 @@ def test_a_plain_workbook_is_refused(tmp_path: Path) -> None:
     wb.worksheets[0]["A1"] = "not ours"
     wb.save(tmp_path / "Budget.xlsx")
     with pytest.raises(NotARelistWorkbook, match="Budget.xlsx is not a Relist workbook"):
-        LiveWorkbook(fx.Book.from_file(tmp_path / "Budget.xlsx"))
+        LiveWorkbook(xe.load(tmp_path / "Budget.xlsx"))
 
 
-def test_schema_versions_newer_and_older_are_refused(book: fx.Book) -> None:
+def test_schema_versions_newer_and_older_are_refused(book: xw.Book) -> None:
     meta = book.sheets[schema.META_SHEET]
     meta["B2"].value = schema.SCHEMA_VERSION + 1
     with pytest.raises(SchemaTooNew, match="newer Relist"):
@@ -53,16 +54,14 @@ def test_schema_versions_newer_and_older_are_refused(book: fx.Book) -> None:
     assert "needs upgrading" in err.value.message and "relist" in err.value.hint
 
 
-def test_a_renamed_table_is_named_in_the_refusal(book: fx.Book) -> None:
-    tables = book.sheets["Phones"].tables
-    tables._items["Table7"] = tables._items.pop("tblPhones")
-    tables._items["Table7"].name = "Table7"
+def test_a_renamed_table_is_named_in_the_refusal(book: xw.Book) -> None:
+    book.sheets["Phones"].tables["tblPhones"].name = "Table7"
     with pytest.raises(NotARelistWorkbook, match="tblPhones"):
         LiveWorkbook(book)
 
 
 def test_the_fake_holds_what_the_file_adapter_reads(template_path: Path, tmp_path: Path) -> None:
-    """Kept honest: the same file read through the fake and through the file adapter gives the same records."""
+    """Kept honest: the same file read through the test engine and through the file adapter gives the same records."""
     from relist.workbook import open_workbook
 
     path = tmp_path / "Relist.xlsx"
@@ -71,12 +70,12 @@ def test_the_fake_holds_what_the_file_adapter_reads(template_path: Path, tmp_pat
     fb.append_rows("tblLeads", LEADS)
     fb.append_rows("tblSequence", [{"Step": 99, "Channel": "call", "DayOffset": 60, "TimeOfDay": dt.time(10, 15)}])
     fb.save()
-    live = LiveWorkbook(fx.Book.from_file(path))
+    live = LiveWorkbook(xe.load(path))
     for spec in schema.TABLE_SHEETS:
         assert live.read_records(spec.table) == fb.read_records(spec.table), spec.table
 
 
-def test_types_go_into_cells_as_excel_holds_them(book: fx.Book) -> None:
+def test_types_go_into_cells_as_excel_holds_them(book: xw.Book) -> None:
     live = LiveWorkbook(book)
     live.append_rows("tblLeads", LEADS[:1])
     live.append_rows("tblSequence", [{"Step": 99, "Channel": "call", "DayOffset": 60, "TimeOfDay": dt.time(10, 15)}])
@@ -90,18 +89,18 @@ def test_types_go_into_cells_as_excel_holds_them(book: fx.Book) -> None:
     assert LiveWorkbook(book).read_records("tblLeads")[0] == live.read_records("tblLeads")[0]
 
 
-def test_links_get_hyperlinks(book: fx.Book) -> None:
+def test_links_get_hyperlinks(book: xw.Book) -> None:
     live = LiveWorkbook(book)
     live.append_rows("tblLeads", LEADS[:2])
-    links = book.dump()["hyperlinks"]["Leads"]
-    col = fx.col_letters(schema.LEADS.names.index("BestPhone") + 1)
-    email = fx.col_letters(schema.LEADS.names.index("Email") + 1)
+    links = xe.dump(book)["hyperlinks"]["Leads"]
+    col = xe.col_letters(schema.LEADS.names.index("BestPhone") + 1)
+    email = xe.col_letters(schema.LEADS.names.index("Email") + 1)
     assert links[f"{col}2"] == "tel:+18135550001" and links[f"{email}3"] == "mailto:o2@example.com"
     live.update_rows("tblLeads", [{"LeadId": "L000002", "BestPhone": "+18135550199"}])
-    assert book.dump()["hyperlinks"]["Leads"][f"{col}3"] == "tel:+18135550199"
+    assert xe.dump(book)["hyperlinks"]["Leads"][f"{col}3"] == "tel:+18135550199"
 
 
-def test_user_columns_survive_appends_updates_and_replaces(book: fx.Book) -> None:
+def test_user_columns_survive_appends_updates_and_replaces(book: xw.Book) -> None:
     sheet = book.sheets["Leads"]
     table = sheet.tables["tblLeads"]
     width = table.range.shape[1]
@@ -123,7 +122,7 @@ def test_user_columns_survive_appends_updates_and_replaces(book: fx.Book) -> Non
     assert "MyRating" in LiveWorkbook(book).table_columns("tblLeads")
 
 
-def test_replace_shrinks_the_table_and_clears_what_it_left(book: fx.Book) -> None:
+def test_replace_shrinks_the_table_and_clears_what_it_left(book: xw.Book) -> None:
     live = LiveWorkbook(book)
     rows = [{"Section": "calls", "Rank": n, "LeadId": f"L{n}", "Phone": f"+1813555{n:04d}"} for n in range(1, 6)]
     live.replace_rows("tblToday", rows)
@@ -133,67 +132,116 @@ def test_replace_shrinks_the_table_and_clears_what_it_left(book: fx.Book) -> Non
     assert table.range.shape[0] == 3
     below = book.sheets["Today"].range((4, 1), (7, table.range.shape[1])).options(ndim=2).value
     assert all(v is None for row in below for v in row)
-    assert not any(k.endswith(("4", "5", "6")) for k in book.dump()["hyperlinks"]["Today"])
+    assert not any(k.endswith(("4", "5", "6")) for k in xe.dump(book)["hyperlinks"]["Today"])
     live.replace_rows("tblToday", [])
     assert LiveWorkbook(book).read_records("tblToday") == []
     assert book.sheets["Today"].tables["tblToday"].range.shape[0] == 2  # Excel keeps one (blank) data row
 
 
-def test_updates_write_only_the_changed_cells(book: fx.Book) -> None:
+def test_updates_write_only_the_changed_cells(book: xw.Book) -> None:
     live = LiveWorkbook(book)
     live.append_rows("tblLeads", LEADS)
     live = LiveWorkbook(book)
-    book.app.calls = 0
+    xe.excel(book).calls = 0
     live.update_rows("tblLeads", [{"LeadId": "L000003", "Status": "Working", "TouchCount": 1}])
-    assert book.app.calls == 3  # read the key column, write Status, write TouchCount
-    before = book.dump()["cells"]["Leads"]
+    assert xe.excel(book).calls == 3  # read the key column, write Status, write TouchCount
+    before = xe.dump(book)["cells"]["Leads"]
     assert before["B4"] == "Working" and before["B2"] == "New"
 
 
-def test_reads_fetch_only_the_columns_asked_and_remember_them(book: fx.Book) -> None:
+def test_reads_fetch_only_the_columns_asked_and_remember_them(book: xw.Book) -> None:
     LiveWorkbook(book).append_rows("tblLeads", LEADS)
     live = LiveWorkbook(book)
-    book.app.calls = 0
+    xe.excel(book).calls = 0
     assert [r["Status"] for r in live.read_records("tblLeads", ["LeadId", "Status"])] == ["New"] * 5
-    assert book.app.calls == 2
+    assert xe.excel(book).calls == 2
     live.read_records("tblLeads", ["Status"])
-    assert book.app.calls == 2
+    assert xe.excel(book).calls == 2
     live.read_records("tblLeads")
-    assert book.app.calls == 3  # the rest of the table in one read
+    assert xe.excel(book).calls == 3  # the rest of the table in one read
 
 
-def test_selection_takes_the_rows_of_every_area(book: fx.Book) -> None:
+def test_selection_takes_the_rows_of_every_area(book: xw.Book) -> None:
     LiveWorkbook(book).append_rows("tblLeads", LEADS)
-    book.select("Leads", "C3:D3", "A5", "B1")  # header row is ignored
+    xe.select(book, "Leads", "C3:D3", "A5", "B1")  # header row is ignored
     sel = LiveWorkbook(book).selection()
     assert sel is not None and sel.table == "tblLeads" and sel.sheet == "Leads"
     assert [r["LeadId"] for r in sel.records] == ["L000002", "L000004"]
-    book.select("Dashboard", "A1")
+    xe.select(book, "Dashboard", "A1")
     sel = LiveWorkbook(book).selection()
     assert sel is not None and sel.table is None and sel.records == []
 
 
-def test_tell_status_pictures_and_save(book: fx.Book, tmp_path: Path) -> None:
+def test_tell_status_pictures_and_save(book: xw.Book, tmp_path: Path) -> None:
     live = LiveWorkbook(book)
     live.tell("Saved.", "info")
     live.tell("Broken.", "error")
-    assert [(a["prompt"], a["mode"]) for a in book.app.alerts] == [("Saved.", "info"), ("Broken.", "critical")]
+    assert [(a["prompt"], a["mode"]) for a in xe.excel(book).alerts] == [("Saved.", "info"), ("Broken.", "critical")]
     live.status("Working...")
     assert book.app.status_bar == "Working..."
     live.add_picture("Dashboard", b"\x89PNG-one", "B2", "Funnel")
     live.add_picture("Dashboard", b"\x89PNG-two", "B2", "Funnel")
     pics = list(book.sheets["Dashboard"].pictures)
-    assert [(p.name, p.data) for p in pics] == [("Funnel", b"\x89PNG-two")]
+    assert [(p.name, p.impl.data) for p in pics] == [("Funnel", b"\x89PNG-two")]
     live.save()
-    assert book.saves == 1
+    assert book.impl.saves == [book.fullname]
     assert live.path is not None and live.path.name == "Relist.xlsx"
-    book.fullname = "Book1"  # never saved
-    assert LiveWorkbook(book).path is None
-    book.fullname = "https://contoso.sharepoint.com/sites/x/Relist.xlsx"
-    assert LiveWorkbook(book).path is None
 
 
-def test_free_sheet_cells_and_table_sheets_are_kept_apart(book: fx.Book) -> None:
+def test_a_workbook_never_saved_is_not_saved_into_the_working_folder(book: xw.Book, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    xe.as_unsaved(book, "Relist1")  # as Excel opens a copy of a template
+    live = LiveWorkbook(book)
+    assert live.path is None and book.fullname == "Relist1"
+    with pytest.raises(WorkbookError, match="never been saved") as err:
+        live.save()
+    assert "File > Save As" in err.value.hint
+    assert book.impl.saves == [] and not list(tmp_path.iterdir())
+
+
+def test_a_cloud_workbook_without_a_synced_copy_is_read_but_not_saved(book: xw.Book) -> None:
+    xe.put_in_cloud(book)
+    with pytest.raises(xw.XlwingsError):
+        book.fullname  # noqa: B018 - what xlwings does for a OneDrive URL it cannot map to a local file
+    live = LiveWorkbook(book)
+    assert live.path is None and live.read_records("tblLeads") == []
+    with pytest.raises(WorkbookError, match="OneDrive or SharePoint") as err:
+        live.save()
+    assert "save it to a local or synced folder first" in err.value.hint.lower()
+    assert book.impl.saves == []
+
+
+def test_an_emptied_table_has_no_data_body_and_takes_rows_again(book: xw.Book) -> None:
+    LiveWorkbook(book).append_rows("tblLeads", LEADS[:2])
+    xe.empty_table(book, "tblLeads")  # every row deleted by hand: Excel keeps the header and an insert row
+    assert book.sheets["Leads"].tables["tblLeads"].data_body_range is None
+    live = LiveWorkbook(book)
+    assert live.read_records("tblLeads") == [] and live.column_values("tblLeads", "LeadId") == []
+    live.append_rows("tblLeads", LEADS[2:4])
+    assert book.sheets["Leads"].tables["tblLeads"].data_body_range is not None
+    assert [r["LeadId"] for r in LiveWorkbook(book).read_records("tblLeads", ["LeadId"])] == ["L000003", "L000004"]
+
+
+def test_text_starting_with_an_equals_sign_or_an_apostrophe_stays_text(book: xw.Book) -> None:
+    sheet = book.sheets["Leads"]
+    table = sheet.tables["tblLeads"]
+    width = table.range.shape[1]
+    sheet.range((1, width + 1)).value = "MyNote"  # a user column: General format, where Excel makes "=..." a formula
+    table.resize(sheet.range((1, 1), (2, width + 1)))
+    sheet.range((5, width + 5)).value = "=1+1"
+    assert (5, width + 5) in sheet.impl.formulas  # the engine does what Excel does with such a string
+    texts = {"Notes": "=1+1 was the joke", "MyNote": "=SUM(A:A)", "OwnerName": "'Tis Pat"}
+    LiveWorkbook(book).append_rows("tblLeads", [{**LEADS[0], **texts}])
+    assert all(f.startswith("=HYPERLINK(") for (r, _c), f in sheet.impl.formulas.items() if r == 2)
+    assert LiveWorkbook(book).read_records("tblLeads", list(texts)) == [texts]
+    live = LiveWorkbook(book)
+    live.update_rows("tblLeads", [{"LeadId": "L000001", "MyNote": "=2+2"}])
+    assert live.read_records("tblLeads", ["MyNote"]) == [{"MyNote": "=2+2"}]  # the click's cache holds what Excel shows
+    assert LiveWorkbook(book).read_records("tblLeads", ["MyNote"]) == [{"MyNote": "=2+2"}]
+
+
+def test_free_sheet_cells_and_table_sheets_are_kept_apart(book: xw.Book) -> None:
     live = LiveWorkbook(book)
     live.write_cells("ROI", {"B5": 90, "C5": dt.date(2026, 1, 2)})
     assert live.read_cells("ROI", ["B5", "C5"]) == {"B5": 90.0, "C5": dt.date(2026, 1, 2)}
@@ -206,12 +254,12 @@ def test_free_sheet_cells_and_table_sheets_are_kept_apart(book: fx.Book) -> None
         live.read_cells("Nope", ["A1"])
 
 
-def test_selecting_whole_columns_reads_only_the_table_rows(book: fx.Book) -> None:
+def test_selecting_whole_columns_reads_only_the_table_rows(book: xw.Book) -> None:
     LiveWorkbook(book).append_rows("tblLeads", LEADS)
-    sheet = book.sheets["Leads"]
-    book.app.selection = fx.Range(sheet, 1, 2, 1_048_576, 3)  # columns B:C, as a click on the column letters
+    xe.select(book, "Leads", "B:C")  # a click on the column letters
+    assert book.selection.address == "$B:$C"
     live = LiveWorkbook(book)
-    book.app.calls = 0
+    xe.excel(book).calls = 0
     sel = live.selection()
     assert sel is not None and [r["LeadId"] for r in sel.records] == [f"L{n:06d}" for n in range(1, 6)]
-    assert live.selected_rows == [0, 1, 2, 3, 4] and book.app.calls == 1
+    assert live.selected_rows == [0, 1, 2, 3, 4] and xe.excel(book).calls == 1

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.fakes import fake_xlwings as fx
+from tests.fakes import xl_engine as xe
 
 from relist.compliance.verdict import evaluate, load_context, next_allowed
 from relist.errors import NotFound
@@ -54,7 +54,7 @@ def live(tmp_path: Path) -> LiveWorkbook:
     from relist.workbook import template
 
     path = template.build(tmp_path / "Relist.xlsx")
-    wb = LiveWorkbook(fx.Book.from_file(path))
+    wb = LiveWorkbook(xe.load(path))
     for table, rows in _rows().items():
         wb.append_rows(table, rows)
     return wb

@@ -1,9 +1,10 @@
-"""Each ribbon button, run on the xlwings fake holding a real demo workbook, leaves what the CLI leaves.
+"""Each ribbon button, run on real xlwings objects over the test engine holding a real demo workbook (Windows and
+macOS flavours of Excel), leaves what the CLI leaves.
 
 The base workbook is made the product's way: `relist init`, a sample expired export
 imported, a DNC registry copy loaded with `relist dnc load`, and today's queue built
 with `relist today`. Each test copies that folder twice, does one action with the CLI
-on one copy and with the button on the other (through the fake), and compares every
+on one copy and with the button on the other (through xlwings), and compares every
 product table, read back through the file adapter and the live adapter.
 """
 
@@ -17,8 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import xlwings as xw
 from click.testing import CliRunner
-from tests.fakes import fake_xlwings as fx
+from tests.fakes import xl_engine as xe
 
 from relist import excel, schema
 from relist.cli import cli
@@ -62,14 +64,27 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _pair(base: Path, tmp_path: Path) -> tuple[Path, fx.Book]:
-    """(workbook for the CLI, fake Excel book for the button), each in its own copy of the demo folder."""
+@pytest.fixture(params=xe.FLAVOURS)
+def flavour(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _pair(base: Path, tmp_path: Path, flavour: str) -> tuple[Path, xw.Book]:
+    """(workbook for the CLI, xlwings book in the test Excel for the button), each in its own copy of the demo folder."""
     shutil.copytree(base, tmp_path / "cli")
     shutil.copytree(base, tmp_path / "xl")
-    return tmp_path / "cli" / "Relist.xlsx", fx.Book.from_file(tmp_path / "xl" / "Relist.xlsx")
+    return tmp_path / "cli" / "Relist.xlsx", xe.load(tmp_path / "xl" / "Relist.xlsx", flavour)
 
 
-def _same(cli_book: Path, fake: fx.Book) -> None:
+def _picker_title(fake: xw.Book) -> str:
+    """What told the agent which files to pick: the dialog's title (Windows) or the status bar (macOS)."""
+    xl = xe.excel(fake)
+    if xl.flavour == "windows":
+        return str(xl.dialogs[-1]["Title"])
+    return str(next(s for s in reversed(xl.status_history) if isinstance(s, str) and s.startswith("Relist: Pick")))
+
+
+def _same(cli_book: Path, fake: xw.Book) -> None:
     from relist.workbook import open_workbook
 
     fb = open_workbook(cli_book)
@@ -84,13 +99,13 @@ def _same(cli_book: Path, fake: fx.Book) -> None:
             assert not diff, f"{spec.table} row {i + 1}: (button, CLI) differ in {diff}"
 
 
-def _today_rows(fake: fx.Book, section: str) -> list[tuple[int, dict[str, Any]]]:
+def _today_rows(fake: xw.Book, section: str) -> list[tuple[int, dict[str, Any]]]:
     """(sheet row, record) of the Today rows of a section."""
     recs = LiveWorkbook(fake).read_records("tblToday")
     return [(i + 2, r) for i, r in enumerate(recs) if r["Section"] == section]
 
 
-def _pick(fake: fx.Book, row: int, outcome: str, note: str | None = None) -> None:
+def _pick(fake: xw.Book, row: int, outcome: str, note: str | None = None) -> None:
     header = schema.TODAY.names
     sheet = fake.sheets["Today"]
     sheet.range((row, header.index("Outcome") + 1)).value = outcome
@@ -98,23 +113,23 @@ def _pick(fake: fx.Book, row: int, outcome: str, note: str | None = None) -> Non
         sheet.range((row, header.index("Note") + 1)).value = note
 
 
-def test_todays_queue(base: Path, tmp_path: Path) -> None:
-    cli_book, fake = _pair(base, tmp_path)
+def test_todays_queue(base: Path, tmp_path: Path, flavour: str) -> None:
+    cli_book, fake = _pair(base, tmp_path, flavour)
     later = T + timedelta(hours=2)
     _invoke("today", "--workbook", str(cli_book), "--at", _at(later))
     msg = excel.todays_queue(fake, at=later)
     assert msg is not None and msg.startswith("Today 2026-11-25:")
     _same(cli_book, fake)
-    assert fake.saves == 1
+    assert len(fake.impl.saves) == 1
 
 
-def test_log_touch_on_two_selected_rows(base: Path, tmp_path: Path) -> None:
-    cli_book, fake = _pair(base, tmp_path)
+def test_log_touch_on_two_selected_rows(base: Path, tmp_path: Path, flavour: str) -> None:
+    cli_book, fake = _pair(base, tmp_path, flavour)
     calls = _today_rows(fake, "calls")
     (r1, a), (r2, b) = calls[0], calls[2]
     _pick(fake, r1, "no-answer", "rang out")
     _pick(fake, r2, "voicemail")
-    fake.select("Today", f"C{r1}", f"A{r2}:D{r2}")
+    xe.select(fake, "Today", f"C{r1}", f"A{r2}:D{r2}")
     msg = excel.log_touch(fake, at=T)
     assert msg is not None and msg.count("Logged T") == 2, msg
     _invoke("log", a["LeadId"], "--channel", "call", "--outcome", "no-answer", "--phone", a["Phone"], "--step",
@@ -124,68 +139,68 @@ def test_log_touch_on_two_selected_rows(base: Path, tmp_path: Path) -> None:
     _same(cli_book, fake)
 
 
-def test_log_touch_appointment_takes_the_time_from_the_leads_sheet(base: Path, tmp_path: Path) -> None:
-    cli_book, fake = _pair(base, tmp_path)
+def test_log_touch_appointment_takes_the_time_from_the_leads_sheet(base: Path, tmp_path: Path, flavour: str) -> None:
+    cli_book, fake = _pair(base, tmp_path, flavour)
     row, rec = _today_rows(fake, "calls")[1]
     _pick(fake, row, "appointment")
-    fake.select("Today", f"B{row}")
+    xe.select(fake, "Today", f"B{row}")
     excel.log_touch(fake, at=T)
-    alert = fake.app.alerts[-1]["prompt"]
+    alert = xe.excel(fake).alerts[-1]["prompt"]
     assert "appointment needs a date and time" in alert and "AppointmentAt" in alert
     when = datetime(2026, 11, 27, 16, 0)
     lead_row = 2 + [r["LeadId"] for r in LiveWorkbook(fake).read_records("tblLeads", ["LeadId"])].index(rec["LeadId"])
     fake.sheets["Leads"].range((lead_row, schema.LEADS.names.index("AppointmentAt") + 1)).value = when
     excel.log_touch(fake, at=T)
-    assert fake.app.alerts[-1]["prompt"].startswith("Logged T")
+    assert xe.excel(fake).alerts[-1]["prompt"].startswith("Logged T")
     _invoke("log", rec["LeadId"], "--channel", "call", "--outcome", "appointment", "--phone", rec["Phone"], "--step",
             str(rec["Step"]), "--follow-up", when.strftime("%Y-%m-%dT%H:%M"), "--workbook", str(cli_book), "--at", _at(T))
     _same(cli_book, fake)
 
 
-def test_undo_last_touch(base: Path, tmp_path: Path) -> None:
-    cli_book, fake = _pair(base, tmp_path)
+def test_undo_last_touch(base: Path, tmp_path: Path, flavour: str) -> None:
+    cli_book, fake = _pair(base, tmp_path, flavour)
     row, rec = _today_rows(fake, "calls")[0]
     _pick(fake, row, "no-answer")
-    fake.select("Today", f"C{row}")
+    xe.select(fake, "Today", f"C{row}")
     excel.log_touch(fake, at=T)
     _invoke("log", rec["LeadId"], "--channel", "call", "--outcome", "no-answer", "--phone", rec["Phone"], "--step",
             str(rec["Step"]), "--workbook", str(cli_book), "--at", _at(T))
     later = T + timedelta(minutes=5)
-    fake.app.answers = ["no"]
+    xe.excel(fake).answers = ["no"]
     assert excel.undo_touch(fake, at=later) is None  # asked, and the agent said no
-    assert "Undo T0000001" in fake.app.alerts[-1]["prompt"]
-    fake.app.answers = ["yes"]
+    assert "Undo T0000001" in xe.excel(fake).alerts[-1]["prompt"]
+    xe.excel(fake).answers = ["yes"]
     assert (excel.undo_touch(fake, at=later) or "").startswith("Undid T0000001")
     _invoke("undo", "--workbook", str(cli_book), "--at", _at(later))
     _same(cli_book, fake)
 
 
 @pytest.mark.parametrize("kind", ["expired", "active"])
-def test_load_expireds_and_active_listings(base: Path, tmp_path: Path, kind: str) -> None:
+def test_load_expireds_and_active_listings(base: Path, tmp_path: Path, flavour: str, kind: str) -> None:
     from relist import sample_data
 
-    cli_book, fake = _pair(base, tmp_path)
+    cli_book, fake = _pair(base, tmp_path, flavour)
     if kind == "expired":
         rows = sample_data.expired_export(30, seed=5, at=T)
     else:
         rows = sample_data.active_export(24, seed=5, at=T)
     export = sample_data.write_csv(rows, tmp_path / f"{kind}.csv")
-    fake.app.api.open_filenames = [(str(export),)]
+    xe.excel(fake).open_filenames = [(str(export),)]
     button = excel.load_expireds if kind == "expired" else excel.load_active
     msg = button(fake, at=T)
     assert msg is not None and "rows from 1 file" in msg, msg
-    title = fake.app.api.dialogs[-1]["args"][2]
+    title = _picker_title(fake)
     assert ("expired" in title) == (kind == "expired")
     _invoke("import", str(export), "--kind", kind, "--workbook", str(cli_book), "--at", _at(T))
     _same(cli_book, fake)
 
 
-def test_load_dnc_files(base: Path, tmp_path: Path) -> None:
-    cli_book, fake = _pair(base, tmp_path)
+def test_load_dnc_files(base: Path, tmp_path: Path, flavour: str) -> None:
+    cli_book, fake = _pair(base, tmp_path, flavour)
     changes = tmp_path / "dnc-full-813.txt"
     changes.write_text("813,5550142\n813,5550143\n")
     os.utime(changes, (T.timestamp() - 60, T.timestamp() - 60))
-    fake.app.api.open_filenames = [(str(changes),)]
+    xe.excel(fake).open_filenames = [(str(changes),)]
     msg = excel.load_dnc(fake, at=T)
     assert msg is not None and msg.startswith("Loaded 1 DNC file(s)") and "813 (full" in msg
     _invoke("dnc", "load", str(changes), "--workbook", str(cli_book), "--at", _at(T))
@@ -198,18 +213,18 @@ def test_load_dnc_files(base: Path, tmp_path: Path) -> None:
             assert (cli_dnc / f).read_bytes() == (xl_dnc / f).read_bytes(), f
 
 
-def test_why_blocked_says_what_relist_check_says(base: Path, tmp_path: Path) -> None:
-    cli_book, fake = _pair(base, tmp_path)
+def test_why_blocked_says_what_relist_check_says(base: Path, tmp_path: Path, flavour: str) -> None:
+    cli_book, fake = _pair(base, tmp_path, flavour)
     blocked = [r for _, r in _today_rows(fake, "blocked") if r["LeadId"]]
     row, rec = next((i, r) for i, r in _today_rows(fake, "calls"))
     for lead_id, sheet_row in [(rec["LeadId"], row)] + [(b["LeadId"], None) for b in blocked[:1]]:
         if sheet_row is None:
             recs = LiveWorkbook(fake).read_records("tblLeads", ["LeadId", "NextChannel"])
             at = [r["LeadId"] for r in recs].index(lead_id)
-            fake.select("Leads", f"A{2 + at}")
+            xe.select(fake, "Leads", f"A{2 + at}")
             channel = recs[at]["NextChannel"] or "call"
         else:
-            fake.select("Today", f"D{sheet_row}")
+            xe.select(fake, "Today", f"D{sheet_row}")
             channel = rec["Channel"]
         msg = excel.why_blocked(fake, at=T) or ""
         out = _invoke("check", lead_id, "--channel", channel, "--workbook", str(cli_book), "--at", _at(T))
@@ -217,8 +232,8 @@ def test_why_blocked_says_what_relist_check_says(base: Path, tmp_path: Path) -> 
     _same(cli_book, fake)
 
 
-def test_export_dial_list(base: Path, tmp_path: Path) -> None:
-    cli_book, fake = _pair(base, tmp_path)
+def test_export_dial_list(base: Path, tmp_path: Path, flavour: str) -> None:
+    cli_book, fake = _pair(base, tmp_path, flavour)
     msg = excel.dial_list(fake, at=T) or ""
     written = Path(msg.split(" in ", 1)[1].splitlines()[0])
     out = tmp_path / "dial.csv"
@@ -228,8 +243,8 @@ def test_export_dial_list(base: Path, tmp_path: Path) -> None:
     _same(cli_book, fake)
 
 
-def test_emails_without_a_mail_server_write_the_same_drafts(base: Path, tmp_path: Path) -> None:
-    cli_book, fake = _pair(base, tmp_path)
+def test_emails_without_a_mail_server_write_the_same_drafts(base: Path, tmp_path: Path, flavour: str) -> None:
+    cli_book, fake = _pair(base, tmp_path, flavour)
     at = T + timedelta(days=8, hours=-1)
     _invoke("today", "--workbook", str(cli_book), "--at", _at(at))
     excel.todays_queue(fake, at=at)
@@ -247,8 +262,8 @@ def test_emails_without_a_mail_server_write_the_same_drafts(base: Path, tmp_path
     _same(cli_book, fake)
 
 
-def test_calendar_file_matches(base: Path, tmp_path: Path) -> None:
-    cli_book, fake = _pair(base, tmp_path)
+def test_calendar_file_matches(base: Path, tmp_path: Path, flavour: str) -> None:
+    cli_book, fake = _pair(base, tmp_path, flavour)
     msg = excel.calendar(fake, at=T) or ""
     assert msg.startswith("No appointment or call-back")
     out = tmp_path / "cal.ics"
@@ -256,12 +271,12 @@ def test_calendar_file_matches(base: Path, tmp_path: Path) -> None:
     _same(cli_book, fake)
 
 
-def test_refresh_dashboard_is_the_roi_service(base: Path, tmp_path: Path) -> None:
+def test_refresh_dashboard_is_the_roi_service(base: Path, tmp_path: Path, flavour: str) -> None:
     from relist.roi import service as roi
     from relist.roi import sheet as roi_sheet
     from relist.workbook import open_workbook
 
-    cli_book, fake = _pair(base, tmp_path)
+    cli_book, fake = _pair(base, tmp_path, flavour)
     msg = excel.refresh_dashboard(fake, at=T) or ""
     assert msg.startswith("Dashboard refreshed:")
     fb = open_workbook(cli_book)

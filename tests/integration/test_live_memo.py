@@ -14,7 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.fakes import fake_xlwings as fx
+import xlwings as xw
+from tests.fakes import xl_engine as xe
 
 from relist.sequence.touches import TOUCH_COLUMNS
 from relist.workbook.live_adapter import LiveWorkbook
@@ -31,11 +32,11 @@ def _touch(n: int, lead: str, outcome: str = "no-answer", undo: str | None = Non
 
 
 @pytest.fixture()
-def book(tmp_path: Path) -> fx.Book:
+def book(tmp_path: Path) -> xw.Book:
     from relist.workbook import template
 
     path = template.build(tmp_path / "Relist.xlsx")
-    fake = fx.Book.from_file(path)
+    fake = xe.load(path)
     LiveWorkbook(fake).append_rows("tblTouches", [_touch(n, f"L{n % 7}", "dnc-request" if n == 9 else "no-answer") for n in range(1, 41)])
     return fake
 
@@ -51,36 +52,36 @@ def _answers(wb: LiveWorkbook) -> tuple[Any, ...]:
     )
 
 
-def _truth(book: fx.Book) -> tuple[Any, ...]:
+def _truth(book: xw.Book) -> tuple[Any, ...]:
     return _answers(LiveWorkbook(book))
 
 
-def _trusting(book: fx.Book, memo: SessionMemo) -> LiveWorkbook:
+def _trusting(book: xw.Book, memo: SessionMemo) -> LiveWorkbook:
     return LiveWorkbook(book, memo, trust=("tblTouches",))
 
 
-def test_appended_rows_are_read_and_the_rest_comes_from_memory(book: fx.Book) -> None:
+def test_appended_rows_are_read_and_the_rest_comes_from_memory(book: xw.Book) -> None:
     memo = SessionMemo()
     LiveWorkbook(book, memo).read_records("tblTouches", COLS)  # a fresh click (Today's Queue) fills the memo
     for n in range(41, 45):  # other clicks log touches, an undo among them
         LiveWorkbook(book, memo).append_rows("tblTouches", [_touch(n, "L3", undo="T0000009" if n == 44 else None)])
         wb = _trusting(book, memo)
-        book.app.calls = 0
+        xe.excel(book).calls = 0
         got = _answers(wb)
-        assert book.app.calls == 1  # one read of the rows added (and the few before them), not the log's columns
+        assert xe.excel(book).calls == 1  # one read of the rows added (and the few before them), not the log's columns
         assert got == _truth(book)
     partial = SessionMemo()
     LiveWorkbook(book, partial).read_records("tblTouches", ["LeadId"])  # a click that read one column (and TouchId, whose value makes a row count)
     LiveWorkbook(book).append_rows("tblTouches", [_touch(45, "L3")])
     wb = _trusting(book, partial)
-    book.app.calls = 0
+    xe.excel(book).calls = 0
     got = _answers(wb)
-    assert book.app.calls == 1 + len(set(COLS) - {"LeadId", "TouchId"})  # the new rows, and each column never read before, once
+    assert xe.excel(book).calls == 1 + len(set(COLS) - {"LeadId", "TouchId"})  # the new rows, and each column never read before, once
     assert got == _truth(book)
     assert partial.table(wb._book_key, "tblTouches", wb.table_columns("tblTouches"), ("Touches", 2, 1)).rows == 45
 
 
-def test_a_trusting_click_falls_back_to_a_full_read_when_the_end_of_the_log_changed(book: fx.Book) -> None:
+def test_a_trusting_click_falls_back_to_a_full_read_when_the_end_of_the_log_changed(book: xw.Book) -> None:
     memo = SessionMemo()
     _answers(LiveWorkbook(book, memo))
     sheet = LiveWorkbook(book)._state("tblTouches").sheet
@@ -97,7 +98,7 @@ def test_a_trusting_click_falls_back_to_a_full_read_when_the_end_of_the_log_chan
     assert _answers(_trusting(book, memo)) == _truth(book)
 
 
-def test_a_fresh_click_sees_a_hand_edit_in_the_middle_of_the_log_and_teaches_the_memo(book: fx.Book) -> None:
+def test_a_fresh_click_sees_a_hand_edit_in_the_middle_of_the_log_and_teaches_the_memo(book: xw.Book) -> None:
     memo = SessionMemo()
     _answers(LiveWorkbook(book, memo))
     st = LiveWorkbook(book)._state("tblTouches")
@@ -109,7 +110,7 @@ def test_a_fresh_click_sees_a_hand_edit_in_the_middle_of_the_log_and_teaches_the
     assert _answers(_trusting(book, memo)) == _truth(book)  # and the next trusting click knows it too
 
 
-def test_a_changed_table_layout_empties_the_memo(book: fx.Book) -> None:
+def test_a_changed_table_layout_empties_the_memo(book: xw.Book) -> None:
     memo = SessionMemo()
     _answers(LiveWorkbook(book, memo))
     st = LiveWorkbook(book)._state("tblTouches")
@@ -119,7 +120,7 @@ def test_a_changed_table_layout_empties_the_memo(book: fx.Book) -> None:
     assert "My note" in LiveWorkbook(book).table_columns("tblTouches")
 
 
-def test_only_append_only_tables_are_ever_trusted(book: fx.Book) -> None:
+def test_only_append_only_tables_are_ever_trusted(book: xw.Book) -> None:
     memo = SessionMemo()
     wb = LiveWorkbook(book, memo)
     wb.append_rows("tblLeads", [{"LeadId": f"L{i}", "Status": "Working"} for i in range(5)])
@@ -186,7 +187,7 @@ def test_a_session_of_clicks_builds_the_queues_a_fresh_process_builds(worked: Pa
     twins = []
     for name in ("memo", "plain"):
         shutil.copytree(worked.parent, tmp_path / name)  # the registry copy lives next to the workbook
-        twins.append(fx.Book.from_file(tmp_path / name / "Relist.xlsx"))
+        twins.append(xe.load(tmp_path / name / "Relist.xlsx"))
     memo = SessionMemo()
 
     def both(action: Any) -> None:
@@ -198,7 +199,7 @@ def test_a_session_of_clicks_builds_the_queues_a_fresh_process_builds(worked: Pa
         assert with_memo == _queue(LiveWorkbook(twins[1]), when)
         assert len([r for r in with_memo if r["Section"] != "summary"]) > 3
 
-    def log(fake: fx.Book, m: SessionMemo | None, lead: str, outcome: str, when: datetime) -> None:
+    def log(fake: xw.Book, m: SessionMemo | None, lead: str, outcome: str, when: datetime) -> None:
         service.log_touch(LiveWorkbook(fake, m, trust=("tblTouches",)), lead, "call", outcome, when)
 
     assert len(LiveWorkbook(twins[1]).read_records("tblTouches")) > 20
@@ -211,7 +212,7 @@ def test_a_session_of_clicks_builds_the_queues_a_fresh_process_builds(worked: Pa
              service.log_touch(LiveWorkbook(f, m, trust=("tblTouches",)), lead, "call", outcome, when, follow_up=when + timedelta(days=1)))
         same_queue(when + timedelta(minutes=1))
 
-    def by_hand(fake: fx.Book, _m: SessionMemo | None) -> None:
+    def by_hand(fake: xw.Book, _m: SessionMemo | None) -> None:
         wb = LiveWorkbook(fake)
         first = wb.read_records("tblLeads", ["LeadId"])[-1]["LeadId"]
         wb.update_rows("tblLeads", [{"LeadId": first, "Status": "Dead"}])  # the agent marks a lead dead on the sheet
@@ -225,7 +226,7 @@ def test_a_session_of_clicks_builds_the_queues_a_fresh_process_builds(worked: Pa
     both(lambda f, m: service.undo(LiveWorkbook(f, m), at=at + timedelta(hours=1, minutes=5)))
     same_queue(at + timedelta(hours=1, minutes=6))
 
-    def undo_by_hand(fake: fx.Book, _m: SessionMemo | None) -> None:  # an undo row typed in, the lead's row left as it was
+    def undo_by_hand(fake: xw.Book, _m: SessionMemo | None) -> None:  # an undo row typed in, the lead's row left as it was
         wb = LiveWorkbook(fake)
         rows = wb.read_records("tblTouches", ["TouchId", "LeadId", "Outcome", "UndoOf"])
         undone = {r["UndoOf"] for r in rows if r["UndoOf"]}
@@ -236,7 +237,7 @@ def test_a_session_of_clicks_builds_the_queues_a_fresh_process_builds(worked: Pa
     both(undo_by_hand)
     same_queue(at + timedelta(hours=1, minutes=7))
 
-    def new_plan(fake: fx.Book, _m: SessionMemo | None) -> None:
+    def new_plan(fake: xw.Book, _m: SessionMemo | None) -> None:
         wb = LiveWorkbook(fake)
         steps = wb.read_records("tblSequence")
         steps[1]["DayOffset"] = 0
@@ -254,7 +255,7 @@ def test_clicks_leave_only_a_little_cyclic_garbage(worked: Path, tmp_path: Path)
     from relist import excel
 
     shutil.copytree(worked.parent, tmp_path / "xl")
-    fake = fx.Book.from_file(tmp_path / "xl" / "Relist.xlsx")
+    fake = xe.load(tmp_path / "xl" / "Relist.xlsx")
     at = datetime(2026, 11, 24, 9, 0)
     excel.todays_queue(fake, at=at.replace(tzinfo=NY))
     gc.unfreeze()  # earlier clicks in this process froze what they left: collect it all before counting
@@ -265,7 +266,7 @@ def test_clicks_leave_only_a_little_cyclic_garbage(worked: Path, tmp_path: Path)
             today = LiveWorkbook(fake).read_records("tblToday", ["Section", "Outcome"])
             row = next(i for i, r in enumerate(today) if r["Section"] == "calls") + 2
             fake.sheets["Today"].range((row, list(LiveWorkbook(fake).table_columns("tblToday")).index("Outcome") + 1)).value = "no-answer"
-            fake.select("Today", f"C{row}")
+            xe.select(fake, "Today", f"C{row}")
             assert str(excel.log_touch(fake, at=(at + timedelta(minutes=n)).replace(tzinfo=NY))).startswith("Logged")
             excel.todays_queue(fake, at=(at + timedelta(minutes=n, seconds=30)).replace(tzinfo=NY))
         gc.unfreeze()

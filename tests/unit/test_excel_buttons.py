@@ -1,4 +1,5 @@
-"""Ribbon entry points on the xlwings fake: refusals, alerts instead of tracebacks, status bar, lazy imports."""
+"""Ribbon entry points on real xlwings objects over the test engine (Windows and macOS flavours): refusals,
+alerts instead of tracebacks, status bar, file pickers, workbooks without a local file, lazy imports."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.fakes import fake_xlwings as fx
+import xlwings as xw
+from tests.fakes import xl_engine as xe
 
 from relist import excel
 
@@ -29,27 +31,27 @@ def template_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return template.build(tmp_path_factory.mktemp("tpl") / "Relist.xlsx")
 
 
-@pytest.fixture
-def book(template_path: Path, tmp_path: Path) -> fx.Book:
+@pytest.fixture(params=xe.FLAVOURS)
+def book(request: pytest.FixtureRequest, template_path: Path, tmp_path: Path) -> xw.Book:
     path = tmp_path / "Relist.xlsx"
     path.write_bytes(template_path.read_bytes())
-    b = fx.Book.from_file(path)
+    b = xe.load(path, request.param)
     from relist.workbook.live_adapter import LiveWorkbook
 
     LiveWorkbook(b).append_rows("tblLeads", [LEAD])
     LiveWorkbook(b).append_rows("tblPhones", [PHONE])
-    b.app.calls = 0
+    xe.excel(b).calls = 0
     return b
 
 
-def _last_alert(book: fx.Book) -> dict[str, Any]:
-    assert book.app.alerts, "no alert shown"
-    return book.app.alerts[-1]
+def _last_alert(book: xw.Book) -> dict[str, Any]:
+    assert xe.excel(book).alerts, "no alert shown"
+    return xe.excel(book).alerts[-1]
 
 
 def test_a_foreign_workbook_is_refused_with_an_alert() -> None:
-    other = fx.Book("Budget.xlsx")
-    other.sheets.add("Sheet1")["A1"].value = "rent"
+    other = xe.new_book("Budget.xlsx")
+    other.sheets["Sheet1"]["A1"].value = "rent"
     msg = excel.run("todays_queue", other, at=AT)
     alert = _last_alert(other)
     assert alert["mode"] == "critical" and alert["title"] == "Relist"
@@ -58,12 +60,12 @@ def test_a_foreign_workbook_is_refused_with_an_alert() -> None:
     assert other.sheets["Sheet1"]["A1"].value == "rent"
 
 
-def test_unknown_button_says_to_update_the_addin(book: fx.Book) -> None:
+def test_unknown_button_says_to_update_the_addin(book: xw.Book) -> None:
     assert excel.run("make_coffee", book) is None
     assert "no button 'make_coffee'" in _last_alert(book)["prompt"]
 
 
-def test_user_errors_are_alerts_with_the_fix(book: fx.Book) -> None:
+def test_user_errors_are_alerts_with_the_fix(book: xw.Book) -> None:
     excel.run("log_touch", book, at=AT)  # nothing selected
     alert = _last_alert(book)
     assert alert["mode"] == "critical"
@@ -71,8 +73,8 @@ def test_user_errors_are_alerts_with_the_fix(book: fx.Book) -> None:
     assert book.app.status_bar is False
 
 
-def test_log_touch_refuses_a_row_without_outcome(book: fx.Book) -> None:
-    book.select("Leads", "A2")
+def test_log_touch_refuses_a_row_without_outcome(book: xw.Book) -> None:
+    xe.select(book, "Leads", "A2")
     excel.run("log_touch", book, at=AT)
     assert "L000001 has no Outcome" in _last_alert(book)["prompt"]
     from relist.workbook.live_adapter import LiveWorkbook
@@ -80,14 +82,14 @@ def test_log_touch_refuses_a_row_without_outcome(book: fx.Book) -> None:
     assert LiveWorkbook(book).read_records("tblTouches") == []
 
 
-def test_a_button_whose_service_is_missing_says_so(book: fx.Book, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_button_whose_service_is_missing_says_so(book: xw.Book, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "relist.channels.service", None)
     excel.run("dial_list", book, at=AT)
     alert = _last_alert(book)
     assert alert["prompt"].startswith(excel.NOT_INSTALLED) and alert["mode"] == "info"
 
 
-def test_a_missing_service_function_is_not_installed_either(book: fx.Book, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_service_function_is_not_installed_either(book: xw.Book, monkeypatch: pytest.MonkeyPatch) -> None:
     import relist.roi.service as roi
 
     monkeypatch.delattr(roi, "refresh_dashboard")
@@ -95,7 +97,7 @@ def test_a_missing_service_function_is_not_installed_either(book: fx.Book, monke
     assert "refresh_dashboard" in _last_alert(book)["prompt"] and excel.NOT_INSTALLED in _last_alert(book)["prompt"]
 
 
-def test_a_missing_third_party_package_names_it(book: fx.Book, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_third_party_package_names_it(book: xw.Book, monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(name: str) -> Any:
         raise ModuleNotFoundError("No module named 'fpdf'", name="fpdf")
 
@@ -107,7 +109,7 @@ def test_a_missing_third_party_package_names_it(book: fx.Book, monkeypatch: pyte
     assert "pip install fpdf" in _last_alert(book)["prompt"]
 
 
-def test_a_bug_is_an_alert_and_a_log_not_a_traceback(book: fx.Book, monkeypatch: pytest.MonkeyPatch,
+def test_a_bug_is_an_alert_and_a_log_not_a_traceback(book: xw.Book, monkeypatch: pytest.MonkeyPatch,
                                                       tmp_path: Path) -> None:
     import relist.sequence.service as seq
 
@@ -124,33 +126,88 @@ def test_a_bug_is_an_alert_and_a_log_not_a_traceback(book: fx.Book, monkeypatch:
     assert book.app.status_bar is False
 
 
-def test_cancelled_file_picker_changes_nothing(book: fx.Book) -> None:
-    book.app.api.open_filenames = [False]
-    before = book.dump()
+def test_cancelled_file_picker_changes_nothing(book: xw.Book) -> None:
+    xe.excel(book).open_filenames = [False]
+    before = xe.dump(book)
     assert excel.run("load_expireds", book, at=AT) is None
-    assert book.app.alerts == [] and book.dump() == before
-    dialog = book.app.api.dialogs[-1]["args"]
-    assert dialog[0] == excel.EXPORT_FILTER and dialog[4] is True  # filter, multi-select
+    assert xe.excel(book).alerts == [] and xe.dump(book) == before
+    assert len(book.impl.saves) == 0
 
 
-def test_status_bar_shows_progress_then_resets(book: fx.Book) -> None:
+def test_each_platform_s_file_picker_is_called_as_its_engine_defines_it(book: xw.Book) -> None:
+    xe.excel(book).open_filenames = [False]
+    excel.run("load_expireds", book, at=AT)
+    dialog = xe.excel(book).dialogs[-1]
+    if xe.excel(book).flavour == "windows":  # COM keywords; no ButtonText rather than None (VT_NULL)
+        assert dialog == {"FileFilter": excel.EXPORT_FILTER, "Title": "Pick today's expired-listing export file(s)",
+                          "MultiSelect": True}
+    else:  # Excel's AppleScript "get open filename" has no title: it goes to the status bar
+        assert dialog == {"button_text": "Open", "multi_select": True}
+        assert "Relist: Pick today's expired-listing export file(s)" in xe.excel(book).status_history
+
+
+def test_the_engines_refuse_pickers_called_the_old_way(book: xw.Book) -> None:
+    """The calls Relist used to make fail on each engine (so the test above can fail)."""
+    api = book.app.api
+    if xe.excel(book).flavour == "windows":
+        with pytest.raises(TypeError, match="VT_NULL"):
+            api.GetOpenFilename(excel.EXPORT_FILTER, 1, "Pick", None, True)
+    else:
+        with pytest.raises(TypeError, match="title"):
+            api.get_open_filename(title="Pick")
+        assert not hasattr(api, "GetOpenFilename")
+
+
+@pytest.mark.parametrize("answer", [("C:\\Users\\pat\\expired.csv",), "/Users/pat/expired.csv"])
+def test_picked_files_come_back_as_paths(book: xw.Book, answer: Any) -> None:
+    xe.excel(book).open_filenames = [answer]
+    got = excel.pick_files(book, "Pick", excel.EXPORT_FILTER)
+    assert got == ([answer] if isinstance(answer, str) else list(answer))
+
+
+def test_a_never_saved_workbook_is_refused_before_any_change(book: xw.Book, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    cwd = tmp_path / "python-runs-here"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    xe.as_unsaved(book, "Relist1")
+    before = xe.dump(book)
+    msg = excel.run("todays_queue", book, at=AT) or ""
+    assert "Relist1 has never been saved" in msg and "File > Save As" in msg
+    assert xe.dump(book) == before and book.impl.saves == [] and not list(cwd.iterdir())
+    assert (excel.run("about", book, at=AT) or "").startswith("Relist ")  # a click that saves nothing still runs
+
+
+def test_an_unsynced_cloud_workbook_is_refused_in_plain_words(book: xw.Book) -> None:
+    xe.put_in_cloud(book)
+    before = xe.dump(book)
+    for name in ("todays_queue", "log_touch", "load_dnc", "dial_list"):
+        msg = excel.run(name, book, at=AT) or ""
+        assert "OneDrive or SharePoint" in msg and "save it to a local or synced folder first" in msg.lower(), msg
+        assert _last_alert(book)["mode"] == "critical" and "Traceback" not in msg
+    assert xe.dump(book) == before and book.impl.saves == []
+    about = excel.run("about", book, at=AT) or ""
+    assert about.startswith("Relist ") and "Relist.xlsx" in about
+
+
+def test_status_bar_shows_progress_then_resets(book: xw.Book) -> None:
     excel.run("todays_queue", book, at=AT)
-    assert "Relist: building today's queue..." in book.app.status_history
-    assert book.app.status_history[-1] is False
+    assert "Relist: building today's queue..." in xe.excel(book).status_history
+    assert xe.excel(book).status_history[-1] is False
     assert _last_alert(book)["prompt"].startswith("Today 2026-11-25:")
     assert book.sheets.active.name == "Today"
 
 
-def test_about_and_settings(book: fx.Book) -> None:
+def test_about_and_settings(book: xw.Book) -> None:
     from relist import __version__
 
     msg = excel.run("about", book, at=AT)
     assert msg and f"Relist {__version__}" in msg and "workbook version" in msg and sys.executable in msg
     assert excel.run("settings", book, at=AT) is None
-    assert book.sheets.active.name == "Settings" and len(book.app.alerts) == 1
+    assert book.sheets.active.name == "Settings" and len(xe.excel(book).alerts) == 1
 
 
-def test_docs_open_the_page_or_show_the_short_help(book: fx.Book, monkeypatch: pytest.MonkeyPatch,
+def test_docs_open_the_page_or_show_the_short_help(book: xw.Book, monkeypatch: pytest.MonkeyPatch,
                                                     tmp_path: Path) -> None:
     import webbrowser
 
@@ -170,7 +227,7 @@ def test_docs_open_the_page_or_show_the_short_help(book: fx.Book, monkeypatch: p
         assert f"{b.group} > {b.label}:" in msg
 
 
-def test_clock_is_the_agents_time_zone(book: fx.Book, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_clock_is_the_agents_time_zone(book: xw.Book, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[datetime] = []
 
     def capture(click: excel.Click) -> str:
@@ -183,18 +240,21 @@ def test_clock_is_the_agents_time_zone(book: fx.Book, monkeypatch: pytest.Monkey
     assert seen[0].tzinfo is not None and str(seen[0].tzinfo) == "America/New_York"
 
 
-def test_run_without_a_book_uses_the_caller(book: fx.Book, monkeypatch: pytest.MonkeyPatch) -> None:
-    book.set_mock_caller()
-    monkeypatch.setattr(excel, "caller", fx.Book.caller)
+def test_run_without_a_book_uses_the_caller(book: xw.Book, monkeypatch: pytest.MonkeyPatch) -> None:
+    book.set_mock_caller()  # xlwings' own: Book.caller() answers this book
     try:
         assert excel.run("about") is not None
-        assert book.app.alerts
+        assert xe.excel(book).alerts
     finally:
-        fx.Book._mock_caller = None
+        del xw.Book._mock_caller
 
 
 def test_import_and_a_log_touch_click_stay_light(template_path: Path, tmp_path: Path) -> None:
-    """`import relist.excel` loads no xlwings/pandas/matplotlib; clicking Log Touch loads no matplotlib."""
+    """`import relist.excel` loads no xlwings/pandas/matplotlib; clicking Log Touch loads none of Relist's chart modules.
+
+    (xlwings itself imports pandas, numpy and matplotlib when they are installed,
+    so in Excel a click's Python has them loaded whatever Relist does.)
+    """
     path = tmp_path / "Relist.xlsx"
     path.write_bytes(template_path.read_bytes())
     code = textwrap.dedent(
@@ -206,16 +266,16 @@ def test_import_and_a_log_touch_click_stay_light(template_path: Path, tmp_path: 
         print(sorted(m for m in heavy if m in sys.modules))
         from datetime import datetime
         from zoneinfo import ZoneInfo
-        from tests.fakes import fake_xlwings as fx
+        from tests.fakes import xl_engine as xe
         from relist.workbook.live_adapter import LiveWorkbook
-        book = fx.Book.from_file({str(path)!r})
+        book = xe.load({str(path)!r})
         LiveWorkbook(book).append_rows("tblLeads", [{LEAD!r}])
         LiveWorkbook(book).append_rows("tblPhones", [{PHONE!r}])
         book.sheets["Leads"]["C2"].value = "no-answer"
-        book.select("Leads", "A2")
+        xe.select(book, "Leads", "A2")
         at = datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("America/New_York"))
         print(excel.run("log_touch", book, at=at))
-        print("matplotlib" in sys.modules)
+        print(sorted(m for m in ("relist.present.charts", "relist.roi.render") if m in sys.modules))
         """
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
@@ -223,10 +283,10 @@ def test_import_and_a_log_touch_click_stay_light(template_path: Path, tmp_path: 
     lines = out.stdout.strip().splitlines()
     assert lines[0] == "[]"
     assert lines[1].startswith("Logged T"), lines[1]
-    assert lines[-1] == "False"
+    assert lines[-1] == "[]"
 
 
-def test_roi_calculator_starts_the_cli_notebook_launcher(book: fx.Book, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_roi_calculator_starts_the_cli_notebook_launcher(book: xw.Book, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
     from relist.cli import cli

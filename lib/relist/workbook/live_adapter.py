@@ -1,9 +1,10 @@
 """The live adapter: the Relist workbook open in Excel, through an xlwings Book handed to it.
 
-It never imports xlwings: it drives whatever Book-like object it is given
-(xlwings' own, or the in-repo fake the contract tests use), touching only
-Book/Sheet/Range/Table `value`, `options(ndim=2)`, `resize`, `selection`,
-`pictures`, `add_hyperlink`, `app.alert` and `app.status_bar`.
+It never imports xlwings: it drives the xlwings Book it is given (in tests,
+real xlwings objects over the in-memory engine of tests/fakes/xl_engine.py),
+touching only what `xlwings.main` defines: Book/Sheet/Range/Table `value`,
+`options(ndim=2)`, `address`, `resize`, `selection`, `pictures`,
+`add_hyperlink`, `fullname`, `save`, `app.alert` and `app.status_bar`.
 
 Each Excel call is a round trip to another process, so reads fetch only the
 columns asked for (one call per column, or one for the whole table when most
@@ -62,6 +63,8 @@ def _excel_value(col: schema.Column | None, value: Any) -> Any:
     """A port value as the cell value Excel should hold (Yes/No for bools, day fractions for times)."""
     if value is None or value == "":
         return None
+    if value.__class__ is str and value[0] in _PREFIXED:
+        return "'" + value  # text, not a formula: Excel keeps the text after the apostrophe (its prefix character)
     if col is not None and col.type == "bool" and isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, time):
@@ -72,6 +75,9 @@ def _excel_value(col: schema.Column | None, value: Any) -> Any:
         return datetime(value.year, value.month, value.day)
     return value
 
+
+_PREFIXED = ("=", "'")
+"""First characters of text Excel would take as a formula (=) or as its own text prefix (')."""
 
 _HYPERLINK = re.compile(r'^=HYPERLINK\("(?:[^"]|"")*","((?:[^"]|"")*)"\)$')
 _FORMULA_TEXT_LIMIT = 255  # Excel's limit for a text argument of a formula
@@ -85,11 +91,14 @@ def hyperlink_formula(target: str, text: str) -> str | None:
 
 
 def shown(value: Any) -> Any:
-    """What Excel shows for a value written to a cell (the text of a HYPERLINK formula)."""
-    if isinstance(value, str) and value.startswith("=HYPERLINK("):
-        m = _HYPERLINK.match(value)
-        if m:
-            return m.group(1).replace('""', '"')
+    """What Excel shows for a value written to a cell (the text of a HYPERLINK formula, text after its ' prefix)."""
+    if isinstance(value, str) and value:
+        if value[0] == "'":
+            return value[1:]
+        if value.startswith("=HYPERLINK("):
+            m = _HYPERLINK.match(value)
+            if m:
+                return m.group(1).replace('""', '"')
     return value
 
 
@@ -106,7 +115,7 @@ def to_cell(col: schema.Column | None, value: Any) -> Any:
 def cell_writer(col: schema.Column | None) -> Any:
     """to_cell for one column, with a fast path for plain text and numbers."""
     if col is None or col.type in ("text", "int", "float", "money", "pct"):
-        return lambda v: v if (type(v) is str and v != "") or type(v) in (float, int) else to_cell(col, v)
+        return lambda v: v if (type(v) is str and v != "" and v[0] not in _PREFIXED) or type(v) in (float, int) else to_cell(col, v)
     return lambda v: to_cell(col, v)
 
 
@@ -218,7 +227,8 @@ class LiveWorkbook:
         self.book = book
         self._memo = memo
         self._trust = frozenset(trust)
-        self._book_key = str(getattr(book, "fullname", "") or book.name)
+        self.fullname, self.cloud = _fullname(book)
+        self._book_key = self.fullname or str(book.name)
         self.messages: list[tuple[str, str]] = []
         self.selected_rows: list[int] = []  # body-row indexes of the records the last selection() returned
         self._sheets = {s.name: s for s in book.sheets}
@@ -238,12 +248,28 @@ class LiveWorkbook:
 
     @property
     def path(self) -> Path | None:
-        """The workbook's file, or None for a workbook never saved or living on SharePoint/OneDrive online."""
-        full = str(getattr(self.book, "fullname", "") or "")
-        if "://" in full:
+        """The workbook's file, or None for a workbook never saved or on OneDrive/SharePoint without a synced local copy."""
+        if self.cloud or not self.fullname:
             return None
-        p = Path(full)
+        p = Path(self.fullname)
         return p if p.is_absolute() else None
+
+    def no_path_refusal(self) -> WorkbookError | None:
+        """Why this workbook has no file Relist can save next to, as the refusal to show; None when it has one."""
+        if self.path is not None:
+            return None
+        name = self.book.name
+        if self.cloud:
+            return WorkbookError(
+                f"{name} is on OneDrive or SharePoint without a copy synced to this computer, "
+                "so Relist cannot save it or keep its files next to it.",
+                "Save it to a local or synced folder first (File > Save As, e.g. Documents), then click again.",
+            )
+        return WorkbookError(
+            f"{name} has never been saved, so it has no folder for Relist's files and saving it would put it "
+            "wherever Python happens to run.",
+            "Save it first (File > Save As, e.g. in Documents), then click again.",
+        )
 
     # ---------------------------------------------------------------- opening
 
@@ -857,7 +883,10 @@ class LiveWorkbook:
         if st is None:
             return Selection(name, None, [])
         chosen: set[int] = set()
-        for area in sel.areas:  # clipped to the table's body: a whole selected column is the table's rows
+        # xlwings has no Range.areas: a Ctrl+click selection's address lists its areas ("$C$3:$D$3,$A$5"),
+        # while its row and shape are the first area's.
+        areas = [sheet.range(part) for part in str(sel.address).split(",") if part]
+        for area in areas:  # clipped to the table's body: a whole selected column is the table's rows
             lo = max(area.row, st.first) - st.first
             hi = min(area.row + area.shape[0] - 1, st.first + st.body_rows - 1) - st.first
             chosen.update(range(lo, hi + 1))
@@ -894,8 +923,31 @@ class LiveWorkbook:
         self.book.app.status_bar = message or False
 
     def save(self) -> None:
-        """Excel's own save: everything in the workbook is kept as Excel keeps it."""
+        """Excel's own save: everything in the workbook is kept as Excel keeps it.
+
+        Refused for a workbook without a local file: xlwings would save one never
+        saved into Python's working folder, silently.
+        """
+        refusal = self.no_path_refusal()
+        if refusal is not None:
+            raise refusal
         self.book.save()
+
+
+def _fullname(book: Any) -> tuple[str | None, bool]:
+    """(the workbook's FullName, whether it is in the cloud without a local path).
+
+    xlwings maps a OneDrive/SharePoint URL to the synced local file, and raises
+    XlwingsError when it cannot; this module does not import xlwings, so any
+    error reading the name counts as that.
+    """
+    try:
+        full = str(book.fullname or "")
+    except Exception:  # noqa: BLE001 - xlwings.XlwingsError: an unsynced OneDrive/SharePoint workbook
+        return None, True
+    if "://" in full:
+        return None, True
+    return full or None, False
 
 
 _SPECS = {t.table.lower(): t for t in schema.TABLE_SHEETS}
