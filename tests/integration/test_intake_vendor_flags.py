@@ -74,3 +74,19 @@ def test_a_row_wide_litigator_column_flags_every_number(tmp_path: Path) -> None:
     assert phones(book) == {
         "+18135550121": (False, True, "Active"), "+18135550122": (True, True, "Active"), "+18135550123": (False, False, "Active"),
     }
+
+
+def test_mailing_city_and_zip_without_a_street_are_kept_and_make_absentee(tmp_path: Path) -> None:
+    header = ["Status", "Owner Name", "Property Address", "Property City", "Property State", "Property Zip",
+              "Mailing City", "Mailing State", "Mailing Zip"]
+    f = write(tmp_path, "m.csv", header, [
+        ["FAIL", "Ann Poe", "12 Oak St", "Tampa", "FL", "33602", "Atlanta", "GA", "30301"],
+        ["Expired", "Bo Lee", "14 Oak St", "Tampa", "FL", "33602", "Tampa", "FL", "33602"],
+    ])
+    book = MemoryWorkbook()
+    s = import_files(book, [f], at=AT)
+    assert s.added == 2
+    by = {r["OwnerName"]: r for r in book.tables["tblLeads"]}
+    assert (by["Ann Poe"]["MailingCity"], by["Ann Poe"]["MailingState"], by["Ann Poe"]["MailingPostalCode"]) == ("Atlanta", "GA", "30301")
+    assert by["Ann Poe"]["Absentee"] is True and by["Bo Lee"]["Absentee"] is False
+    assert by["Ann Poe"]["ListingStatus"] == "Expired"

@@ -46,3 +46,10 @@ def test_only_expired_and_canceled_are_contactable_and_others_cite_sop_16_4() ->
 def test_looks_like_status_tells_codes_from_states() -> None:
     assert looks_like_status(["X", "W", "A", "X"]) == 1.0
     assert looks_like_status(["FL", "GA", "FL"]) == 0.0
+
+
+def test_vendor_status_words() -> None:
+    from relist.intake.status import not_contactable_reason, standard_status
+
+    assert [standard_status(w) for w in ("FAIL", "Fail", "Failed Listing", "EXP", "X")] == ["Expired"] * 5
+    assert standard_status("Off Market") == "Hold" and "16-4" in not_contactable_reason("Hold")

@@ -799,8 +799,25 @@ class TableCleaner:
                 mailing = _tuple_new(addresses.Address, (street, unit, self._place_memo.get(city) or self._tidy_place(city), state, zip5))
             except CellError as exc:
                 problems.append(Problem(self.layout.header_of("MailingAddress"), raw, exc.reason, "keep"))
+        elif mail_city or mail_state or mail_zip:  # mailing city/state/ZIP without a street line: kept, and enough for absentee
+            m_state = (self._state_memo.get(mail_state) or self._mailing_part(self._state_memo, addresses.state_code, mail_state)
+                       if mail_state else ("", ""))
+            m_zip = (self._zip_memo.get(mail_zip) or self._mailing_part(self._zip_memo, addresses.postal_code, mail_zip)
+                     if mail_zip else ("", ""))
+            for field, text, got in (("MailingState", mail_state, m_state), ("MailingPostalCode", mail_zip, m_zip)):
+                if got[1]:
+                    problems.append(Problem(self.layout.header_of(field), text, got[1], "keep"))
+            mailing = _tuple_new(addresses.Address, ("", "", self._place_memo.get(mail_city) or self._tidy_place(mail_city),
+                                                     m_state[0], m_zip[0]))
         absentee = False
-        if mailing is not None:
+        if mailing is not None and not mailing.street:
+            if mailing.postal_code and item.postal_code:
+                absentee = mailing.postal_code != item.postal_code
+            elif mailing.city and item.city:
+                absentee = mailing.city.upper() != item.city.upper()
+            if mailing.state and item.state and mailing.state != item.state:
+                absentee = True
+        elif mailing is not None:
             if mail_key is None:
                 mail_key = addresses.street_key(mailing.street, mailing.unit)
             # the address key starts with the property's street key (which has no '|')

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from relist.errors import BadInput, ImportRefused
+from relist.intake import roles
 from relist.intake.addresses import STATE_CODES, STATES
 from relist.intake.aliases import IGNORE, AliasTable, header_key
 from relist.intake.phone_groups import FLAG_FIELD, PhoneGroup, group_phones, looks_like_owner_phone
@@ -127,6 +128,7 @@ def build_layout(
     extra: list[int] = []
     ignored: list[int] = []
     ambiguous: list[tuple[int, tuple[str, ...]]] = []
+    contested: dict[str, list[int]] = {}
 
     def place(field: str, i: int) -> None:
         if field == IGNORE:
@@ -139,16 +141,19 @@ def build_layout(
     for i, name in enumerate(header):
         key = header_key(name)
         if key in mapping:
-            place(mapping[key], i)
+            place(mapping[key], i)  # said by the user or a preset: never re-decided
             continue
-        cands = aliases.by_key.get(key, ())
-        if len(cands) == 1:
+        cands = aliases.by_key.get(key, ()) or ((f,) if (f := roles.field_of(name)) else ())
+        if len(cands) == 1 and cands[0] in CONTESTED:
+            contested.setdefault(cands[0], []).append(i)
+        elif len(cands) == 1:
             place(cands[0], i)
         elif cands:
             ambiguous.append((i, cands))
         else:
             extra.append(i)
     notes: list[str] = []
+    _settle(contested, columns, extra, header, sample, notes)
     for i, cands in ambiguous:
         taken = set(columns) | ({"StandardStatus"} if "MlsStatus" in columns else set())
         free = [c for c in cands if c not in taken] or list(cands)
@@ -170,6 +175,42 @@ def build_layout(
 
 
 _NUMBERED_PHONE = re.compile(r"^OwnerPhone(\d+)$")
+
+
+CONTESTED = frozenset({*roles.PROPERTY_FIELD.values(), *roles.MAILING_FIELD.values()})
+"""Address fields that two columns often claim (the home's and the owner's): settled by evidence."""
+
+
+def _settle(
+    contested: dict[str, list[int]], columns: dict[str, list[int]], extra: list[int], header: Sequence[str],
+    sample: Sequence[Sequence[Cell]], notes: list[str],
+) -> None:
+    """Give each contested address field to its best column; a losing column becomes the owner's mailing field when free."""
+    scopes = roles.effective_scopes(header)
+    order = sorted(contested, key=lambda f: (f != "PostalCode", f.startswith("Mailing")))
+    for field in order:
+        cols = [i for i in contested[field] if i not in {c for v in columns.values() for c in v}]
+        if not cols:
+            continue
+        if field in columns:  # a --map or preset column has it: the others are kept in Extra
+            extra.extend(cols)
+            continue
+        if len(cols) == 1:
+            columns[field] = [cols[0]]
+            continue
+        zip_col = columns.get("PostalCode", [-1])[0]
+        choice = roles.choose(field, cols, header, scopes, sample, zip_col)
+        columns[field] = [choice.winner]
+        if choice.note:
+            notes.append(choice.note)
+        counterpart = roles.MAILING_FIELD.get(roles.COMPONENT_OF.get(field, ""), "") if not field.startswith("Mailing") else ""
+        for i in choice.losers:
+            if counterpart and counterpart not in columns and (scopes[i] < 0 or (scopes[i] == 0 and scopes[choice.winner] > 0)):
+                columns[counterpart] = [i]
+                notes.append(f"column {header[i]!r} read as {counterpart} (the listed home's {field} is {header[choice.winner]!r}); "
+                             f'if it is the home\'s, import with --map "{header[i]}={field}"')
+            else:
+                extra.append(i)
 
 
 def _phone_groups(
@@ -212,9 +253,10 @@ def _guess(layout: Layout, sample: Sequence[Sequence[Cell]], wanted: str) -> str
         return "Your Header"
 
     def score(i: int) -> float:
-        if wanted == "UnparsedAddress":
+        if wanted == "UnparsedAddress":  # the same evidence as a placed column: street lines, not the owner's or a contact's
             vals = [str(r[i]) for r in sample if i < len(r) and str(r[i]).strip()]
-            return sum(bool(_ADDRESSY.match(v)) for v in vals) / len(vals) if vals else 0.0
+            share = sum(bool(_ADDRESSY.match(v)) for v in vals) / len(vals) if vals else 0.0
+            return share + roles.scope(layout.header[i]) + (0.5 if roles.component(layout.header[i]) == "line" else 0.0)
         key = header_key(layout.header[i])
         return float(any(w in key for w in _ID_WORDS))
 

@@ -34,6 +34,9 @@ _WORDS.update({
     "new": "Active", "new listing": "Active", "back on market": "Active", "price change": "Active",
     "price decrease": "Active", "relisted": "Active", "reactivated": "Active", "extended": "Active",
     "deleted": "Delete", "incomplete listing": "Incomplete",
+    # skip-trace and data-vendor words (BatchLeads/PropStream "Mls Status"): a failed listing is one that expired
+    "fail": "Expired", "failed": "Expired", "failed listing": "Expired", "expired listing fail": "Expired",
+    "off market listing": "Hold", "offmarket": "Hold",
 })
 _CODES: dict[str, str] = {
     "X": "Expired", "XP": "Expired", "EXP": "Expired",
@@ -45,6 +48,7 @@ _CODES: dict[str, str] = {
     "S": "Closed", "SLD": "Closed", "CS": "Closed", "CSL": "Closed", "CL": "Closed", "R": "Closed", "L": "Closed",
     "T": "Hold", "TOM": "Hold", "H": "Hold",
     "CSN": "ComingSoon", "CMS": "ComingSoon",
+    "FAIL": "Expired",
 }
 _FOLD = re.compile(r"[^a-z]+")
 
