@@ -116,3 +116,43 @@ def test_cli_install_on_this_machine(tmp_path: Path, monkeypatch: pytest.MonkeyP
     conf = inst.read_conf((tmp_path / "profile" / ".relist" / "relist.conf").read_text())
     assert conf["INTERPRETER_WIN"] == str(Path(sys.executable)).replace("/", "\\")
     assert Path(conf["PYTHONPATH"].replace("\\", "/")).joinpath("relist", "excel.py").exists()
+
+
+def _script(tmp_path: Path) -> Path:
+    script = tmp_path / "xlwings-9.9.applescript"
+    script.write_text("on run\nend run\n")
+    return script
+
+
+def test_settings_are_written_as_xlwings_writes_and_reads_its_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """xlwings' own reader (text mode, the locale's encoding) gets back every value, accents included."""
+    import xlwings
+    from xlwings import utils
+
+    p = inst.plan("darwin", tmp_path, {})
+    python = "/Users/José Núñez/relist/.venv/bin/python"
+    inst.install(p, b"x", python, "/Users/José Núñez/relist/lib", _script(tmp_path))
+    monkeypatch.setattr(xlwings, "USER_CONFIG_FILE", str(p.config))
+    got = utils.read_user_config()
+    assert got["interpreter_mac"] == python and got["pythonpath"] == "/Users/José Núñez/relist/lib"
+    assert p.config.read_bytes() == inst.write_conf(inst.read_conf(p.config.read_text()), "mac").encode(inst.conf_encoding())
+
+
+def test_windows_settings_are_in_the_ansi_code_page(tmp_path: Path) -> None:
+    p = inst.plan("win32", tmp_path, {"APPDATA": str(tmp_path / "a"), "USERPROFILE": str(tmp_path / "u")})
+    p.config.parent.mkdir(parents=True)
+    p.config.write_bytes('"ONEDRIVE_CONSUMER_WIN","C:\\Users\\José\\OneDrive"\r\n'.encode())  # as an older Relist wrote it
+    inst.install(p, b"x", r"C:\Users\José\AppData\Local\Programs\Python\python.exe", r"C:\Users\José\relist\lib",
+                 encoding="cp1252")
+    raw = p.config.read_bytes()
+    assert b"C:\\Users\\Jos\xe9\\AppData" in raw and "é".encode() not in raw  # one byte per letter, as VBA's Input # reads
+    conf = inst.read_conf(raw.decode("cp1252"))
+    assert conf["ONEDRIVE_CONSUMER_WIN"] == r"C:\Users\José\OneDrive"  # the old UTF-8 line kept, re-encoded
+    assert conf["INTERPRETER_WIN"] == r"C:\Users\José\AppData\Local\Programs\Python\python.exe"
+
+
+def test_a_path_the_code_page_cannot_hold_is_refused(tmp_path: Path) -> None:
+    p = inst.plan("win32", tmp_path, {"APPDATA": str(tmp_path / "a"), "USERPROFILE": str(tmp_path / "u")})
+    with pytest.raises(BadInput, match="code page") as err:
+        inst.install(p, b"x", r"C:\Users\Łukasz\python.exe", r"C:\src\lib", encoding="cp1252")
+    assert "relist addin install again" in err.value.hint and not p.config.exists() and not p.addin.exists()

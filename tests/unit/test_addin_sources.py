@@ -68,11 +68,48 @@ def test_the_dispatcher_runs_relist_excel_run_with_the_control_tag() -> None:
     assert calls == ["import relist.excel; relist.excel.run('\" & button & \"')"]
 
 
+VBA_ONLY = {"restart": ("RelistRestart", "Restart Relist")}
+"""Ribbon buttons that run VBA only (no Python entry point): tag -> (onAction, label)."""
+
+
+def _relist_bas() -> str:
+    return (SRC / "Relist.bas").read_bytes().decode("cp1252")
+
+
+def _procedure(text: str, name: str) -> str:
+    start = re.search(rf"^Public Sub {name}\(", text, re.M)
+    assert start is not None, name
+    return text[start.start() : text.index("End Sub", start.start())]
+
+
+def test_no_open_workbook_is_a_message_not_vba_error_91() -> None:
+    body = _procedure(_relist_bas(), "RunRelist")
+    guard = body.find("If ActiveWorkbook Is Nothing Then")
+    assert 0 <= guard < body.find('RunPython "'), "RunRelist must check for an open workbook before RunPython"
+    after = body[guard:]
+    assert after.index("MsgBox") < after.index("Exit Sub") < after.index("End If")
+    assert "Open it (File > Open" in body and "Protected View" in body
+
+
+def test_restart_ends_the_python_server_on_windows_only() -> None:
+    body = _procedure(_relist_bas(), "RelistRestart")
+    assert "#If Mac Then" in body and "KillPy" in body.split("#Else", 1)[1]
+    assert "KillPy" not in body.split("#Else", 1)[0]
+    procs = _procedures()
+    assert procs["KillPy"][0] == "xlwings"  # the runtime's own procedure
+    by_tag = {b.get("tag"): b for b in _buttons()}
+    for tag, (action, label) in VBA_ONLY.items():
+        assert by_tag[tag].get("onAction") == action and by_tag[tag].get("label") == label
+    doc = (ROOT / "docs" / "addin.md").read_text(encoding="utf-8")
+    assert re.search(r"^#+ Restart Relist", doc, re.M) and "Upgrading" in doc
+
+
 def test_every_button_maps_to_an_entry_point_and_back() -> None:
-    tags = [b.get("tag") for b in _buttons()]
+    tags = [b.get("tag") for b in _buttons() if b.get("tag") not in VBA_ONLY]
     assert len(tags) == len(set(tags))
     assert tags == list(excel.BUTTONS), "ribbon order and relist.excel.BUTTONS must match"
     by_tag = {b.get("tag"): b for b in _buttons()}
+    assert not set(VBA_ONLY) & set(excel.BUTTONS)
     for name, spec in excel.BUTTONS.items():
         fn = getattr(excel, spec.function)
         params = inspect.signature(fn).parameters

@@ -6,10 +6,16 @@ every start and trusts. The runtime's PROJECT_NAME is "relist", so xlwings
 reads its settings from `%USERPROFILE%\\.relist\\relist.conf` (Windows) or the
 Excel sandbox's `relist.conf` (macOS): interpreter, PYTHONPATH and, on Windows,
 a persistent Python process (USE UDF SERVER) so a click costs no start-up.
+
+The file is written as xlwings writes its own config (`xlwings config
+create`, `update_user_config`: text mode, the locale's encoding), which is
+what the add-in's VBA reads it with (`Input #`, the ANSI code page on
+Windows): a user folder with accented letters reads back as written.
 """
 
 from __future__ import annotations
 
+import locale
 import os
 import shutil
 from collections.abc import Mapping
@@ -98,6 +104,36 @@ def write_conf(values: Mapping[str, str], kind: str) -> str:
     return "".join(f'"{k}","{v}"{end}' for k, v in values.items())
 
 
+def conf_encoding() -> str:
+    """The encoding xlwings writes its config in: Python's default for text files, the locale's code page."""
+    return locale.getpreferredencoding(False)
+
+
+def encode_conf(text: str, encoding: str) -> bytes:
+    """The settings file's bytes; a path the code page cannot hold is refused in plain words (VBA could not read it)."""
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start : exc.end]
+        line = next((ln for ln in text.splitlines() if bad in ln), "")
+        raise BadInput(
+            f"The xlwings settings line {line.strip()} has {bad!r}, which this computer's code page ({encoding}) "
+            "cannot hold, so Excel's VBA could not read it back.",
+            "Install Python (and Relist) in a folder whose path has only letters of your system language, then run "
+            "relist addin install again.",
+        ) from None
+
+
+def decode_conf(data: bytes, encoding: str) -> str:
+    """An existing settings file: in the code page, or UTF-8 as Relist wrote it before it matched xlwings."""
+    if encoding.replace("-", "").lower() != "utf8" and not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return data.decode(encoding, errors="replace")
+
+
 def pythonpath_for(package_dir: Path) -> str:
     """The folder that holds the `relist` package (the source checkout's lib/ or site-packages)."""
     return str(package_dir.parent)
@@ -107,18 +143,24 @@ def _native(path: str, kind: str) -> str:
     return str(PureWindowsPath(path)) if kind == "windows" else path
 
 
-def install(p: Plan, xlam: bytes, python: str, pythonpath: str, applescript: Path | None = None) -> list[str]:
-    """Write the add-in and merge the settings into the config file; returns what was done, one line each."""
+def install(p: Plan, xlam: bytes, python: str, pythonpath: str, applescript: Path | None = None,
+            encoding: str | None = None) -> list[str]:
+    """Write the add-in and merge the settings into the config file; returns what was done, one line each.
+
+    `encoding`: the settings file's (default: the locale's, as xlwings writes it).
+    """
+    encoding = encoding or conf_encoding()
     done: list[str] = []
+    existing = read_conf(decode_conf(p.config.read_bytes(), encoding)) if p.config.exists() else {}
+    merged = {**existing, **settings_for(p.platform, _native(python, p.platform), _native(pythonpath, p.platform))}
+    data = encode_conf(write_conf(merged, p.platform), encoding)  # refused before anything is written
     p.addin.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.addin.with_name(f".{p.addin.name}.tmp")
     tmp.write_bytes(xlam)
     os.replace(tmp, p.addin)
     done.append(f"Add-in: {p.addin}")
-    existing = read_conf(p.config.read_text(encoding="utf-8")) if p.config.exists() else {}
-    merged = {**existing, **settings_for(p.platform, _native(python, p.platform), _native(pythonpath, p.platform))}
     p.config.parent.mkdir(parents=True, exist_ok=True)
-    p.config.write_text(write_conf(merged, p.platform), encoding="utf-8", newline="")
+    p.config.write_bytes(data)
     done.append(f"xlwings settings: {p.config}")
     if p.scripts_dir is not None:
         if applescript is None or not applescript.exists():
