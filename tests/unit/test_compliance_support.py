@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from relist.compliance.registry import AreaInfo, Registry, area_file, write_manifest
+from relist.compliance.registry import AreaInfo, Registry, area_file, checksum, write_manifest
 from relist.compliance.verdict import ComplianceContext
 from relist.compliance.zones import phone_place, zip_place
 from relist.model import Lead, Phone
@@ -28,8 +28,9 @@ def write_registry(folder: Path, areas: Mapping[str, Iterable[int]], downloaded:
     infos: dict[str, AreaInfo] = {}
     for area, subs in areas.items():
         arr = np.unique(np.array(sorted(subs), dtype=np.uint32))
-        arr.astype("<u4").tofile(area_file(folder, area))
-        infos[area] = AreaInfo(area, downloaded, int(arr.shape[0]), "test", "", "full")
+        data = arr.astype("<u4")
+        data.tofile(area_file(folder, area))
+        infos[area] = AreaInfo(area, downloaded, int(arr.shape[0]), "test", "", "full", checksum(data))
     write_manifest(folder, infos)
     return Registry.open(folder)
 

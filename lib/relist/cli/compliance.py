@@ -116,8 +116,10 @@ def dnc_status(workbook: Path | None, registry_dir: Path | None, at: str | None,
     reg = Registry.open(_registry_dir(book, workbook, registry_dir))
     rows = [reg.status(a, today) for a in sorted(reg.areas)]
     data = [{"area": s.area, "state": s.state, "downloaded": s.downloaded, "age_days": s.age_days,
-             "count": reg.areas[s.area].count} for s in rows]
-    lines = [f"  {s.area}  {s.state:<8} {reg.areas[s.area].count:>11,} numbers  downloaded {s.downloaded}  ({s.age_days} days)" for s in rows]
+             "count": reg.areas[s.area].count, **({"message": s.message()} if s.state == "damaged" else {})} for s in rows]
+    lines = [f"  {s.area}  damaged: {s.message()}" if s.state == "damaged" else
+             f"  {s.area}  {s.state:<8} {reg.areas[s.area].count:>11,} numbers  downloaded {s.downloaded}  ({s.age_days} days)"
+             for s in rows]
     stale = sum(1 for s in rows if not s.usable)
     lines.append(f"{len(rows)} area code(s) loaded, {stale} stale or damaged." if rows else
                  "No registry copy loaded: every call and text is blocked. Load one with: relist dnc load FILE...")

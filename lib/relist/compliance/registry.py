@@ -3,8 +3,12 @@
 Layout of a registry folder (beside the workbook, `<stem>.dnc/`):
   `AAA.u32`        the 7-digit subscriber numbers of area code AAA on the registry,
                    sorted, unique, little-endian uint32 (4 bytes a number);
-  `manifest.json`  per area code: the download date, the count, the source file.
+  `manifest.json`  per area code: the download date, the count, the source file and a
+                   checksum (xxh3-64) of `AAA.u32`.
 An area code absent from the manifest is *missing*: calls and texts to it are blocked.
+An area file that does not prove itself (size, checksum, sorted order on a sample) is
+*damaged*: blocked the same way, with a reason that says how to load it again. Each file
+is verified once per process, when first used.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class AreaInfo:
     source: str = ""
     loaded_at: str = ""
     kind: str = "full"
+    checksum: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class AreaStatus:
     state: AreaState
     downloaded: date | None
     age_days: int | None
+    why: str = ""
 
     @property
     def usable(self) -> bool:
@@ -66,7 +72,11 @@ class AreaStatus:
                 "(download it with your SAN and run: relist dnc load FILE)"
             )
         if self.state == "damaged":
-            return f"the registry index of area code {self.area} is damaged: load that area code again"
+            why = f" ({self.why})" if self.why else ""
+            return (
+                f"the registry index of area code {self.area} is damaged{why}: every number in it is blocked "
+                f"until you load area code {self.area} again (relist dnc load FILE, or Load DNC on the ribbon)"
+            )
         if self.state == "stale":
             return (
                 f"the registry copy of area code {self.area} was downloaded {self.downloaded} "
@@ -104,6 +114,7 @@ def read_manifest(directory: Path) -> dict[str, AreaInfo]:
                 source=str(v.get("source", "")),
                 loaded_at=str(v.get("loaded_at", "")),
                 kind=str(v.get("kind", "full")),
+                checksum=str(v.get("checksum", "")),
             )
             for a, v in dict(raw.get("areas", {})).items()
         }
@@ -114,8 +125,26 @@ def read_manifest(directory: Path) -> dict[str, AreaInfo]:
         ) from exc
 
 
+def checksum(data: Any) -> str:
+    """The checksum the manifest keeps of an area file's bytes (any buffer: bytes, memmap, array)."""
+    import xxhash
+
+    return "xxh3_64:" + xxhash.xxh3_64_hexdigest(memoryview(data).cast("B"))
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make renames in `directory` durable (POSIX; Windows syncs directory entries itself)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_manifest(directory: Path, areas: Mapping[str, AreaInfo]) -> None:
-    """Write the manifest atomically (temp file, then rename)."""
+    """Write the manifest atomically and durably (temp file, fsync, rename, fsync of the folder)."""
     data: dict[str, Any] = {
         "format": 1,
         "areas": {
@@ -125,13 +154,18 @@ def write_manifest(directory: Path, areas: Mapping[str, AreaInfo]) -> None:
                 "source": i.source,
                 "loaded_at": i.loaded_at,
                 "kind": i.kind,
+                "checksum": i.checksum,
             }
             for a, i in sorted(areas.items())
         },
     }
     tmp = directory / f".{MANIFEST}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, indent=1))
+        fh.flush()
+        os.fsync(fh.fileno())
     os.replace(tmp, directory / MANIFEST)
+    fsync_dir(directory)
 
 
 def area_file(directory: Path, area: str) -> Path:
@@ -155,6 +189,42 @@ def _grouped_order(area: npt.NDArray[np.uint16], sub: npt.NDArray[np.uint32]) ->
     return order[np.argsort(high, kind="stable")]
 
 
+_SAMPLE = 4096
+_VERIFIED: dict[tuple[str, int, int, int, str], str] = {}
+"""(file, inode, size, mtime, manifest checksum) -> problem ('' when the file proved itself)."""
+
+
+def _verified(path: Path, info: AreaInfo, arr: npt.NDArray[np.uint32]) -> str:
+    """Why the area file cannot be trusted ('' when it can): size, checksum, then sorted order on a sample.
+
+    The result is kept per file identity, so a file is read through once per process.
+    """
+    st = path.stat()
+    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, info.checksum)
+    if key in _VERIFIED:
+        return _VERIFIED[key]
+    _VERIFIED[key] = problem = _problem(info, arr, st.st_size)
+    return problem
+
+
+def _problem(info: AreaInfo, arr: npt.NDArray[np.uint32], size: int) -> str:
+    import numpy as np
+
+    if size != info.count * 4:
+        return f"its file holds {size} bytes where {info.count} numbers take {info.count * 4}"
+    if not info.checksum:
+        return "it was loaded without a checksum by an older Relist"
+    if checksum(arr) != info.checksum:
+        return "its checksum does not match the manifest"
+    n = arr.shape[0]
+    if n:
+        idx = np.unique(np.linspace(0, n - 1, num=min(n, _SAMPLE), dtype=np.int64))
+        nxt = np.minimum(idx + 1, n - 1)
+        if int(arr[idx].max()) >= SUBSCRIBER_SPAN or bool((arr[nxt][idx < n - 1] <= arr[idx][idx < n - 1]).any()):
+            return "its numbers are out of order"
+    return ""
+
+
 class Registry:
     """A read-only view of a registry folder; arrays are memory-mapped on first use."""
 
@@ -162,6 +232,7 @@ class Registry:
         self.directory = directory
         self.areas: dict[str, AreaInfo] = dict(areas or {})
         self._arrays: dict[str, npt.NDArray[np.uint32] | None] = {}
+        self._problems: dict[str, str] = {}
 
     @classmethod
     def empty(cls) -> Registry:
@@ -186,7 +257,7 @@ class Registry:
         return min(dates) if dates else None
 
     def _array(self, area: str) -> npt.NDArray[np.uint32] | None:
-        """The area's sorted array, or None when missing or damaged (size disagrees with manifest)."""
+        """The area's sorted array, or None when missing or damaged (see `_problem`)."""
         if area in self._arrays:
             return self._arrays[area]
         import numpy as np
@@ -195,12 +266,18 @@ class Registry:
         arr: npt.NDArray[np.uint32] | None = None
         if info is not None and self.directory is not None:
             path = area_file(self.directory, area)
-            if path.exists() and path.stat().st_size == info.count * 4:
-                arr = (
-                    np.memmap(path, dtype="<u4", mode="r", shape=(info.count,)).view(np.ndarray)
-                    if info.count
-                    else np.zeros(0, dtype=np.uint32)
-                )
+            try:
+                size = path.stat().st_size
+                if size != info.count * 4:
+                    problem = f"its file holds {size} bytes where {info.count} numbers take {info.count * 4}"
+                else:
+                    arr = np.memmap(path, dtype="<u4", mode="r").view(np.ndarray) if size else np.zeros(0, dtype=np.uint32)
+                    problem = _verified(path, info, arr)
+            except (OSError, ValueError):
+                problem = "its file is missing or cannot be read"
+            if problem:
+                self._problems[area] = problem
+                arr = None
         self._arrays[area] = arr
         return arr
 
@@ -210,7 +287,7 @@ class Registry:
         if info is None:
             return AreaStatus(area, "missing", None, None)
         if self._array(area) is None:
-            return AreaStatus(area, "damaged", info.downloaded, None)
+            return AreaStatus(area, "damaged", info.downloaded, None, self._problems.get(area, ""))
         state, age = area_state(info.downloaded, today)
         return AreaStatus(area, state, info.downloaded, age)
 

@@ -9,6 +9,7 @@ changes. Parsing works on the raw bytes with numpy (no Python loop per line for 
 
 from __future__ import annotations
 
+import os
 import re
 import time as _time
 import zipfile
@@ -23,6 +24,8 @@ from relist.compliance.registry import (
     AreaInfo,
     Registry,
     area_file,
+    checksum,
+    fsync_dir,
     read_manifest,
     write_manifest,
 )
@@ -423,6 +426,45 @@ def _sorted_unique(a: U32) -> U32:
     return a
 
 
+def _remove_leftovers(directory: Path) -> None:
+    """Temp files an interrupted load left in the registry folder."""
+    if directory.is_dir():
+        for stale in directory.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
+def _write_areas(directory: Path, work: dict[str, U32]) -> dict[str, str]:
+    """Write each area file durably (temp, fsync, folder fsync, rename); returns their checksums.
+
+    The manifest with these checksums is written after, so a crash in between leaves files
+    that fail their check: blocked as damaged, never trusted.
+    """
+    import numpy as np
+
+    sums: dict[str, str] = {}
+    tmp_files: list[tuple[Path, Path]] = []
+    try:
+        for key, arr in work.items():
+            final = area_file(directory, key)
+            tmp = final.with_name(f".{final.name}.tmp")
+            data = np.ascontiguousarray(arr, dtype="<u4")
+            tmp_files.append((tmp, final))
+            with open(tmp, "wb") as fh:
+                data.tofile(fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            sums[key] = checksum(data)
+        fsync_dir(directory)
+    except OSError:
+        for tmp, _ in tmp_files:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in tmp_files:
+        tmp.replace(final)
+    fsync_dir(directory)
+    return sums
+
+
 def load_files(
     directory: Path,
     paths: Sequence[Path],
@@ -450,7 +492,11 @@ def load_files(
                 )
             parsed.append(pf)
 
-    manifest = read_manifest(directory)
+    _remove_leftovers(directory)
+    try:
+        manifest = read_manifest(directory)
+    except BadInput:
+        manifest = {}  # a damaged manifest: start afresh (every area code not loaded now stays blocked)
     existing = Registry(directory, manifest)
     work: dict[str, U32] = {}
     dates: dict[str, date] = {}
@@ -535,22 +581,12 @@ def load_files(
 
     directory.mkdir(parents=True, exist_ok=True)
     stamp = at.strftime("%Y-%m-%dT%H:%M:%S%z")
-    tmp_files: list[tuple[Path, Path]] = []
-    try:
-        for key, arr in work.items():
-            final = area_file(directory, key)
-            tmp = final.with_name(f".{final.name}.tmp")
-            arr.astype("<u4", copy=False).tofile(tmp)
-            tmp_files.append((tmp, final))
-    except OSError:
-        for tmp, _ in tmp_files:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, final in tmp_files:
-        tmp.replace(final)
+    sums = _write_areas(directory, work)
     new_manifest = dict(manifest)
     for key, arr in work.items():
-        new_manifest[key] = AreaInfo(key, dates[key], int(arr.shape[0]), "; ".join(dict.fromkeys(sources.get(key, []))), stamp, kinds[key])
+        new_manifest[key] = AreaInfo(
+            key, dates[key], int(arr.shape[0]), "; ".join(dict.fromkeys(sources.get(key, []))), stamp, kinds[key], sums[key]
+        )
     write_manifest(directory, new_manifest)
     report = tuple(
         AreaLoad(k, kinds[k], dates[k], before.get(k, 0), int(work[k].shape[0]), added.get(k, 0), deleted.get(k, 0))

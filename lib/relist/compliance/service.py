@@ -11,6 +11,7 @@ from relist.compliance.internal_dnc import _event
 from relist.compliance.registry_files import LoadReport, load_files
 from relist.compliance.verdict import registry_dir_for
 from relist.errors import BadInput
+from relist.workbook.lock import writer_lock
 from relist.workbook.port import WorkbookPort
 
 
@@ -32,7 +33,8 @@ def load_registry(
             "Save the workbook first, or pass --registry-dir DIR.",
         )
     local = at.astimezone(tz) if tz is not None else at  # every date below is the agent's
-    report = load_files(folder, list(paths), local, local.date(), downloaded, list(covers))
+    with writer_lock(folder):  # one load at a time per registry folder, whoever holds the workbook
+        report = load_files(folder, list(paths), local, local.date(), downloaded, list(covers))
     if book is not None and tz is not None:
         areas = ", ".join(f"{a.area} ({a.kind}, {a.downloaded})" for a in report.areas)
         _event(book, at, tz, "registry-load", f"{len(report.files)} file(s): {', '.join(report.files)}; area codes {areas}",
