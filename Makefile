@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv venv-test template clean
+.PHONY: demo test clock-matrix venv venv-test template clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -18,10 +18,20 @@ venv-test: $(BIN)/python
 demo: venv
 	$(BIN)/relist demo ./relist-demo
 
+# The clock matrix: the pure and integration tests again with the machine's zone far from the agent's
+# and the clock at 23:30 agent time (the agent's date is then not the machine's, nor UTC's).
+CLOCK_TESTS ?= tests/unit tests/integration
+
 test: venv-test
 	$(BIN)/ruff check lib tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory clock-matrix
+
+clock-matrix: venv-test
+	TZ=UTC RELIST_TEST_NOW="23:30 America/New_York" $(BIN)/python -m pytest -q -p no:cacheprovider $(CLOCK_TESTS)
+	TZ=Pacific/Kiritimati RELIST_TEST_NOW="23:30 America/Los_Angeles" $(BIN)/python -m pytest -q -p no:cacheprovider $(CLOCK_TESTS)
+	TZ=America/Los_Angeles $(BIN)/python -m pytest -q -p no:cacheprovider $(CLOCK_TESTS)
 
 template: venv
 	$(BIN)/relist init workbook/Relist.xlsx --force --no-backup

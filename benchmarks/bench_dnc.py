@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -92,7 +92,7 @@ def build_index(folder: Path, total: int, rng: np.random.Generator) -> tuple[Reg
     for i, a in enumerate(areas):
         s = area_numbers(rng, min(PER_AREA, total - i * PER_AREA))
         s.astype("<u4").tofile(area_file(folder, f"{a:03d}"))
-        infos[f"{a:03d}"] = AreaInfo(f"{a:03d}", date.today(), int(s.shape[0]), "bench")
+        infos[f"{a:03d}"] = AreaInfo(f"{a:03d}", datetime.now(ZoneInfo("America/New_York")).date(), int(s.shape[0]), "bench")
     write_manifest(folder, infos)
     return Registry.open(folder), areas
 

@@ -16,6 +16,28 @@ settings.register_profile("relist", deadline=None, print_blob=True)
 settings.load_profile("relist")
 
 REQUIRE_E2E = os.environ.get("RELIST_REQUIRE_E2E") == "1"
+
+
+def _travel_to_agent_time() -> None:
+    """RELIST_TEST_NOW="23:30 America/New_York": the whole run's clock starts at that wall-clock time
+    of the zone's current date and ticks on (the clock matrix in `make test`; see test_clock_rule)."""
+    spec = os.environ.get("RELIST_TEST_NOW", "").strip()
+    if not spec:
+        return
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    clock, _, zone_name = spec.partition(" ")
+    zone = ZoneInfo(zone_name or "America/New_York")
+    hour, minute = (int(x) for x in clock.split(":"))
+    start = datetime.combine(datetime.now(zone).date(), time(hour, minute), tzinfo=zone)
+    # an instant, not a ZoneInfo datetime: time-machine would otherwise also change the process zone
+    time_machine.travel(start.timestamp(), tick=True).start()
+
+
+_travel_to_agent_time()
 DATA = Path(__file__).parent / "data"
 
 _TOOLS = {

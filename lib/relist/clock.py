@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from relist.errors import BadInput
@@ -17,6 +17,12 @@ def zone(name: str) -> ZoneInfo:
             f"Unknown time zone {name!r}.",
             "Use an IANA name such as America/New_York in Settings > TimeZone.",
         ) from exc
+
+
+def machine_now() -> datetime:
+    """The machine's own wall clock, aware: for file names and log lines a person reads on this
+    computer, never for a date the law or the sequence depends on (those use the agent's zone)."""
+    return datetime.now(UTC).astimezone()
 
 
 def parse_at(text: str | None, tz: ZoneInfo) -> datetime:

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from relist.clock import machine_now
 from relist.errors import BadInput, RelistError
 
 if TYPE_CHECKING:
@@ -217,7 +218,7 @@ def _log_failure(name: str) -> str:
     try:
         LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
         with LOG_FILE.open("a", encoding="utf-8") as f:
-            f.write(f"--- {datetime.now().isoformat(timespec='seconds')} button {name}\n{traceback.format_exc()}\n")
+            f.write(f"--- {machine_now().isoformat(timespec='seconds')} button {name}\n{traceback.format_exc()}\n")
         return str(LOG_FILE)
     except OSError:
         return "(the log file could not be written)"

@@ -235,7 +235,7 @@ def test_follow_up_range_is_exact_not_just_corners(p1: float, p2: float, k1: int
     lo_k, hi_k = sorted((k1, k2))
     inputs = RoiInputs(touch_contact_rate=lo_p, touches_per_lead=lo_k)
     spans = compute_range(inputs, {"touch_contact_rate": (lo_p, hi_p), "touches_per_lead": (lo_k, hi_k)})
-    samples = [compute(replace(inputs, touch_contact_rate=lo_p + (hi_p - lo_p) * i / 60, touches_per_lead=k))
+    samples = [compute(replace(inputs, touch_contact_rate=min(hi_p, lo_p + (hi_p - lo_p) * i / 60), touches_per_lead=k))
                for i in range(61) for k in range(lo_k, hi_k + 1)]
     for key in ("gci_quitting_early", "gci_lost_at_your_depth", "reached_by_your_depth"):
         low, high = spans[key]

@@ -19,11 +19,11 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relist import schema
+from relist.clock import machine_now
 from relist.errors import NotARelistWorkbook, WorkbookError, WorkbookLocked
 from relist.workbook import package as pkg
 from relist.workbook.port import Record, Selection, check_columns, coerce, converter, meta_version
@@ -49,7 +49,7 @@ def backup_file(path: Path, keep: int, tag: str = "") -> Path | None:
         return None
     folder = backup_dir(path)
     folder.mkdir(exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = machine_now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{path.stem} {stamp}{(' ' + tag) if tag else ''}{path.suffix}"
     try:
         os.link(path, target)
