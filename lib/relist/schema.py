@@ -406,6 +406,7 @@ COMPS = TableSheet(
         C("Latitude", "float", 9),
         C("Longitude", "float", 9),
         C("ImportedAt", "datetime", 17),
+        C("PropertyType", width=14, help="Comps of another type (condo, townhouse, land) are not compared with a house."),
     ),
 )
 

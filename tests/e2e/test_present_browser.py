@@ -100,11 +100,11 @@ def test_changing_a_comp_filter_changes_the_comp_count(lab: str) -> None:
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             count = page.locator(".relist-comp-count")
-            expect(count).to_contain_text("6 comps (of 6 matching)", timeout=120_000)
+            expect(count).to_contain_text("6 comps used (of 6 matching", timeout=120_000)
             field = page.locator(".relist-filter-area-pct input")
             field.fill("5")
             field.press("Enter")
-            expect(count).to_contain_text("3 comps (of 3 matching)", timeout=60_000)
+            expect(count).to_contain_text("3 comps used (of 3 matching", timeout=60_000)
             expect(count).to_contain_text("Closed within widened from 6 months to 12 months")
         finally:
             browser.close()

@@ -38,8 +38,9 @@ def test_present_human_output_and_filters(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["present", "L-1001", "-w", str(wb), "--at", AT, "--no-pdf", "--months", "2", "--count", "3"])
     assert res.exit_code == 0, res.output
     lines = res.output.strip().splitlines()
-    assert "  Closed within widened from 2 months to 4 months: 4 comps match." in lines
-    assert lines[-1] == "Lead L-1001: 3 comps, indicated value $459,000 ($454,500-$463,500), suggested list price $460,000."
+    assert "  Closed within widened from 2 months to 4 months to find enough sales: 4 found." in lines
+    assert lines[-1] == ("Lead L-1001: 3 comps used, value $459,000 (range $450,000-$470,000, medium confidence, FSD 3%), "
+                         "suggested list price $460,000.")
     assert (tmp_path / "Presentation-L-1001-1208-Palmetto-Ridge-Dr.pptx").exists()
 
 

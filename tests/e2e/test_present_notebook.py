@@ -39,5 +39,5 @@ def test_notebook_executes_and_builds_the_app(tmp_path: Path, monkeypatch: pytes
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in shown)
     lead, count, summary = json.loads(nb.cells[-1].outputs[0]["text"])
     assert (lead, count) == ("L-1001", 6)
-    assert summary == "indicated value $454,500 (range $443,250-$465,750), suggested list price $455,000"
+    assert summary == "value $454,500 (range $430,000-$480,000, high confidence, score 95), suggested list price $455,000"
     assert os.environ["RELIST_WORKBOOK"] == str(wb)

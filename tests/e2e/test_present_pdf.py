@@ -1,4 +1,4 @@
-"""The deck through LibreOffice Impress: a five-page PDF whose pages pdftoppm renders, none of them blank."""
+"""The deck through LibreOffice Impress: a six-page PDF (a cover and five slides) whose pages pdftoppm renders, none of them blank."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from relist.workbook import open_workbook
 pytestmark = pytest.mark.e2e
 
 
-def test_pdf_has_five_rendered_pages_none_blank(tmp_path: Path) -> None:
+def test_pdf_has_six_rendered_pages_none_blank(tmp_path: Path) -> None:
     require_tool("soffice")
     pdftoppm = require_tool("pdftoppm")
     from PIL import Image, ImageStat
@@ -29,16 +29,17 @@ def test_pdf_has_five_rendered_pages_none_blank(tmp_path: Path) -> None:
     assert open_workbook(wb).read_records("tblLeads", ["LeadId", "Presentation"])[0]["Presentation"] == str(result.pdf.resolve())
 
     reader = PdfReader(str(result.pdf))
-    assert len(reader.pages) == 5
-    for page, title in zip(reader.pages, SLIDE_TITLES, strict=True):
+    assert len(reader.pages) == 6
+    assert "1208 Palmetto Ridge Dr" in reader.pages[0].extract_text()  # the cover
+    for page, title in zip(reader.pages[1:], SLIDE_TITLES, strict=True):
         text = page.extract_text()
         assert title.replace("'", "") in text.replace("'", "").replace("’", ""), text[:200]
         assert "Harbor Realty Group" in text
-    assert "$489,000" in reader.pages[0].extract_text()
+    assert "$489,000" in reader.pages[1].extract_text()
 
     subprocess.run([pdftoppm, "-png", "-r", "40", str(result.pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
-    assert len(pages) == 5
+    assert len(pages) == 6
     for png in pages:
         img = Image.open(png).convert("L")
         stddev = ImageStat.Stat(img).stddev[0]

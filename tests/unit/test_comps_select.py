@@ -54,7 +54,7 @@ def test_each_kept_comp_says_why_it_was_kept() -> None:
     first = sel.kept[0]
     assert first.reasons == (
         "0.28 mi away",
-        "closed 2026-02-14 (24 days ago)",
+        "sold February 14, 2026 (24 days ago)",
         "1,750 sq ft (-2.8%)",
         "3 bd (same)",
         "2 ba (same)",
@@ -63,7 +63,7 @@ def test_each_kept_comp_says_why_it_was_kept() -> None:
     assert first.distance_miles == pytest.approx(0.27638, abs=1e-4)
     no_coords = next(k for k in sel.kept if k.comp.comp_id == "S-2006")
     assert no_coords.distance_miles is None
-    assert no_coords.reasons[0] == "same ZIP 33611 (no coordinates)"
+    assert no_coords.reasons[0] == "same ZIP code 33611"
     assert "4 bd (+1)" in no_coords.reasons and "3 ba (+1)" in no_coords.reasons
 
 
@@ -76,7 +76,7 @@ def test_count_keeps_the_top_scores() -> None:
 def test_too_few_comps_widens_closed_within_and_says_so() -> None:
     sel = select_comps(subject(), fixture_comps(), CompFilters(months=2), as_of=AS_OF)
     assert [(w.filter, w.before, w.after, w.found) for w in sel.widenings] == [("months", "2 months", "4 months", 4)]
-    assert sel.widenings[0].sentence == "Closed within widened from 2 months to 4 months: 4 comps match."
+    assert sel.widenings[0].sentence == "Closed within widened from 2 months to 4 months to find enough sales: 4 found."
     assert sel.used.months == 4 and sel.requested.months == 2
     widened = {k.comp.comp_id: k.widened for k in sel.kept}
     assert widened == {"S-2001": (), "S-2002": (), "S-2003": ("months",), "S-2004": ("months",)}
@@ -103,14 +103,14 @@ def test_every_step_names_the_filter_it_relaxed_in_order() -> None:
     assert widened["S-2010"] == ("radius_miles",)
     assert widened["S-2011"] == ("years",)
     assert "S-2013" not in widened  # other ZIP, no coordinates: never a comp
-    assert any("Only 11 comps match" in n for n in sel.notes)
+    assert any("Only 11 sales like this home" in n for n in sel.notes)
 
 
 def test_widening_can_be_turned_off() -> None:
     sel = select_comps(subject(), fixture_comps(), CompFilters(months=2, widen=False), as_of=AS_OF)
     assert sel.widenings == ()
     assert [k.comp.comp_id for k in sel.kept] == ["S-2001", "S-2002"]
-    assert any("Only 2 comps match" in n for n in sel.notes)
+    assert any("Only 2 sales like this home" in n for n in sel.notes)
 
 
 def test_a_subject_with_no_comps_is_a_clear_error() -> None:
@@ -145,7 +145,7 @@ def test_the_subjects_own_sale_is_never_its_comp() -> None:
 
 def test_missing_subject_facts_are_not_filtered_and_are_said() -> None:
     sel = select_comps(subject(BedroomsTotal=None), fixture_comps(), CompFilters(count=10), as_of=AS_OF)
-    assert "The subject has no BedroomsTotal, so comps were not filtered on it." in sel.notes
+    assert "The home's number of bedrooms is not on file, so sales were not matched on it." in sel.notes
     assert sel.matched == 7  # S-2009, the 5-bedroom sale, now matches
     assert "S-2009" in [k.comp.comp_id for k in sel.kept]
 

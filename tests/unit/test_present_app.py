@@ -6,13 +6,15 @@ from pathlib import Path
 
 from tests.data.comps.fixture import AT, lead_record, memory_book
 
-from relist.widgets.presentation_app import PresentationBuilder, PresentationModel
+from relist.widgets.presentation_app import PresentationBuilder, PresentationModel, render_view
 
 
 def test_model_follows_the_filters() -> None:
     m = PresentationModel(memory_book(), at=AT, pdf=False)
     assert (m.lead_id, m.comp_count, m.matched) == ("L-1001", 6, 6)
-    assert m.summary == "indicated value $454,500 (range $443,250-$465,750), suggested list price $455,000"
+    assert m.summary == ("value $454,500 (range $430,000-$480,000, high confidence, score 95), "
+                         "suggested list price $455,000")
+    assert m.alert == ""
     seen: list[int] = []
     m.observe(lambda c: seen.append(c["new"]), names=["comp_count"])
     m.count = 3
@@ -21,7 +23,7 @@ def test_model_follows_the_filters() -> None:
     m.area_pct = 5  # 1,750 and 1,820 sq ft only, then one more after widening to 12 months
     assert (m.comp_count, m.matched) == (3, 3)
     assert m.analysis is not None
-    assert [w.sentence for w in m.analysis.selection.widenings] == ["Closed within widened from 6 months to 12 months: 3 comps match."]
+    assert [w.sentence for w in m.analysis.selection.widenings] == ["Closed within widened from 6 months to 12 months to find enough sales: 3 found."]
     assert seen == [3, 6, 3]
 
 
@@ -45,11 +47,11 @@ def test_model_shows_an_error_instead_of_raising() -> None:
 def test_view_updates_and_exports(tmp_path: Path) -> None:
     book = memory_book()
     app = PresentationBuilder(book, at=AT, out_dir=tmp_path, pdf=False, charts=False)
-    assert app.count_label.value.startswith("<b>6 comps</b> (of 6 matching)")
-    assert "7.6% above the indicated value" in app.findings.value
+    assert app.count_label.value.startswith("<b>6 comps used</b> (of 6 matching; 0 set aside)")
+    assert "8% above what 6 comparable sales" in app.findings.value
     assert "1114 Palmetto Ridge Dr" in app.comps.value
     app.fields["months"].value = 2
-    assert app.count_label.value.startswith("<b>4 comps</b>")
+    assert app.count_label.value.startswith("<b>4 comps used</b>")
     assert "Closed within widened from 2 months to 4 months" in app.count_label.value
     app.export_button.click()
     assert "Saved" in app.export_status.value
@@ -67,3 +69,27 @@ def test_view_reports_export_errors(tmp_path: Path) -> None:
     app = PresentationBuilder(memory_book(), at=AT, pdf=False, charts=False)  # no out_dir, memory book has no folder
     app.export_button.click()
     assert "no folder to save the presentation" in app.export_status.value
+
+
+def test_switching_leads_moves_every_output_at_once() -> None:
+    """The issue: after switching leads, the price-history chart still showed the first lead. Every output follows now."""
+    second = lead_record(LeadId="L-2", PropertyAddress="77 Other Way", ListPrice=310_000, OriginalListPrice=310_000,
+                         PriceHistory=None, ListingContractDate=None, DaysOnMarket=None, CumulativeDaysOnMarket=None,
+                         LivingArea=1700)
+    app = PresentationBuilder(memory_book([lead_record(), second]), at=AT, pdf=False)
+    m = app.model
+    before = {name: bytes(img.value) for name, img in app.images.items()}
+    assert all(v.startswith(b"\x89PNG") for v in before.values())
+    m.lead_id = "L-2"
+    assert m.analysis is not None and m.analysis.lead.lead_id == "L-2"
+    want = render_view(m.analysis, m.error)
+    assert app.count_label.value == want["count"] and "$310,000" not in want["count"]
+    assert app.findings.value == want["findings"] and "$310,000" in app.findings.value and "$489,000" not in app.findings.value
+    assert app.comps.value == want["comps"]
+    assert app.alert.value == want["alert"]
+    for name, img in app.images.items():
+        assert bytes(img.value) == want["images"][name], name
+    assert bytes(app.images["history"].value) == b"" and app.images["history"].layout.display == "none"
+    assert bytes(app.images["scatter"].value) != before["scatter"] and bytes(app.images["ppsf"].value) != before["ppsf"]
+    m.lead_id = "L-1001"
+    assert bytes(app.images["history"].value).startswith(b"\x89PNG") and app.images["history"].layout.display == ""

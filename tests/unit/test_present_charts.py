@@ -23,7 +23,7 @@ def fixture_charts(**lead_changes: object) -> ChartSet:
     subject = subject_from_lead(lead_from_record(lead_record(**lead_changes), (), TZ))
     comps, _ = comps_from_records(comp_rows())
     sel = select_comps(subject, comps, as_of=AS_OF)
-    return build_charts(sel, value_selection(sel))
+    return build_charts(sel, value_selection(sel, comps))
 
 
 @pytest.mark.parametrize("name", ["scatter", "ppsf", "dom", "history"])
@@ -40,6 +40,7 @@ def test_chart_spec_matches_its_snapshot(name: str) -> None:
 
 def test_specs_hold_the_subjects_numbers() -> None:
     charts = fixture_charts()
+    assert charts.scatter.subject is not None
     assert charts.scatter.subject.x == 1800 and charts.scatter.subject.y == 489_000
     assert charts.scatter.suggested.y == 455_000
     assert charts.scatter.band_ppsf == (246.25, 258.75)
@@ -53,7 +54,7 @@ def test_specs_hold_the_subjects_numbers() -> None:
 
 
 def test_a_lead_without_price_data_has_no_history_chart() -> None:
-    charts = fixture_charts(PriceHistory=None, ListingContractDate=None)
+    charts = fixture_charts(PriceHistory=None, ListingContractDate=None, DaysOnMarket=None)
     assert charts.history is None
     assert [n for n, _ in charts.items()] == ["scatter", "ppsf", "dom", "history"][:3]
 
@@ -62,6 +63,7 @@ def test_history_falls_back_to_the_listing_date_and_original_price() -> None:
     charts = fixture_charts(PriceHistory=None)
     assert charts.history is not None
     assert charts.history.steps == (("2025-09-04", 525_000.0),)
+    assert charts.history.undated == (489_000.0,)  # the last price is known, the day it changed is not
 
 
 @pytest.mark.parametrize("name", ["scatter", "ppsf", "dom", "history"])

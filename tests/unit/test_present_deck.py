@@ -12,6 +12,7 @@ from pptx import Presentation
 from tests.data.comps.fixture import AS_OF, TZ, comp_rows, lead_record
 
 from relist.comps.select import comps_from_records
+from relist.comps.words import internal_words
 from relist.errors import BadInput
 from relist.leads import lead_from_record
 from relist.present.charts import render_png
@@ -30,7 +31,7 @@ def fixture_analysis() -> Analysis:
 
 def make_deck(branding: Branding = BRAND, plan: tuple[str, ...] = PLAN, **kw: Any) -> tuple[Analysis, DeckSpec]:
     a = fixture_analysis()
-    return a, deck_spec(a.selection, a.valuation, a.findings, a.changes, branding, plan, as_of=AS_OF, **kw)
+    return a, deck_spec(a, branding, plan, as_of=AS_OF, prepared_for="Dana Reyes and Sam Reyes", **kw)
 
 
 def slide_texts(path: Path) -> list[str]:
@@ -53,37 +54,51 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_pptx(deck, images, tmp_path_factory.mktemp("deck") / "deck.pptx")
 
 
-def test_five_slides_with_the_expected_titles_in_order(written: Path) -> None:
+def test_a_cover_then_five_slides_with_the_expected_titles_in_order(written: Path) -> None:
     prs = Presentation(str(written))
-    assert [s.shapes.title.text for s in prs.slides] == list(SLIDE_TITLES)
+    slides = list(prs.slides)
+    assert slides[0].shapes.title is None  # the cover has no slide title, only the address band
+    cover = slide_texts(written)[0]
+    for text in ("1208 Palmetto Ridge Dr", "Prepared for Dana Reyes and Sam Reyes", "Alex Morgan, Harbor Realty Group", "March 10, 2026"):
+        assert text in cover, text
+    assert [s.shapes.title.text for s in slides[1:]] == list(SLIDE_TITLES)
     assert SLIDE_TITLES == ("Why it didn't sell", "What I'd change", "The new comp set", "The marketing plan", "The timeline")
 
 
 def test_slides_carry_the_subjects_numbers(written: Path) -> None:
-    why, change, comps, plan, timeline = slide_texts(written)
-    for number in ("1208 Palmetto Ridge Dr", "$489,000", "7.6% above", "$454,500", "181", "median of 31 days", "46 days", "$36,000", "9 photos"):
+    _cover, why, change, comps, plan, timeline = slide_texts(written)
+    for number in ("1208 Palmetto Ridge Dr", "$489,000", "8% above", "$430,000 to $480,000", "181", "median of 31 days",
+                   "46 days", "$36,000", "9 photos", "March 4, 2026"):
         assert number in why, number
     for number in ("$455,000", "Price: List at $455,000", "Photos: Professional photos, at least 20 (it had 9)", "Because: The last list price, $489,000"):
         assert number in change, number
-    for number in ("$454,500", "$443,250-$465,750", "1114 Palmetto Ridge Dr", "2026-02-14", "$437,500", "$250", "86", "$252.50/sq ft × 1,800 sq ft"):
+    for number in ("$454,500", "$430,000 to $480,000", "1114 Palmetto Ridge Dr", "February 14, 2026", "$437,500", "$250",
+                   "$252.50/sq ft × 1,800 sq ft", "high confidence"):
         assert number in comps, number
     for item in PLAN:
         assert item in plan
-    assert "$455,000" in plan
-    for text in ("2026-03-24", "Tue Mar 24, 2026", "Tue Mar 31, 2026", "Tue Apr 21, 2026", "median 31 days"):
+    assert "$455,000" in plan and "March 24, 2026" in plan
+    for text in ("March 24, 2026", "March 31, 2026", "April 21, 2026", "median 31 days"):
         assert text in timeline, text
+    for text in (why, change, comps, plan, timeline):
+        assert not internal_words(text), internal_words(text)
+
+
+def test_speaker_notes_carry_the_confidence_and_any_alert(written: Path) -> None:
+    notes = [s.notes_slide.notes_text_frame.text if s.has_notes_slide else "" for s in Presentation(str(written)).slides]
+    assert notes[2].startswith("Confidence high (score 9")
 
 
 def test_branding_on_every_slide(written: Path) -> None:
     for n, text in enumerate(slide_texts(written), 1):
         assert "Alex Morgan" in text and "Harbor Realty Group" in text
         assert "License SL3456789" in text and "+1 813-555-0100" in text
-        assert f"{n}/5" in text
+        assert n == 1 or f"{n}/6" in text
 
 
 def test_charts_placed_on_their_slides(written: Path) -> None:
     pictures = [sum(1 for sh in s.shapes if sh.shape_type == 13) for s in Presentation(str(written)).slides]
-    assert pictures == [2, 1, 1, 0, 0]
+    assert pictures == [0, 2, 1, 1, 0, 0]
 
 
 def test_logo_on_every_slide_when_given(tmp_path: Path) -> None:
@@ -94,7 +109,7 @@ def test_logo_on_every_slide_when_given(tmp_path: Path) -> None:
     a, deck = make_deck(replace(BRAND, logo_path=str(logo)))
     path = write_pptx(deck, {}, tmp_path / "logo.pptx")
     pictures = [sum(1 for sh in s.shapes if sh.shape_type == 13) for s in Presentation(str(path)).slides]
-    assert pictures == [1, 1, 1, 1, 1]
+    assert pictures == [1, 1, 1, 1, 1, 1]
 
 
 def test_relaunch_date_can_be_chosen() -> None:
@@ -109,7 +124,7 @@ def test_timeline_prep_follows_the_changes() -> None:
     _, deck = make_deck()
     assert deck.timeline[0].what == (
         "Sign the new listing agreement; book the photographer; rewrite the description; "
-        "list the agents behind the comp sales; complete the listing data"
+        "list the agents behind the comparable sales; fill in every listing detail"
     )
 
 

@@ -20,15 +20,17 @@ def test_builds_the_deck_links_the_lead_and_saves(tmp_path: Path) -> None:
     result = build_presentation(book, "l-1001", at=AT, out_dir=tmp_path, pdf=False)
     assert result.pptx == tmp_path / "Presentation-L-1001-1208-Palmetto-Ridge-Dr.pptx"
     assert result.pptx.exists() and result.pdf is None
-    assert len(Presentation(str(result.pptx)).slides) == 5
+    assert len(Presentation(str(result.pptx)).slides) == 6  # the cover and the five slides
     assert book.tables["tblLeads"][0]["Presentation"] == str(result.pptx.resolve())
     assert book.saved == 1
     summary = result.summary()
     json.dumps(summary)
-    assert summary["value"] == {
+    value = summary["value"]
+    assert {k: value[k] for k in ("median_ppsf", "q1_ppsf", "q3_ppsf", "indicated", "range", "suggested_list_price", "confidence")} == {
         "median_ppsf": 252.5, "q1_ppsf": 246.25, "q3_ppsf": 258.75,
-        "indicated": 454500, "low": 443250, "high": 465750, "suggested_list_price": 455000,
+        "indicated": 454500, "range": [430000, 480000], "suggested_list_price": 455000, "confidence": "high",
     }
+    assert value["set_aside"] == [] and summary["price_call"] == "lower" and summary["agent_alert"] == ""
     assert [c["comp_id"] for c in summary["comps"]] == ["S-2001", "S-2002", "S-2004", "S-2003", "S-2005", "S-2006"]
     assert summary["relaunch"] == "2026-03-24"
     assert set(result.timings) >= {"select", "charts", "pptx", "total"}
@@ -41,7 +43,7 @@ def test_filters_and_settings_shape_the_comp_set(tmp_path: Path) -> None:
     assert len(result.analysis.selection.kept) == 3
     result = build_presentation(book, "L-1001", at=AT, out_dir=tmp_path, pdf=False, filters=CompFilters(months=2))
     assert [w.filter for w in result.analysis.selection.widenings] == ["months"]
-    assert result.summary()["widened"] == ["Closed within widened from 2 months to 4 months: 4 comps match."]
+    assert result.summary()["widened"] == ["Closed within widened from 2 months to 4 months to find enough sales: 4 found."]
 
 
 def test_a_naive_at_is_the_agents_local_time(tmp_path: Path) -> None:

@@ -53,11 +53,17 @@ def present(lead_id: str, comps: Path | None, out: Path | None, months: int | No
     a = result.analysis
     v = a.valuation
     lines = [result.imported.headline()] if result.imported is not None and hasattr(result.imported, "headline") else []
+    if a.alert:
+        click.secho(f"Before the appointment: {a.alert}", fg="yellow", err=True)
     lines += [f"  {f.sentence}" for f in a.findings if f.severity != "info"]
     lines += [f"  {w.sentence}" for w in a.selection.widenings]
+    lines += [f"  Set aside {e.comp.address}: {e.set_aside}." for e in v.set_aside]
     lines.append(f"Wrote {result.pptx}" + (f" and {result.pdf.name}" if result.pdf else "") + ".")
     lines.append(
-        f"Lead {result.lead_id}: {len(a.selection.kept)} comps, indicated value ${v.indicated_value:,.0f} "
-        f"(${v.low:,.0f}-${v.high:,.0f}), suggested list price ${v.suggested_list_price:,.0f}."
+        f"Lead {result.lead_id}: {v.comps} comps used, value ${v.indicated_value:,.0f} "
+        f"(range ${v.low_price:,.0f}-${v.high_price:,.0f}, {v.confidence.level} confidence, "
+        f"FSD {v.confidence.fsd * 100:.0f}%), "
+        + (f"suggested list price ${v.suggested_list_price:,.0f}." if v.suggested_list_price is not None and a.call != "range"
+           else "no single price: the deck shows the range.")
     )
     emit(as_json, result.summary(), lines)

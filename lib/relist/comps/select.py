@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, Literal
 
 from relist.comps.subject import Comp, Subject, comp_from_record, miles_between
+from relist.comps.words import human_date
 from relist.errors import BadInput
 
 FilterName = Literal["months", "area_pct", "radius_miles", "beds", "baths", "years"]
@@ -127,7 +128,7 @@ class Widening:
             "baths": "Bathrooms",
             "years": "Year built",
         }[self.filter]
-        return f"{label} widened from {self.before} to {self.after}: {self.found} comps match."
+        return f"{label} widened from {self.before} to {self.after} to find enough sales: {self.found} found."
 
 
 @dataclass(frozen=True)
@@ -247,12 +248,12 @@ def _score_and_reasons(
         reasons.append(f"{distance:.2f} mi away")
     else:
         pen["location"] = UNKNOWN_PENALTY
-        reasons.append(f"same ZIP {c.postal_code} (no coordinates)")
+        reasons.append(f"same ZIP code {c.postal_code}")
 
     window = (as_of - months_before(as_of, requested.months)).days
     age = (as_of - c.close_date).days
     pen["recency"] = _penalty(age, window)
-    reasons.append(f"closed {c.close_date.isoformat()} ({age} days ago)")
+    reasons.append(f"sold {human_date(c.close_date)} ({age} days ago)")
 
     area_diff = (c.living_area - s.living_area) / s.living_area * 100
     pen["area"] = _penalty(area_diff, requested.area_pct)
@@ -266,7 +267,7 @@ def _score_and_reasons(
             pen[key] = 0.0
         elif theirs is None:
             pen[key] = UNKNOWN_PENALTY
-            reasons.append(f"{unit} unknown")
+            reasons.append(f"{ {'bd': 'bedrooms', 'ba': 'bathrooms'}[unit]} not on file")
         else:
             pen[key] = _penalty(theirs - mine, tol)
             reasons.append(f"{theirs:g} {unit} ({_signed(theirs - mine)})")
@@ -275,7 +276,7 @@ def _score_and_reasons(
         pen["year"] = 0.0
     elif c.year_built is None:
         pen["year"] = UNKNOWN_PENALTY
-        reasons.append("year built unknown")
+        reasons.append("year built not on file")
     else:
         pen["year"] = _penalty(c.year_built - s.year_built, requested.years)
         reasons.append(f"built {c.year_built} ({_signed(c.year_built - s.year_built, ' yr')})")
@@ -305,11 +306,14 @@ def select_comps(
             "Fill in PostalCode on the Leads sheet.",
         )
     notes: list[str] = []
-    for field, label in (("beds", "BedroomsTotal"), ("baths", "BathroomsTotal"), ("year_built", "YearBuilt")):
+    for field, label in (("beds", "number of bedrooms"), ("baths", "number of bathrooms"), ("year_built", "year built")):
         if getattr(subject, field) is None:
-            notes.append(f"The subject has no {label}, so comps were not filtered on it.")
+            notes.append(f"The home's {label} is not on file, so sales were not matched on it.")
 
     pool = [c for c in comps if not _is_subject(c, subject)]
+    if subject.property_type:
+        kind = same_kind(subject.property_type)
+        pool = [c for c in pool if not c.property_type or same_kind(c.property_type) == kind]
     if not pool:
         raise NoComparables(
             f"There are no sold comps to compare lead {subject.lead_id} with (the Comps sheet is empty).",
@@ -342,7 +346,7 @@ def select_comps(
             f"Import a sold-listings export that covers {where} (relist present {subject.lead_id} --comps FILE).",
         )
     if len(matched) < requested.min_comps:
-        notes.append(f"Only {len(matched)} comps match even with every filter widened; treat the value as a rough guide.")
+        notes.append(f"Only {len(matched)} sales like this home were found, even looking wider; the range reflects that.")
 
     strict = _Matcher(subject, requested, as_of)
     scored: list[ScoredComp] = []
@@ -375,6 +379,16 @@ _FILTER_WORDS: dict[FilterName, str] = {
     "baths": "bathrooms",
     "years": "year built",
 }
+
+
+def same_kind(property_type: str) -> str:
+    """A property type reduced to what buyers compare: condo, townhouse, land, multi-family or house."""
+    t = property_type.lower()
+    for word, kind in (("condo", "condo"), ("town", "townhouse"), ("land", "land"), ("lot", "land"),
+                       ("duplex", "multi"), ("multi", "multi"), ("mobile", "manufactured"), ("manufactured", "manufactured")):
+        if word in t:
+            return kind
+    return "house"
 
 
 def _is_subject(c: Comp, s: Subject) -> bool:

@@ -48,6 +48,7 @@ class Subject:
     remarks_length: int | None = None
     listing_id: str = ""
     address_key: str = ""
+    property_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Comp:
     listing_id: str = ""
     address_key: str = ""
     city: str = ""
+    property_type: str = ""
 
     @property
     def price_per_sqft(self) -> float:
@@ -159,6 +161,7 @@ def subject_from_lead(lead: Lead) -> Subject:
         remarks_length=_int(f.get("RemarksLength")),
         listing_id=lead.listing_id,
         address_key=_text(f.get("AddressKey")),
+        property_type=_text(f.get("PropertyType")),
     )
 
 
@@ -188,6 +191,7 @@ def comp_from_record(rec: Mapping[str, Any]) -> Comp | None:
         listing_id=_text(rec.get("ListingId")),
         address_key=_text(rec.get("AddressKey")),
         city=_text(rec.get("City")),
+        property_type=_text(rec.get("PropertyType")),
     )
 
 

@@ -11,10 +11,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from relist.comps.findings import money
+from relist.comps.findings import ListingFacts, listing_facts
 from relist.comps.select import CompSelection
 from relist.comps.value import Valuation
+from relist.comps.words import money, per_sqft
 
+SET_ASIDE_COLOR = "#A6A6A6"
 SUBJECT_COLOR = "#C00000"
 COMP_COLOR = "#2F5597"
 BAND_COLOR = "#A9D18E"
@@ -37,6 +39,7 @@ class Bar:
     label: str
     value: float
     highlight: bool = False
+    muted: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,12 @@ class ScatterSpec:
     x_label: str
     y_label: str
     comps: tuple[Point, ...]
-    subject: Point
+    subject: Point | None
     suggested: Point
     band_ppsf: tuple[float, float]
     median_ppsf: float
     x_range: tuple[float, float]
+    set_aside: tuple[Point, ...] = ()
     kind: Literal["scatter"] = "scatter"
 
 
@@ -77,7 +81,10 @@ class BarSpec:
 
 @dataclass(frozen=True)
 class HistorySpec:
-    """The subject's asking price over time, as steps, against the indicated value and its range."""
+    """The home's asking price over time, as steps (every change), against the value and its range.
+
+    `undated` is a last price whose change date is not on file: drawn dashed from the last dated step to `end`.
+    """
 
     title: str
     y_label: str
@@ -85,6 +92,7 @@ class HistorySpec:
     end: str
     references: tuple[Reference, ...] = ()
     band: tuple[float, float] | None = None
+    undated: tuple[float, ...] = ()
     kind: Literal["history"] = "history"
 
 
@@ -137,34 +145,40 @@ def short_address(address: str, width: int = 22) -> str:
 def scatter_spec(selection: CompSelection, valuation: Valuation) -> ScatterSpec:
     s = selection.subject
     area = valuation.subject_area
-    comps = tuple(Point(c.living_area, c.close_price, short_address(c.address)) for c in selection.comps)
-    xs = [p.x for p in comps] + [area]
+    used = {id(e.comp) for e in valuation.evidence}
+    comps = tuple(Point(c.living_area, c.close_price, short_address(c.address)) for c in selection.comps if id(c) in used or not valuation.evidence)
+    aside = tuple(Point(e.comp.living_area, e.comp.close_price, short_address(e.comp.address)) for e in valuation.set_aside)
+    xs = [p.x for p in comps + aside] + [area]
     pad = max(100.0, (max(xs) - min(xs)) * 0.1)
-    asking = s.list_price if s.list_price is not None else valuation.indicated_value
+    value = valuation.suggested_list_price
     return ScatterSpec(
-        title="Sold price vs living area",
+        title="Sold price against living area",
         x_label="Living area (sq ft)",
-        y_label="Price ($)",
+        y_label="Price",
         comps=comps,
-        subject=Point(area, asking, "This home (last list price)"),
-        suggested=Point(area, valuation.suggested_list_price, "Suggested list price"),
+        subject=Point(area, s.list_price, "This home at its last list price") if s.list_price is not None else None,
+        suggested=Point(area, value if value is not None else valuation.indicated_value,
+                        "Suggested list price" if value is not None else "Middle of the range"),
         band_ppsf=(valuation.q1_ppsf, valuation.q3_ppsf),
         median_ppsf=valuation.median_ppsf,
         x_range=(min(xs) - pad, max(xs) + pad),
+        set_aside=aside,
     )
 
 
 def ppsf_spec(selection: CompSelection, valuation: Valuation) -> BarSpec:
+    """Each comp's $/sq ft after adjustment (what the value uses), set-aside sales greyed, the home at its list price."""
     s = selection.subject
-    bars = [Bar(short_address(c.address), c.price_per_sqft) for c in selection.comps]
+    bars = [Bar(short_address(e.comp.address), e.adjusted_ppsf) for e in valuation.evidence]
+    bars += [Bar(short_address(e.comp.address) + " (set aside)", e.adjusted_ppsf, muted=True) for e in valuation.set_aside]
     if s.list_price is not None:
-        bars.insert(0, Bar("This home at its list price", s.list_price / valuation.subject_area, True))
+        bars.insert(0, Bar("This home at its last price", s.list_price / valuation.subject_area, True))
     return BarSpec(
         title="Price per square foot",
         y_label="$ per sq ft",
         bars=tuple(bars),
         references=(
-            Reference(f"Comps' median ${valuation.median_ppsf:,.2f}", valuation.median_ppsf),
+            Reference(f"Comparable sales' median {per_sqft(valuation.median_ppsf)}", valuation.median_ppsf),
         ),
         value_format="${:,.0f}",
     )
@@ -178,41 +192,40 @@ def dom_spec(selection: CompSelection, valuation: Valuation) -> BarSpec | None:
         return None
     if days is not None:
         bars.insert(0, Bar("This home", float(days), True))
-    refs = (Reference(f"Comps' median {valuation.median_dom:g} days", valuation.median_dom),) if valuation.median_dom is not None else ()
+    refs = (Reference(f"Comparable sales' median {valuation.median_dom:g} days", valuation.median_dom),) if valuation.median_dom is not None else ()
     return BarSpec(title="Days on market", y_label="Days", bars=tuple(bars), references=refs, value_format="{:,.0f}")
 
 
-def history_spec(selection: CompSelection, valuation: Valuation) -> HistorySpec | None:
-    s = selection.subject
-    steps = [(p.on.isoformat(), p.price) for p in s.price_history]
-    if not steps and s.listed_on is not None and (s.original_list_price or s.list_price):
-        steps = [(s.listed_on.isoformat(), float(s.original_list_price or s.list_price or 0))]
-    if not steps:
+def history_spec(selection: CompSelection, valuation: Valuation, facts: ListingFacts | None = None) -> HistorySpec | None:
+    """Every price of the listing from its facts (the same ones the findings read)."""
+    f = facts or listing_facts(selection.subject)
+    dated = [(st.on, st.price) for st in f.steps if st.on is not None]
+    undated = tuple(st.price for st in f.steps if st.on is None)
+    if not dated:
         return None
-    last = date.fromisoformat(steps[-1][0])
-    if s.expired_on is not None and s.expired_on >= last:
-        end = s.expired_on
-    elif s.days_on_market is not None:
-        end = max(last, date.fromisoformat(steps[0][0]) + timedelta(days=s.days_on_market))
-    else:
-        end = last
+    last = dated[-1][0]
+    end = f.ended_on if f.ended_on is not None and f.ended_on >= last else None
+    if end is None and f.days_on_market is not None and f.listed_on is not None:
+        end = max(last, f.listed_on + timedelta(days=f.days_on_market))
+    end = end or last + timedelta(days=1)
     return HistorySpec(
         title="This home's asking price",
-        y_label="Price ($)",
-        steps=tuple(steps),
+        y_label="Price",
+        steps=tuple((d.isoformat(), p) for d, p in dated),
         end=end.isoformat(),
-        references=(Reference(f"Indicated value {money(valuation.indicated_value)}", valuation.indicated_value),),
+        references=(Reference(f"Middle of the comps' range {money(valuation.indicated_value)}", valuation.indicated_value),),
         band=(valuation.low, valuation.high),
+        undated=undated,
     )
 
 
-def build_charts(selection: CompSelection, valuation: Valuation) -> ChartSet:
+def build_charts(selection: CompSelection, valuation: Valuation, facts: ListingFacts | None = None) -> ChartSet:
     """Every chart spec of a presentation."""
     return ChartSet(
         scatter=scatter_spec(selection, valuation),
         ppsf=ppsf_spec(selection, valuation),
         dom=dom_spec(selection, valuation),
-        history=history_spec(selection, valuation),
+        history=history_spec(selection, valuation, facts),
     )
 
 
@@ -230,28 +243,41 @@ def _money_axis(ax: Any) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _t(f"${v / 1000:,.0f}k")))
 
 
+def _legend_below(ax: Any, ncol: int = 2) -> None:
+    """The legend under the plot, where it can never cover a point or a bar."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        below = -0.3 if ax.get_xlabel() else -0.14
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, below), ncol=ncol, fontsize=7, frameon=False)
+
+
 def _draw_scatter(ax: Any, spec: ScatterSpec) -> None:
     lo, hi = spec.x_range
     q1, q3 = spec.band_ppsf
     ax.fill_between([lo, hi], [q1 * lo, q1 * hi], [q3 * lo, q3 * hi], color=BAND_COLOR, alpha=0.35,
-                    label=_t(f"Comps' middle half (${q1:,.0f}-${q3:,.0f}/sq ft)"))
+                    label=_t(f"Middle half of the comps (${q1:,.0f}-${q3:,.0f}/sq ft)"))
     ax.plot([lo, hi], [spec.median_ppsf * lo, spec.median_ppsf * hi], color=REFERENCE_COLOR, lw=1, ls="--",
-            label=_t(f"Median ${spec.median_ppsf:,.2f}/sq ft"))
-    ax.scatter([p.x for p in spec.comps], [p.y for p in spec.comps], color=COMP_COLOR, s=36, zorder=3, label="Sold comps")
-    ax.scatter([spec.subject.x], [spec.subject.y], color=SUBJECT_COLOR, marker="*", s=220, zorder=4, label=_t(spec.subject.label))
+            label=_t(f"Median {per_sqft(spec.median_ppsf)}"))
+    ax.scatter([p.x for p in spec.comps], [p.y for p in spec.comps], color=COMP_COLOR, s=36, zorder=3, label="Comparable sales")
+    if spec.set_aside:
+        ax.scatter([p.x for p in spec.set_aside], [p.y for p in spec.set_aside], facecolor="white", edgecolor=SET_ASIDE_COLOR,
+                   s=36, zorder=3, label="Set aside (unlike the others)")
+    if spec.subject is not None:
+        ax.scatter([spec.subject.x], [spec.subject.y], color=SUBJECT_COLOR, marker="*", s=220, zorder=4,
+                   label=_t(f"{spec.subject.label} {money(spec.subject.y)}"))
     ax.scatter([spec.suggested.x], [spec.suggested.y], facecolor="white", edgecolor=SUBJECT_COLOR, marker="D", s=60,
                zorder=4, label=_t(f"{spec.suggested.label} {money(spec.suggested.y)}"))
     ax.set_xlim(lo, hi)
     ax.set_xlabel(_t(spec.x_label))
     ax.set_ylabel(_t(spec.y_label))
     _money_axis(ax)
-    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    _legend_below(ax)
 
 
 def _draw_bars(ax: Any, spec: BarSpec) -> None:
     labels = [b.label for b in spec.bars]
     values = [b.value for b in spec.bars]
-    colors = [SUBJECT_COLOR if b.highlight else COMP_COLOR for b in spec.bars]
+    colors = [SUBJECT_COLOR if b.highlight else SET_ASIDE_COLOR if b.muted else COMP_COLOR for b in spec.bars]
     ys = list(range(len(values)))[::-1]
     ax.barh(ys, values, color=colors)
     ax.set_yticks(ys, [_t(label) for label in labels], fontsize=8)
@@ -261,25 +287,37 @@ def _draw_bars(ax: Any, spec: BarSpec) -> None:
         ax.axvline(ref.value, color=REFERENCE_COLOR, ls="--", lw=1, label=_t(ref.label))
     ax.set_xlabel(_t(spec.y_label))
     ax.set_xlim(0, max(values) * 1.18 if values else 1)
-    if spec.references:
-        ax.legend(loc="lower right", fontsize=7, frameon=False)
+    _legend_below(ax)
 
 
 def _draw_history(ax: Any, spec: HistorySpec) -> None:
-    from matplotlib.dates import DateFormatter
+    from matplotlib.dates import AutoDateLocator, DateFormatter
 
-    days = [date.fromisoformat(d) for d, _ in spec.steps] + [date.fromisoformat(spec.end)]
-    prices = [p for _, p in spec.steps] + [spec.steps[-1][1]]
-    ax.step(days, prices, where="post", color=SUBJECT_COLOR, lw=2, label="Asking price")
-    ax.scatter(days[:-1], prices[:-1], color=SUBJECT_COLOR, s=20, zorder=3)
+    days = [date.fromisoformat(d) for d, _ in spec.steps]
+    prices = [p for _, p in spec.steps]
+    end = date.fromisoformat(spec.end)
     if spec.band is not None:
-        ax.axhspan(spec.band[0], spec.band[1], color=BAND_COLOR, alpha=0.35, label="Comp range")
+        ax.axhspan(spec.band[0], spec.band[1], color=BAND_COLOR, alpha=0.35, label="Range the comps support")
     for ref in spec.references:
         ax.axhline(ref.value, color=REFERENCE_COLOR, ls="--", lw=1, label=_t(ref.label))
+    if spec.undated:
+        ax.step(days + [days[-1]], prices + [prices[-1]], where="post", color=SUBJECT_COLOR, lw=2, label="Asking price")
+        gap_end = end if end > days[-1] else days[-1] + timedelta(days=1)
+        ax.plot([days[-1], gap_end], [prices[-1], spec.undated[-1]], color=SUBJECT_COLOR, lw=1.5, ls=":",
+                label="Later price (date of change not on file)")
+        ax.scatter([gap_end], [spec.undated[-1]], color=SUBJECT_COLOR, s=20, zorder=3)
+    else:
+        ax.step(days + [end], prices + [prices[-1]], where="post", color=SUBJECT_COLOR, lw=2, label="Asking price")
+    ax.scatter(days, prices, color=SUBJECT_COLOR, s=20, zorder=3)
+    for d, p in zip(days, prices, strict=True):
+        ax.annotate(_t(money(p)), (d, p), textcoords="offset points", xytext=(3, 4), fontsize=7, color=SUBJECT_COLOR)
     ax.set_ylabel(_t(spec.y_label))
     _money_axis(ax)
-    ax.xaxis.set_major_formatter(DateFormatter("%b %d"))  # type: ignore[no-untyped-call]
-    ax.legend(loc="best", fontsize=7, frameon=False)
+    ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=6))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + (hi - lo) * 0.12)
+    _legend_below(ax)
 
 
 def render_png(spec: ChartSpec, *, width_in: float = 6.0, height_in: float = 3.6, dpi: int = 150) -> bytes:

@@ -1,7 +1,9 @@
-"""The five-slide listing presentation: a deck spec built from comps and findings, a python-pptx writer, a PDF converter.
+"""The listing presentation: a deck spec built from one Analysis, a python-pptx writer, a PDF converter.
 
-Slides, in order: why it didn't sell; what I'd change; the new comp set; the
-marketing plan; the timeline. The agent's branding is on every slide.
+A cover (the home's address, who it is prepared for, the agent's brand), then
+five slides: why it didn't sell; what I'd change; the new comp set; the
+marketing plan; the timeline. The agent's branding is on every slide; what the
+agent must hear first (a price the evidence cannot carry) goes in the speaker notes.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from relist.comps.findings import Change, Finding, money
+from relist.comps.findings import Change, Finding
 from relist.comps.select import CompSelection
 from relist.comps.value import Valuation
+from relist.comps.words import human_date, money, per_sqft, price_range
 from relist.errors import BadInput, RelistError
 
 SLIDE_TITLES: tuple[str, ...] = (
@@ -100,7 +103,7 @@ class Bullet:
 
 @dataclass(frozen=True)
 class Slide:
-    """One slide's content; `charts` names rendered charts placed on the right."""
+    """One slide's content; `charts` names rendered charts placed on the right, `panel` key figures shown there instead."""
 
     title: str
     subtitle: str = ""
@@ -108,6 +111,9 @@ class Slide:
     table: Table | None = None
     charts: tuple[str, ...] = ()
     note: str = ""
+    panel: tuple[tuple[str, str], ...] = ()
+    speaker_notes: str = ""
+    cover: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,19 +125,26 @@ class TimelineRow:
 
 @dataclass(frozen=True)
 class DeckSpec:
-    """Everything the deck shows, as data."""
+    """Everything the deck shows, as data: a cover, then the five slides."""
 
     address: str
     branding: Branding
     slides: tuple[Slide, ...]
     relaunch: date
     timeline: tuple[TimelineRow, ...]
+    alert: str = ""
+
+    @property
+    def body(self) -> tuple[Slide, ...]:
+        """The five content slides (the cover left out)."""
+        return tuple(s for s in self.slides if not s.cover)
 
     def text(self) -> str:
-        """All words of the deck, for search and tests."""
+        """All words a seller sees (speaker notes left out), for search and tests."""
         out: list[str] = []
         for s in self.slides:
             out += [s.title, s.subtitle, *(b.text for b in s.bullets), s.note]
+            out += [f"{k}: {v}" for k, v in s.panel]
             if s.table:
                 out += [" | ".join(s.table.header), *(" | ".join(r) for r in s.table.rows)]
         return "\n".join(x for x in out if x)
@@ -155,23 +168,33 @@ def check_branding(b: Branding) -> None:
 _PREP: dict[str, str] = {
     "Photos": "book the photographer",
     "Description": "rewrite the description",
-    "Buyer outreach": "list the agents behind the comp sales",
-    "Listing data": "complete the listing data",
+    "Buyer outreach": "list the agents behind the comparable sales",
+    "Listing details": "fill in every listing detail",
 }
 
 
-def timeline(relaunch: date, as_of: date, changes: Sequence[Change], valuation: Valuation) -> tuple[TimelineRow, ...]:
+def price_words(valuation: Valuation, call: str) -> str:
+    """The price the deck names: one number when the evidence carries it, else the range."""
+    if call == "range" or valuation.suggested_list_price is None:
+        return f"a price within {price_range(valuation.low_price, valuation.high_price)}, set after a walk-through"
+    return money(valuation.suggested_list_price)
+
+
+def timeline(relaunch: date, as_of: date, changes: Sequence[Change], valuation: Valuation, call: str = "set") -> tuple[TimelineRow, ...]:
     """The relaunch date and the weeks after it."""
     prep = [_PREP[c.area] for c in changes if c.area in _PREP]
+    if call == "range" or valuation.suggested_list_price is None:
+        prep.insert(0, "walk through the home and set the price together")
     prep_text = "; ".join(["Sign the new listing agreement", *prep])
-    review = f"Price review against new sales (the comps sold in a median {valuation.median_dom:g} days)" if valuation.median_dom is not None else "Price review against new sales and pendings"
+    review = (f"Price review against new sales (the comparable homes sold in a median {valuation.median_dom:g} days)"
+              if valuation.median_dom is not None else "Price review against new sales and pending sales")
     return (
         TimelineRow("This week", as_of, prep_text),
-        TimelineRow("Relaunch", relaunch, f"Back on the market at {money(valuation.suggested_list_price)}; outreach to the agents in the comp sales"),
+        TimelineRow("Relaunch", relaunch, f"Back on the market at {price_words(valuation, call)}; calls to the agents behind the comparable sales"),
         TimelineRow("Week 1", relaunch + timedelta(days=7), "First feedback report: showings, online views, agents' comments"),
-        TimelineRow("Week 2", relaunch + timedelta(days=14), "Feedback report; new sales and pendings compared with this home"),
+        TimelineRow("Week 2", relaunch + timedelta(days=14), "Feedback report; new sales and pending sales compared with this home"),
         TimelineRow("Week 3", relaunch + timedelta(days=21), review),
-        TimelineRow("Week 4", relaunch + timedelta(days=28), "Feedback report; decide the next step together"),
+        TimelineRow("Week 4", relaunch + timedelta(days=28), "Feedback report; we decide the next step together"),
     )
 
 
@@ -181,43 +204,57 @@ def _item(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _fmt_baths(value: float | None) -> str:
-    return "?" if value is None else f"{value:g}"
-
-
 def deck_spec(
-    selection: CompSelection,
-    valuation: Valuation,
-    findings: Sequence[Finding],
-    changes: Sequence[Change],
+    analysis: Any,
     branding: Branding,
     marketing_plan: Sequence[str],
     *,
     as_of: date,
     relaunch: date | None = None,
+    prepared_for: str = "",
 ) -> DeckSpec:
-    """The five slides' content for one lead."""
+    """The cover and the five slides' content for one lead, from one Analysis (every number is the model's)."""
     check_branding(branding)
     if not marketing_plan:
         raise BadInput("Settings > MarketingPlan is blank, and slide 4 shows it.", "Write your plan there, one item per ';'.")
+    selection: CompSelection = analysis.selection
+    valuation: Valuation = analysis.valuation
+    findings: Sequence[Finding] = analysis.findings
+    changes: Sequence[Change] = analysis.changes
+    call: str = analysis.call
+    alert: str = analysis.alert
+    facts = analysis.facts
     s = selection.subject
     relaunch = relaunch or as_of + timedelta(days=RELAUNCH_AFTER_DAYS)
     if relaunch < as_of:
         raise BadInput(f"The relaunch date {relaunch} is before {as_of}.", "Pick a relaunch date from today on.")
-    facts = []
-    if s.list_price is not None:
-        facts.append(f"last list price {money(s.list_price)}")
-    dom = s.cumulative_days_on_market if s.cumulative_days_on_market is not None else s.days_on_market
-    if dom is not None:
-        facts.append(f"{dom} days on market")
-    if s.expired_on is not None:
-        facts.append(f"expired {s.expired_on.isoformat()}")
-    head = s.address or f"Lead {s.lead_id}"
-    sources = sorted({f"{f.source}" for f in findings if f.source and f.severity != "info"})
+    head = s.address or "Your home"
+    conf = valuation.confidence
+    span = price_range(valuation.low_price, valuation.high_price)
 
+    cover = Slide(
+        title=head,
+        subtitle="A plan to sell it this time",
+        bullets=tuple(Bullet(x) for x in (
+            f"Prepared for {prepared_for}" if prepared_for else "",
+            f"{branding.agent_name}, {branding.brokerage}",
+            human_date(as_of),
+        ) if x),
+        speaker_notes=("BEFORE THE APPOINTMENT: " + alert) if alert else "",
+        cover=True,
+    )
+
+    facts_line = []
+    if s.list_price is not None:
+        facts_line.append(f"last list price {money(s.list_price)}")
+    if facts.days_on_market is not None:
+        facts_line.append(f"{facts.days_on_market} days on the market")
+    if s.expired_on is not None:
+        facts_line.append(f"off the market {human_date(s.expired_on)}")
+    sources = sorted({f"{f.source}" for f in findings if f.source and f.severity != "info"})
     why = Slide(
         title=SLIDE_TITLES[0],
-        subtitle=f"{head}: " + ", ".join(facts) if facts else head,
+        subtitle=(head + ": " + ", ".join(facts_line)) if facts_line else head,
         bullets=tuple(Bullet(f.sentence) for f in list(findings)[:MAX_FINDINGS]),
         charts=("history", "dom"),
         note=("Sources: " + "; ".join(sources)) if sources else "",
@@ -227,53 +264,74 @@ def deck_spec(
     for c in changes:
         change_bullets.append(Bullet(f"{c.area}: {c.action}"))
         change_bullets.append(Bullet(f"Because: {c.finding.sentence}", 1))
+    if call == "range" or valuation.suggested_list_price is None:
+        price_head = f"Price: {span}, to be set together after a walk-through ({conf.level} confidence)"
+    else:
+        price_head = f"Suggested list price {money(valuation.suggested_list_price)} (the comparable sales support {span})"
     what = Slide(
         title=SLIDE_TITLES[1],
-        subtitle=f"Suggested list price {money(valuation.suggested_list_price)} (indicated value {money(valuation.indicated_value)})",
+        subtitle=price_head,
         bullets=tuple(change_bullets) or (Bullet("The data shows nothing to change: keep the plan, relaunch with fresh marketing."),),
         charts=("ppsf",),
+        speaker_notes=("BEFORE THE APPOINTMENT: " + alert) if alert else
+        f"Confidence {conf.level} (score {conf.score:.0f} of 100): {conf.reason}.",
     )
 
     rows = []
-    for k in selection.kept[:MAX_TABLE_ROWS]:
-        comp = k.comp
-        beds = "?" if comp.beds is None else str(comp.beds)
-        rows.append((
-            comp.address, comp.close_date.isoformat(), money(comp.close_price), f"{comp.living_area:,.0f}",
-            f"${comp.price_per_sqft:,.0f}", f"{beds}/{_fmt_baths(comp.baths)}",
-            "" if comp.days_on_market is None else str(comp.days_on_market), f"{k.score:.0f}",
-        ))
-    notes = [w.sentence for w in selection.widenings] + list(selection.notes)
-    if len(selection.kept) > MAX_TABLE_ROWS:
-        notes.append(f"Table shows the {MAX_TABLE_ROWS} closest of {len(selection.kept)}.")
+    adjusted_any = any(e.adjustments for e in valuation.evidence)
+    for e in valuation.evidence[:MAX_TABLE_ROWS]:
+        comp = e.comp
+        rooms = f"{'-' if comp.beds is None else comp.beds} bd / {'-' if comp.baths is None else f'{comp.baths:g}'} ba"
+        row = [comp.address, human_date(comp.close_date), money(comp.close_price), f"{comp.living_area:,.0f}",
+               f"${e.ppsf:,.0f}"]
+        if adjusted_any:
+            row.append(f"${e.adjusted_ppsf:,.0f}")
+        row += [rooms, "-" if comp.days_on_market is None else str(comp.days_on_market)]
+        rows.append(tuple(row))
+    header = ["Address", "Sold", "Price", "Sq ft", "$/sq ft", "Rooms", "Days to sell"]
+    weights = [2.3, 1.9, 1.2, 0.75, 0.85, 1.25, 0.85]
+    if adjusted_any:
+        header.insert(5, "Adjusted $/sq ft")
+        weights.insert(5, 1.05)
+    notes = [f"Set aside: {e.comp.address}, sold at {e.set_aside}." for e in valuation.set_aside]
+    notes += [w.sentence for w in selection.widenings] + list(selection.notes)
+    if len(valuation.evidence) > MAX_TABLE_ROWS:
+        notes.append(f"The table shows {MAX_TABLE_ROWS} of the {len(valuation.evidence)} sales.")
+    adjusted = valuation.fit.note if valuation.fit is not None else "not adjusted"
     comp_set = Slide(
         title=SLIDE_TITLES[2],
-        subtitle=(f"{len(selection.kept)} closest of {selection.matched} matching sales: indicated value "
-                  f"{money(valuation.indicated_value)}, range {money(valuation.low)}-{money(valuation.high)}"),
-        table=Table(("Address", "Closed", "Price", "Sq ft", "$/sq ft", "Bd/Ba", "DOM", "Score"), tuple(rows),
-                    (3.0, 1.45, 1.25, 0.85, 0.9, 0.8, 0.7, 0.85)),
+        subtitle=(f"{valuation.comps} comparable sales: middle {money(valuation.indicated_value)}, "
+                  f"range {span}, {conf.level} confidence"),
+        table=Table(tuple(header), tuple(rows), tuple(weights)),
         charts=("scatter",),
         note=" ".join([
-            f"Indicated value = median ${valuation.median_ppsf:,.2f}/sq ft × {valuation.subject_area:,.0f} sq ft; "
-            f"range = middle half of the comps' $/sq ft (${valuation.q1_ppsf:,.2f}-${valuation.q3_ppsf:,.2f}) × the same area.",
+            f"Middle = median {'adjusted ' if adjusted_any else ''}{per_sqft(valuation.median_ppsf)} × {valuation.subject_area:,.0f} sq ft; "
+            f"range = ±{conf.fsd * 100:.0f}%, where about two in three sales like these land. Prices are {adjusted}.",
             *notes,
         ]),
     )
 
     plan = Slide(
         title=SLIDE_TITLES[3],
-        subtitle=f"Relaunch {relaunch.strftime('%A, %B')} {relaunch.day} at {money(valuation.suggested_list_price)}",
+        subtitle=f"Relaunch on {human_date(relaunch)} at {price_words(valuation, call)}",
         bullets=tuple(Bullet(_item(item)) for item in marketing_plan),
+        panel=tuple(x for x in (
+            ("Relaunch", human_date(relaunch)),
+            ("Price", money(valuation.suggested_list_price) if call != "range" and valuation.suggested_list_price is not None else span),
+            ("Comparable sales", f"{valuation.comps}, median {valuation.median_dom:g} days to sell" if valuation.median_dom is not None else f"{valuation.comps}"),
+            ("What changes", ", ".join(c.area.lower() for c in changes) or "fresh marketing"),
+            ("Reports", "every week, in writing"),
+        )),
     )
 
-    rows_t = timeline(relaunch, as_of, changes, valuation)
+    rows_t = timeline(relaunch, as_of, changes, valuation, call)
     when = Slide(
         title=SLIDE_TITLES[4],
-        subtitle=f"Relaunch on {relaunch.isoformat()}, then a report every week",
-        table=Table(("When", "Date", "What happens"), tuple((r.when, r.on.strftime("%a %b %d, %Y"), r.what) for r in rows_t),
+        subtitle=f"Relaunch on {human_date(relaunch)}, then a report every week",
+        table=Table(("When", "Date", "What happens"), tuple((r.when, human_date(r.on), r.what) for r in rows_t),
                     (1.2, 2.0, 7.0)),
     )
-    return DeckSpec(head, branding, (why, what, comp_set, plan, when), relaunch, rows_t)
+    return DeckSpec(head, branding, (cover, why, what, comp_set, plan, when), relaunch, rows_t, alert)
 
 
 # ---------------------------------------------------------------- python-pptx writer
@@ -309,6 +367,11 @@ def write_pptx(deck: DeckSpec, images: Mapping[str, bytes], path: Path) -> Path:
 
     for n, spec in enumerate(deck.slides, 1):
         slide = prs.slides.add_slide(layout)
+        if spec.speaker_notes:
+            slide.notes_slide.notes_text_frame.text = spec.speaker_notes
+        if spec.cover:
+            _cover(slide, spec, deck.branding, textbox, style)
+            continue
         title = slide.shapes.title
         title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.25), Inches(12.3), Inches(0.8)
         title.text = spec.title
@@ -322,7 +385,8 @@ def write_pptx(deck: DeckSpec, images: Mapping[str, bytes], path: Path) -> Path:
             tf.paragraphs[0].runs[0].text = spec.subtitle
 
         has_charts = any(name in images for name in spec.charts)
-        body_w = 6.3 if has_charts else 12.3
+        side = has_charts or bool(spec.panel)
+        body_w = 6.3 if side else 12.3
         top = 1.6
         if spec.bullets:
             tf = textbox(slide, 0.5, top, body_w, 4.8)
@@ -330,25 +394,26 @@ def write_pptx(deck: DeckSpec, images: Mapping[str, bytes], path: Path) -> Path:
             size = 15 if len(spec.bullets) <= 5 else 13 if len(spec.bullets) <= 8 else 11
             if has_charts and len(spec.bullets) > 4:
                 size -= 1
-            if not has_charts and spec.table is None and len(spec.bullets) <= 8:
-                size = 20
+            if spec.panel and len(spec.bullets) <= 8:
+                size = 18
             for i, b in enumerate(spec.bullets):
                 p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
                 p.level = b.level
-                p.space_after = Pt(6 if b.level == 0 else 8)
+                p.space_after = Pt(10 if spec.panel else 6 if b.level == 0 else 8)
                 r = p.add_run()
                 r.text = ("•  " if b.level == 0 else "    ") + b.text
                 style(r, size if b.level == 0 else size - 2, _GREY if b.level else _DARK)
         if spec.table is not None:
             rows, cols = len(spec.table.rows) + 1, len(spec.table.header)
-            height = min(4.6, 0.4 * rows)
+            roomy = not side and not spec.bullets
+            height = min(4.7, (0.65 if roomy else 0.4) * rows)
             shape = slide.shapes.add_table(rows, cols, Inches(0.5), Inches(top), Inches(body_w), Inches(height))
             table = shape.table
             weights = spec.table.weights or (1.0,) * cols
             unit = body_w / sum(weights)
             for j, w in enumerate(weights):
                 table.columns[j].width = Inches(w * unit)
-            size = 9 if cols > 5 else 14
+            size = 9 if cols > 5 else 16 if roomy else 14
             for i, row in enumerate((spec.table.header, *spec.table.rows)):
                 for j, value in enumerate(row):
                     cell = table.cell(i, j)
@@ -363,6 +428,8 @@ def write_pptx(deck: DeckSpec, images: Mapping[str, bytes], path: Path) -> Path:
                 scale = min(1.0, slot / h)
                 slide.shapes.add_picture(io.BytesIO(images[name]), Inches(6.95), Inches(top + i * slot),
                                          width=Inches(w * scale), height=Inches(h * scale))
+        elif spec.panel:
+            _panel(slide, spec.panel, 7.2, top, 5.6, textbox, style)
         if spec.note:
             tf = textbox(slide, 0.5, 6.45, 12.3, 0.4)
             tf.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
@@ -375,6 +442,64 @@ def write_pptx(deck: DeckSpec, images: Mapping[str, bytes], path: Path) -> Path:
     prs.save(str(tmp))
     os.replace(tmp, path)
     return path
+
+
+def _cover(slide: Any, spec: Slide, b: Branding, textbox: Any, style: Any) -> None:
+    """The title slide: a band in the brand colour with the home's address, who it is for, the agent and the date."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.util import Inches
+
+    title = slide.shapes.title
+    title.element.getparent().remove(title.element)
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(0), Inches(2.0), Inches(13.333), Inches(2.6))
+    band.fill.solid()
+    band.fill.fore_color.rgb = RGBColor(*_DARK)  # type: ignore[no-untyped-call]
+    band.line.fill.background()
+    tf = textbox(slide, 0.8, 2.3, 11.7, 1.2)
+    r = tf.paragraphs[0].add_run()
+    r.text = spec.title
+    style(r, 40, (0xFF, 0xFF, 0xFF), True)
+    tf = textbox(slide, 0.8, 3.55, 11.7, 0.7)
+    r = tf.paragraphs[0].add_run()
+    r.text = spec.subtitle
+    style(r, 22, (0xDD, 0xE6, 0xF0))
+    tf = textbox(slide, 0.8, 4.9, 11.7, 1.6)
+    for i, bullet in enumerate(spec.bullets):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        r = p.add_run()
+        r.text = bullet.text
+        style(r, 20 if i == 0 else 16, _DARK if i == 0 else _GREY, i == 0)
+    line = b.line
+    tf = textbox(slide, 0.8, 6.85, 11.7, 0.45)
+    r = tf.paragraphs[0].add_run()
+    r.text = line
+    style(r, 11, _DARK)
+    if b.logo_path:
+        slide.shapes.add_picture(str(Path(b.logo_path).expanduser()), Inches(10.8), Inches(0.5), height=Inches(1.0))
+
+
+def _panel(slide: Any, rows: Sequence[tuple[str, str]], left: float, top: float, width: float, textbox: Any, style: Any) -> None:
+    """Key figures in a tinted box: a label above each value."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.util import Inches, Pt
+
+    box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(left), Inches(top), Inches(width), Inches(4.7))
+    box.fill.solid()
+    box.fill.fore_color.rgb = RGBColor(0xEE, 0xF2, 0xF7)  # type: ignore[no-untyped-call]
+    box.line.fill.background()
+    tf = textbox(slide, left + 0.3, top + 0.25, width - 0.6, 4.3)
+    for i, (label, value) in enumerate(rows):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        r = p.add_run()
+        r.text = label
+        style(r, 12, _GREY)
+        p = tf.add_paragraph()
+        p.space_after = Pt(10)
+        r = p.add_run()
+        r.text = value
+        style(r, 18, _DARK, True)
 
 
 def _brand(slide: Any, b: Branding, n: int, total: int, textbox: Any, style: Any) -> None:

@@ -11,7 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from relist.clock import from_local_naive
-from relist.comps.findings import Change, Finding, QualityBar, what_to_change, why_not_sold
+from relist.comps.findings import (
+    Change,
+    Finding,
+    ListingFacts,
+    PriceCall,
+    QualityBar,
+    agent_alert,
+    listing_facts,
+    price_call,
+    what_to_change,
+    why_not_sold,
+)
 from relist.comps.select import CompFilters, CompSelection, comps_from_records, select_comps
 from relist.comps.subject import Comp, subject_from_lead
 from relist.comps.value import Valuation, value_selection
@@ -32,7 +43,7 @@ from relist.present.deck import (
 COMP_COLUMNS: tuple[str, ...] = (
     "CompId", "ListingId", "PropertyAddress", "City", "PostalCode", "AddressKey", "ClosePrice", "CloseDate",
     "ListPrice", "OriginalListPrice", "LivingArea", "BedroomsTotal", "BathroomsTotal", "YearBuilt",
-    "LotSizeArea", "DaysOnMarket", "Latitude", "Longitude",
+    "LotSizeArea", "DaysOnMarket", "Latitude", "Longitude", "PropertyType",
 )
 
 
@@ -47,6 +58,10 @@ class Analysis:
     changes: tuple[Change, ...]
     charts: ChartSet
     unusable_comps: int
+    facts: ListingFacts
+    call: PriceCall
+    alert: str
+    """What the agent must hear before the appointment (empty when the evidence carries one price)."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +110,15 @@ class PresentationResult:
             "value": {
                 "median_ppsf": round(v.median_ppsf, 2), "q1_ppsf": round(v.q1_ppsf, 2), "q3_ppsf": round(v.q3_ppsf, 2),
                 "indicated": round(v.indicated_value), "low": round(v.low), "high": round(v.high),
-                "suggested_list_price": round(v.suggested_list_price),
+                "range": [v.low_price, v.high_price],
+                "suggested_list_price": None if v.suggested_list_price is None else round(v.suggested_list_price),
+                "fsd": v.confidence.fsd, "confidence_score": v.confidence.score, "confidence": v.confidence.level,
+                "confidence_reason": v.confidence.reason,
+                "set_aside": [{"comp_id": e.comp.comp_id, "address": e.comp.address, "reason": e.set_aside} for e in v.set_aside],
+                "adjustments": v.fit.note if v.fit else "not adjusted",
             },
+            "price_call": a.call,
+            "agent_alert": a.alert,
             "findings": [{"code": f.code, "severity": f.severity, "value": f.value, "sentence": f.sentence} for f in a.findings],
             "changes": [{"area": c.area, "action": c.action, "finding": c.finding.code} for c in a.changes],
             "relaunch": self.deck.relaunch.isoformat(),
@@ -111,6 +133,12 @@ def _aware(at: datetime, tz: Any) -> datetime:
         assert aware is not None
         return aware
     return at
+
+
+def owners(lead: Lead) -> str:
+    """Every owner named on the lead, for the cover: 'Matthew Lee and Grace Lee'."""
+    names = [n.strip() for n in (lead.owner_name, lead.owner_name2) if n and n.strip()]
+    return " and ".join(names)
 
 
 def find_lead(leads: Sequence[Lead], lead_id: str) -> Lead:
@@ -139,10 +167,13 @@ def analyse(
     """Select comps, value the home, find why it did not sell and build the chart specs (no I/O)."""
     subject = subject_from_lead(lead)
     selection = select_comps(subject, comps, filters, as_of=as_of)
-    valuation = value_selection(selection)
+    valuation = value_selection(selection, comps)
+    facts = listing_facts(subject)
     findings = tuple(why_not_sold(subject, valuation, comps, bar))
-    changes = tuple(what_to_change(findings, valuation, bar))
-    return Analysis(lead, selection, valuation, findings, changes, build_charts(selection, valuation), unusable)
+    changes = tuple(what_to_change(findings, valuation, bar, subject))
+    charts = build_charts(selection, valuation, facts)
+    return Analysis(lead, selection, valuation, findings, changes, charts, unusable, facts,
+                    price_call(subject, valuation), agent_alert(subject, valuation))
 
 
 def slug(text: str) -> str:
@@ -204,8 +235,8 @@ def build_presentation(
     timings["charts"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    deck = deck_spec(analysis.selection, analysis.valuation, analysis.findings, analysis.changes, branding,
-                     settings.marketing_plan, as_of=as_of, relaunch=relaunch)
+    deck = deck_spec(analysis, branding, settings.marketing_plan, as_of=as_of, relaunch=relaunch,
+                     prepared_for=owners(lead))
     stem = f"Presentation-{slug(lead.lead_id)}" + (f"-{slug(lead.property_address)}" if lead.property_address else "")
     pptx = write_pptx(deck, images, target_dir / f"{stem}.pptx")
     timings["pptx"] = time.perf_counter() - t

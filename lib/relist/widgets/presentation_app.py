@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import traitlets
 
 from relist.comps.select import CompFilters
+from relist.comps.words import human_date
 from relist.errors import RelistError
 from relist.present.charts import render_png
 from relist.present.service import (
@@ -24,6 +25,8 @@ from relist.present.service import (
     build_presentation,
     read_comps,
 )
+
+CHART_NAMES = ("history", "dom", "ppsf", "scatter")
 
 _FILTER_TRAITS = ("months", "beds", "baths", "area_pct", "years", "radius_miles", "count", "widen")
 
@@ -44,6 +47,8 @@ class PresentationModel(traitlets.HasTraits):
     comp_count = traitlets.Int(0)
     matched = traitlets.Int(0)
     summary = traitlets.Unicode("")
+    alert = traitlets.Unicode("")
+    """What the agent must hear before the appointment (empty when the evidence carries one price)."""
     error = traitlets.Unicode("")
     exported = traitlets.Unicode("")
     revision = traitlets.Int(0)
@@ -92,14 +97,19 @@ class PresentationModel(traitlets.HasTraits):
             self.analysis = None
             self.comp_count, self.matched = 0, 0
             self.summary = ""
+            self.alert = ""
             self.error = exc.one_line()
             self.revision += 1
             return
-        sel, v = self.analysis.selection, self.analysis.valuation
+        a = self.analysis
+        sel, v = a.selection, a.valuation
         self.error = ""
         self.matched = sel.matched
-        self.summary = (f"indicated value ${v.indicated_value:,.0f} (range ${v.low:,.0f}-${v.high:,.0f}), "
-                        f"suggested list price ${v.suggested_list_price:,.0f}")
+        price = (f"suggested list price ${v.suggested_list_price:,.0f}" if v.suggested_list_price is not None and a.call != "range"
+                 else "no single price: the range is shown")
+        self.summary = (f"value ${v.indicated_value:,.0f} (range ${v.low_price:,.0f}-${v.high_price:,.0f}, "
+                        f"{v.confidence.level} confidence, score {v.confidence.score:.0f}), {price}")
+        self.alert = a.alert
         self.comp_count = len(sel.kept)
         self.revision += 1
 
@@ -110,15 +120,45 @@ class PresentationModel(traitlets.HasTraits):
         return result
 
 
+_SEVERITY = {"major": "Serious", "minor": "Minor", "info": "Note"}
+
+
 def _comps_table(a: Analysis) -> str:
     rows = "".join(
-        f"<tr><td>{html.escape(k.comp.address)}</td><td>{k.comp.close_date}</td><td>${k.comp.close_price:,.0f}</td>"
-        f"<td>{k.comp.living_area:,.0f}</td><td>${k.comp.price_per_sqft:,.0f}</td><td>{k.score:.0f}</td>"
-        f"<td style='font-size:smaller'>{html.escape('; '.join(k.reasons))}</td></tr>"
-        for k in a.selection.kept
+        f"<tr><td>{html.escape(e.comp.address)}</td><td>{human_date(e.comp.close_date)}</td><td>${e.comp.close_price:,.0f}</td>"
+        f"<td>{e.comp.living_area:,.0f}</td><td>${e.ppsf:,.0f}</td><td>${e.adjusted_ppsf:,.0f}</td>"
+        f"<td style='font-size:smaller'>{html.escape('; '.join(x.words for x in e.adjustments) or 'none')}</td>"
+        f"<td style='font-size:smaller'>{html.escape(e.set_aside or 'used')}</td></tr>"
+        for e in (*a.valuation.evidence, *a.valuation.set_aside)
     )
-    head = "<tr><th>Address</th><th>Closed</th><th>Price</th><th>Sq ft</th><th>$/sq ft</th><th>Score</th><th>Why kept</th></tr>"
+    head = ("<tr><th>Address</th><th>Sold</th><th>Price</th><th>Sq ft</th><th>$/sq ft</th><th>Adjusted</th>"
+            "<th>Adjustments</th><th>Used?</th></tr>")
     return f"<table class='relist-comps'>{head}{rows}</table>"
+
+
+def render_view(a: Analysis | None, error: str, *, charts: bool = True) -> dict[str, Any]:
+    """Every output of the builder for one analysis (HTML strings and chart PNGs by name), from the model alone."""
+    images: dict[str, bytes] = {name: b"" for name in CHART_NAMES}
+    if a is None:
+        return {"count": "<b>0 comps</b>", "alert": "", "findings": f"<p style='color:#C00000'>{html.escape(error)}</p>",
+                "comps": "", "images": images}
+    v = a.valuation
+    widened = "".join(f"<li>{html.escape(w.sentence)}</li>" for w in a.selection.widenings)
+    price = (f"suggested list price ${v.suggested_list_price:,.0f}" if v.suggested_list_price is not None and a.call != "range"
+             else "no single price: the range is shown")
+    count = (f"<b>{v.comps} comps used</b> (of {a.selection.matched} matching; {len(v.set_aside)} set aside) · "
+             f"value ${v.indicated_value:,.0f}, range ${v.low_price:,.0f}-${v.high_price:,.0f}, "
+             f"{v.confidence.level} confidence ({html.escape(v.confidence.reason)}), {price}"
+             + (f"<ul>{widened}</ul>" if widened else ""))
+    alert = (f"<div class='relist-alert' style='background:#FFF2CC;padding:6px'><b>Before the appointment:</b> "
+             f"{html.escape(a.alert)}</div>") if a.alert else ""
+    items = "".join(f"<li><b>{_SEVERITY[f.severity]}</b>: {html.escape(f.sentence)}</li>" for f in a.findings)
+    changes = "".join(f"<li><b>{html.escape(c.area)}</b>: {html.escape(c.action)}</li>" for c in a.changes)
+    findings = f"<h4>Why it didn't sell</h4><ul>{items}</ul><h4>What I'd change</h4><ul>{changes}</ul>"
+    if charts:
+        for name, spec in a.charts.items():
+            images[name] = render_png(spec, width_in=5.5, height_in=3.4, dpi=80)
+    return {"count": count, "alert": alert, "findings": findings, "comps": _comps_table(a), "images": images}
 
 
 class PresentationBuilder(widgets.VBox):  # type: ignore[misc]
@@ -157,9 +197,11 @@ class PresentationBuilder(widgets.VBox):  # type: ignore[misc]
             widgets.link((m, "lead_id"), (self.lead, "value"))
         self.count_label = widgets.HTML()
         self.count_label.add_class("relist-comp-count")
+        self.alert = widgets.HTML()
+        self.alert.add_class("relist-alert")
         self.findings = widgets.HTML()
         self.comps = widgets.HTML()
-        self.images = {name: widgets.Image(format="png", layout=widgets.Layout(max_width="560px")) for name in ("scatter", "ppsf", "dom", "history")}
+        self.images = {name: widgets.Image(format="png", layout=widgets.Layout(max_width="560px")) for name in CHART_NAMES}
         self.export_button = widgets.Button(description="Export presentation", button_style="primary", icon="file")
         self.export_button.add_class("relist-export")
         self.export_status = widgets.HTML()
@@ -169,31 +211,22 @@ class PresentationBuilder(widgets.VBox):  # type: ignore[misc]
         grid = widgets.GridBox(list(fields.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 330px)"))
         charts_box = widgets.GridBox(list(self.images.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 50%)"))
         super().__init__([
-            widgets.HTML("<h3>Listing presentation</h3>"), self.lead, grid, self.count_label, self.findings, self.comps,
+            widgets.HTML("<h3>Listing presentation</h3>"), self.lead, grid, self.count_label, self.alert, self.findings, self.comps,
             charts_box, widgets.HBox([self.export_button, self.export_status]),
         ])
         self._show()
 
     def _show(self) -> None:
+        """Redraw every output from the model at once (never a chart left from the previous lead)."""
         m = self.model
-        a = m.analysis
-        if a is None:
-            self.count_label.value = "<b>0 comps</b>"
-            self.findings.value = f"<p style='color:#C00000'>{html.escape(m.error)}</p>"
-            self.comps.value = ""
-            for img in self.images.values():
-                img.value = b""
-            return
-        widened = "".join(f"<li>{html.escape(w.sentence)}</li>" for w in a.selection.widenings)
-        self.count_label.value = (f"<b>{m.comp_count} comps</b> (of {m.matched} matching) · {html.escape(m.summary)}"
-                                  + (f"<ul>{widened}</ul>" if widened else ""))
-        items = "".join(f"<li><b>{f.severity}</b>: {html.escape(f.sentence)}</li>" for f in a.findings)
-        changes = "".join(f"<li><b>{html.escape(c.area)}</b>: {html.escape(c.action)}</li>" for c in a.changes)
-        self.findings.value = f"<h4>Why it didn't sell</h4><ul>{items}</ul><h4>What I'd change</h4><ul>{changes}</ul>"
-        self.comps.value = _comps_table(a)
-        if self.show_charts:
-            for name, spec in a.charts.items():
-                self.images[name].value = render_png(spec, width_in=5.5, height_in=3.2, dpi=80)
+        view = render_view(m.analysis, m.error, charts=self.show_charts)
+        self.count_label.value = view["count"]
+        self.alert.value = view["alert"]
+        self.findings.value = view["findings"]
+        self.comps.value = view["comps"]
+        for name, img in self.images.items():
+            img.value = view["images"][name]
+            img.layout.display = "" if view["images"][name] else "none"
 
     def _export(self) -> None:
         self.export_status.value = "Working…"
