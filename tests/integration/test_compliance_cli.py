@@ -158,7 +158,8 @@ def test_audit_export(wb: Path, tmp_path: Path) -> None:
     code, out, _ = run("audit", "--from", "2026-06-01", "--to", "2026-06-30", "--out", str(out_csv), "-w", str(wb), "--json")
     assert code == 0 and json.loads(out)["counts"] == {"call": 1, "dnc-add": 1}
     rows = list(csv.DictReader(io.StringIO(out_csv.read_text())))
-    assert rows[0]["Number"] == "+18135550142" and rows[0]["Who"] == "Alex" and rows[0]["Subject"] == "expired listing"
+    # a text cell starting with + is written '+... so no spreadsheet runs it (or turns it into 18135550142)
+    assert rows[0]["Number"] == "'+18135550142" and rows[0]["Who"] == "Alex" and rows[0]["Subject"] == "expired listing"
     assert rows[0]["AtUtc"] == "2026-06-02T13:30:00Z" and rows[1]["Kind"] == "dnc-add"
     code, out, _ = run("audit", "--from", "2026-06-01", "--to", "2026-06-30", "-w", str(wb))
     assert code == 0 and out.startswith("Kind,At,AtUtc") and len(out.strip().splitlines()) == 3

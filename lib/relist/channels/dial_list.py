@@ -8,21 +8,17 @@ and the LeadId to find the row again when logging the outcome.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from relist.channels.templates import money
+from relist.csv_export import write_csv
 from relist.model import Lead
 
 BASE_COLUMNS = ("First Name", "Last Name")
 ADDRESS_COLUMNS = ("Property Address", "City", "State", "Zip", "Notes", "Window Closes", "Lead ID")
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 @dataclass(frozen=True)
 class DialRow:
@@ -89,12 +85,6 @@ def dial_row(lead: Lead, phones: Sequence[str], closes: datetime | None, notes: 
     return DialRow(lead.lead_id, first, last, tuple(phones), street, lead.city, lead.state, lead.postal_code, notes, closes)
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    s = "" if value is None else str(value)
-    return f"'{s}" if s.startswith(_FORMULA_START) else s
-
-
 def columns(rows: Sequence[DialRow]) -> list[str]:
     """The header: Phone 1..n where n is the most numbers any row has (at least one)."""
     n = max((len(r.phones) for r in rows), default=1) or 1
@@ -105,14 +95,10 @@ def dial_csv(rows: Sequence[DialRow], tz: ZoneInfo) -> str:
     """The dialer CSV text (RFC 4180: CRLF line ends, quoted where needed); times are the agent's clock."""
     header = columns(rows)
     n = len(header) - len(BASE_COLUMNS) - len(ADDRESS_COLUMNS)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    for r in rows:
+
+    def cells(r: DialRow) -> list[str]:
         phones = [dialer_number(p) for p in r.phones] + [""] * (n - len(r.phones))
         closes = r.window_closes.astimezone(tz).strftime("%Y-%m-%d %H:%M") if r.window_closes else ""
-        w.writerow(
-            [_cell(r.first_name), _cell(r.last_name), *phones, _cell(r.address), _cell(r.city), _cell(r.state),
-             _cell(r.zip), _cell(r.notes), closes, _cell(r.lead_id)]
-        )
-    return buf.getvalue()
+        return [r.first_name, r.last_name, *phones, r.address, r.city, r.state, r.zip, r.notes, closes, r.lead_id]
+
+    return write_csv(header, (cells(r) for r in rows))

@@ -6,14 +6,13 @@ duration, outcome, who placed it, subject (compliance.md Record keeping [src]).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from relist.clock import utc_iso
+from relist.csv_export import write_csv
 from relist.errors import BadInput
 
 if TYPE_CHECKING:
@@ -40,12 +39,8 @@ class AuditExport:
         return out
 
     def to_csv(self) -> str:
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(AUDIT_COLUMNS), lineterminator="\n")
-        w.writeheader()
-        for r in self.rows:
-            w.writerow({k: _cell(r.get(k)) for k in AUDIT_COLUMNS})
-        return buf.getvalue()
+        """The CSV text, formulas neutralised (notes and reasons can hold an owner's words)."""
+        return write_csv(AUDIT_COLUMNS, ([r.get(k) for k in AUDIT_COLUMNS] for r in self.rows))
 
 
 def _cell(v: Any) -> str:
