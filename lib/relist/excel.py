@@ -178,11 +178,13 @@ def _click(name: str, fn: Entry, book: Any, at: datetime | None) -> str | None:
         from relist.workbook.live_adapter import LiveWorkbook
         from relist.workbook.live_memo import SESSION
 
-        wb = LiveWorkbook(book, SESSION, trust=_TRUSTING.get(name, ()))
-        refusal = None if name in _NO_FILE_NEEDED else wb.no_path_refusal()
-        if refusal is not None:  # refused before any change: nothing is half done, nothing saved into Python's folder
-            raise refusal
-        with _writer_lock(wb), paused_gc():
+        with _writer_lock(book), paused_gc():
+            # Read inside the lock: another click (every click is its own process on macOS) or a CLI
+            # command may be writing this workbook; what it wrote is read once it is done.
+            wb = LiveWorkbook(book, SESSION, trust=_TRUSTING.get(name, ()))
+            refusal = None if name in _NO_FILE_NEEDED else wb.no_path_refusal()
+            if refusal is not None:  # refused before any change: nothing half done, nothing saved into Python's folder
+                raise refusal
             message = fn(Click(wb, book, at if at is not None else _clock(wb)))
             _settle_heap()
     except RelistError as exc:
@@ -204,14 +206,25 @@ def _click(name: str, fn: Entry, book: Any, at: datetime | None) -> str | None:
     return message
 
 
-def _writer_lock(wb: LiveWorkbook) -> contextlib.AbstractContextManager[None]:
-    """The writer lock of the book's file, so a CLI command on it waits for this click (and back)."""
-    path = wb.path
-    if path is None:
+def _writer_lock(book: Any) -> contextlib.AbstractContextManager[None]:
+    """The writer lock of the book's file, so a CLI command or another click on it waits for this click (and back).
+
+    None to take for a workbook without a local file (refused later if the
+    click needs one) or one that is not a Relist workbook (refused later; no
+    lock file is left beside it).
+    """
+    from relist.workbook.live_adapter import book_file, holds_relist
+
+    path = book_file(book)
+    if path is None or not holds_relist(book):
         return contextlib.nullcontext()
     from relist.workbook.lock import writer_lock
 
-    return writer_lock(path, wait_message=wb.status)
+    def waiting(message: str) -> None:
+        with contextlib.suppress(Exception):
+            book.app.status_bar = f"Relist: {message}"
+
+    return writer_lock(path, wait_message=waiting)
 
 
 def _log_failure(name: str) -> str:

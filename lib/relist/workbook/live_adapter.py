@@ -252,7 +252,7 @@ class LiveWorkbook:
         if self.cloud or not self.fullname:
             return None
         p = Path(self.fullname)
-        return p if p.is_absolute() else None
+        return p if p.is_absolute() else None  # as book_file()
 
     def no_path_refusal(self) -> WorkbookError | None:
         """Why this workbook has no file Relist can save next to, as the refusal to show; None when it has one."""
@@ -932,6 +932,24 @@ class LiveWorkbook:
         if refusal is not None:
             raise refusal
         self.book.save()
+
+
+def book_file(book: Any) -> Path | None:
+    """The local file of an xlwings Book (None: never saved, or in the cloud without a synced copy)."""
+    full, cloud = _fullname(book)
+    if cloud or not full:
+        return None
+    p = Path(full)
+    return p if p.is_absolute() else None
+
+
+def holds_relist(book: Any) -> bool:
+    """Whether the book has Relist's marker sheet (one call; LiveWorkbook checks the rest)."""
+    try:
+        book.sheets[schema.META_SHEET]
+    except Exception:  # noqa: BLE001 - KeyError, or COM's error for a missing sheet
+        return False
+    return True
 
 
 def _fullname(book: Any) -> tuple[str | None, bool]:
