@@ -12,12 +12,14 @@ from pypdf import PdfReader
 from relist.channels.labels import AVERY_5160, labels_pdf
 from relist.channels.letters import (
     RECIPIENT_WINDOW,
+    RETURN_WINDOW,
     letter_for,
     letters_pdf,
     mailing_block,
+    postal_lines,
     usps_line,
 )
-from relist.errors import BadInput
+from relist.errors import BadInput, TemplateError
 from relist.model import Lead
 from relist.settings import from_pairs
 
@@ -83,7 +85,7 @@ def test_address_block_sits_inside_the_window_and_body_below_it() -> None:
     runs = placed_text(pdf)
     w = RECIPIENT_WINDOW
     for line in ("JOHN SMITH", "123 MAIN ST", "TAMPA FL 33602"):
-        (x, y) = next((x, y) for t, x, y in runs if t == line)
+        (x, y) = next((x, y) for t, x, y in runs if t == line and y > RETURN_WINDOW.y + RETURN_WINDOW.h)
         assert w.x <= x < w.x + w.w and w.y <= y <= w.y + w.h, (line, x, y)
     (_, _, greeting_y) = next(r for r in runs if r[0].startswith("Dear John"))
     assert greeting_y > w.y + w.h
@@ -145,3 +147,41 @@ def test_labels_fill_sheets_and_skip_used_positions() -> None:
     assert col_x < x < col_x + AVERY_5160.width and row_y < y < row_y + AVERY_5160.height
     with pytest.raises(BadInput):
         labels_pdf(blocks, S, AT, skip=30)
+
+
+def test_return_address_puts_the_suite_on_the_street_line() -> None:
+    """USPS Publication 28: the secondary unit (STE 200) belongs on the delivery address line, not the city line."""
+    assert postal_lines("100 Main St, Suite 200, Tampa, FL 33602") == ("100 MAIN ST STE 200", "TAMPA FL 33602")
+    assert postal_lines("9 Bay Rd, Apt. 4B, Miami, FL 33139") == ("9 BAY RD APT 4B", "MIAMI FL 33139")
+    assert postal_lines("9 Bay Rd, #12, Miami, FL 33139") == ("9 BAY RD # 12", "MIAMI FL 33139")
+    assert postal_lines("PO Box 77, Tampa, FL 33601") == ("PO BOX 77", "TAMPA FL 33601")
+    runs = placed_text(letters_pdf([letter_for(lead(), S, AT)], S, AT))
+    top = [t for t, x, y in runs if RETURN_WINDOW.y - 0.1 <= y <= RETURN_WINDOW.y + RETURN_WINDOW.h and x < 4]
+    assert "100 MAIN ST STE 200" in top and "TAMPA FL 33602" in top and not any("SUITE" in t for t in top)
+
+
+def test_the_greeting_names_every_owner_in_the_address_block() -> None:
+    two = lead(owner_name="Matthew Lee", owner_first_name="Matthew", owner_name2="Grace Lee")
+    letter = letter_for(two, S, AT)
+    assert letter.address[:2] == ("MATTHEW LEE", "GRACE LEE")
+    assert letter.body.startswith("Dear Matthew and Grace,")
+    trust = lead(owner_name="Lee Family Trust", owner_first_name="")
+    assert letter_for(trust, S, AT).body.startswith("Dear Homeowner,")
+
+
+def test_a_template_that_greets_one_of_two_owners_is_refused(tmp_path) -> None:
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "one.txt.j2").write_text("Dear {{ owner_first_name }},\n\nHello.\n\n{{ opt_out }}")
+    two = lead(owner_name="Matthew Lee", owner_first_name="Matthew", owner_name2="Grace Lee")
+    with pytest.raises(TemplateError, match="addressed to Matthew and Grace"):
+        letter_for(two, S, AT, "one", dirs=[tmp_path])
+
+
+def test_a_template_that_would_print_a_sentence_without_its_number_is_refused(tmp_path) -> None:
+    (tmp_path / "letters").mkdir()
+    (tmp_path / "letters" / "gap.txt.j2").write_text(
+        "Dear {{ salutation }},\n\nAfter {{ days_on_market | default('') }} days on the market...\n\n{{ opt_out }}")
+    no_dom = lead(fields={})
+    with pytest.raises(TemplateError, match="with no number"):
+        letter_for(no_dom, S, AT, "gap", dirs=[tmp_path])
+    assert "After 87 days" in letter_for(lead(), S, AT, "gap", dirs=[tmp_path]).body

@@ -74,3 +74,23 @@ def test_pdf_holds_every_section_and_the_branding() -> None:
 def test_plan_requires_brokerage_and_license() -> None:
     with pytest.raises(BadInput, match="LicenseNumber"):
         build_plan(lead(), from_pairs([("LicenseNumber", "")]), AT)
+
+
+def test_every_sentence_has_its_number() -> None:
+    """The issue: 'sold nearby in the last months' (the number was missing); it comes from Settings > CompMonths now."""
+    from relist.channels.templates import missing_number
+
+    spec = build_plan(lead(PriceHistory="2026-03-01:450000;2026-05-10:429000", OriginalListPrice=450000), S, AT)
+    text = " ".join(spec.changes)
+    assert "in the last 6 months" in text and not missing_number(text)
+    nine = from_pairs([("CompMonths", "9")])
+    assert "in the last 9 months" in " ".join(build_plan(lead(), nine, AT).changes)
+
+
+def test_price_changes_match_the_presentation_facts() -> None:
+    """An import-dated last price is a change whose date is not on file, never a change on the expiry day."""
+    spec = build_plan(lead(PriceHistory="2026-11-25:429000", OriginalListPrice=450000, ListingContractDate="2026-03-01"), S, AT)
+    rows = dict(spec.history)
+    assert rows["Price changes"] == "$450,000 (March 1, 2026) > $429,000 (date not on file)"
+    assert rows["Listed"] == "March 1, 2026"
+    assert "cut 1 time, from $450,000 to $429,000" in spec.changes[0]

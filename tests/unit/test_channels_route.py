@@ -92,3 +92,18 @@ def test_hangers_two_per_sheet_with_branding() -> None:
 def test_hangers_need_the_brokerage() -> None:
     with pytest.raises(BadInput, match="Brokerage"):
         door_hangers_pdf([], from_pairs([("Brokerage", "")]), AT)
+
+
+@pytest.mark.parametrize("phone", ["(813) 555-0142", "+1 813-555-0100", "813 555 0199"])
+def test_a_phone_number_is_never_broken_across_lines(phone: str) -> None:
+    """The issue: the door hanger's opt-out number broke across lines. wrap() keeps it whole at every width."""
+    from relist.channels.printing import font, new_pdf, wrap
+
+    pdf = new_pdf("t", from_pairs([]), datetime(2026, 11, 25, tzinfo=ZoneInfo("America/New_York")))
+    pdf.add_page()
+    font(pdf, 12)
+    text = f"Rather not hear from me? Call or text {phone} and I will take you off my list."
+    for step in range(30, 80):  # from 1.5 in: a column narrower than the number itself must cut it
+        lines = wrap(pdf, text, step / 20)
+        whole = [line for line in lines if phone.replace(" ", "\u00a0") in line]
+        assert len(whole) == 1, (step, lines)

@@ -35,8 +35,8 @@ from relist.channels.printing import (
     rule,
     text_lines,
 )
-from relist.channels.templates import city_line, long_date, merge_fields, render
-from relist.errors import BadInput
+from relist.channels.templates import city_line, long_date, merge_fields, owner_first_names, render
+from relist.errors import BadInput, TemplateError
 from relist.model import Lead
 from relist.settings import Settings
 
@@ -72,6 +72,56 @@ def usps_line(text: str) -> str:
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     up = _USPS_DROP.sub(" ", plain.upper().replace(",", " "))
     return " ".join(up.split())
+
+
+UNIT_DESIGNATORS: dict[str, str] = {
+    "APARTMENT": "APT", "APT": "APT", "BUILDING": "BLDG", "BLDG": "BLDG", "DEPARTMENT": "DEPT", "DEPT": "DEPT",
+    "FLOOR": "FL", "FL": "FL", "ROOM": "RM", "RM": "RM", "SUITE": "STE", "STE": "STE", "UNIT": "UNIT", "#": "#",
+    "OFFICE": "OFC", "OFC": "OFC", "SPACE": "SPC", "SPC": "SPC", "LOT": "LOT", "PENTHOUSE": "PH", "PH": "PH",
+}
+"""Secondary unit designators and their USPS abbreviations (Publication 28, Appendix C2)."""
+
+_UNIT_PART = re.compile(r"^(#|[A-Za-z]+\.?)\s*(#?\s*[\w-]+)$")
+
+
+def postal_lines(address: str) -> tuple[str, ...]:
+    """A one-line postal address as USPS lines: the suite on the street line, city, state and ZIP on the last.
+
+    '123 Main St, Suite 200, Tampa, FL 33602' -> ('123 MAIN ST STE 200', 'TAMPA FL 33602')
+    (Publication 28, 213: the secondary address unit goes on the delivery address line).
+    """
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    if len(parts) <= 1:
+        return tuple(usps_line(p) for p in parts)
+    street = [parts[0]]
+    rest = parts[1:]
+    while rest:
+        m = _UNIT_PART.match(rest[0])
+        word = m.group(1).rstrip(".").upper() if m else ""
+        if m and word in UNIT_DESIGNATORS:
+            street.append(f"{UNIT_DESIGNATORS[word]} {m.group(2).lstrip('#').strip()}" if word != "#" else f"# {m.group(2).strip()}")
+            rest = rest[1:]
+        else:
+            break
+    lines = [" ".join(street)]
+    if rest:
+        lines.append(" ".join(rest))
+    return tuple(usps_line(x) for x in lines)
+
+
+def check_salutation(lead: Lead, body: str, template: str) -> None:
+    """Refuse a letter that greets fewer owners than its address block names ('Dear Matthew,' to Matthew and Grace)."""
+    firsts = owner_first_names(lead)
+    first_line = body.strip().splitlines()[0] if body.strip() else ""
+    if len(firsts) < 2 or not re.match(r"(?i)(dear|hello|hi)\b", first_line):
+        return
+    missing = [f for f in firsts if f.lower() not in first_line.lower()]
+    if missing:
+        raise TemplateError(
+            f"Letter template {template or 'expired-letter'!r} greets {first_line.rstrip(',')!r} but the letter is addressed "
+            f"to {' and '.join(firsts)} (lead {lead.lead_id}).",
+            "Greet every owner: write Dear {{ salutation | default('Homeowner') }}, in the template.",
+        )
 
 
 def mailing_block(lead: Lead) -> tuple[str, ...]:
@@ -112,13 +162,14 @@ def letter_for(
     """Render one lead's letter; refused (BadInput/TemplateError) when the address or a merge field is missing."""
     block = mailing_block(lead)
     body = render("letters", template, merge_fields(lead, settings, "letters", at), lead_id=lead.lead_id, dirs=dirs)
+    check_salutation(lead, body, template)
     return Letter(lead.lead_id, block, body)
 
 
 def _letterhead(pdf: FPDF, settings: Settings, logo: Path | None) -> None:
     # Return address, placed to show through the upper window of a double-window envelope.
-    ret = [settings.agent_name, settings.brokerage, *[p.strip() for p in settings.postal_address.split(",", 1)]]
-    ret = [usps_line(x) for x in ret if x.strip()]
+    ret = [usps_line(x) for x in (settings.agent_name, settings.brokerage) if x.strip()]
+    ret += list(postal_lines(settings.postal_address))
     size = fit_lines(pdf, ret, RETURN_WINDOW.w, RETURN_WINDOW.h, 9, 7)
     text_lines(pdf, RETURN_WINDOW.x, RETURN_WINDOW.y, ret, size, size * PT * 1.2)
     # Branding on the right.

@@ -27,7 +27,9 @@ from relist.channels.printing import (
     rule,
     text_lines,
 )
-from relist.channels.templates import city_line, long_date, money
+from relist.channels.templates import city_line, long_date, missing_number, money
+from relist.comps.words import human_date
+from relist.errors import TemplateError
 from relist.model import Lead
 from relist.settings import Settings
 
@@ -110,28 +112,44 @@ def _int(value: Any) -> int | None:
 def _date_text(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return long_date(value)
-    return str(value or "").strip()
+    text = str(value or "").strip()
+    try:
+        return long_date(date.fromisoformat(text[:10]))
+    except ValueError:
+        return text
 
 
-def what_will_change(lead: Lead) -> tuple[str, ...]:
-    """The changes this listing needs, each tied to what its own data shows."""
+def _facts(lead: Lead) -> Any:
+    """The listing's history as the presentation reads it (one account for the plan and the deck), or None when unreadable."""
+    from relist.comps.findings import listing_facts
+    from relist.comps.subject import subject_from_lead
+    from relist.errors import BadInput
+
+    try:
+        return listing_facts(subject_from_lead(lead))
+    except BadInput:
+        return None
+
+
+def what_will_change(lead: Lead, months: int = 6) -> tuple[str, ...]:
+    """The changes this listing needs, each tied to what its own data shows; `months` is how far back the comps go."""
     f = lead.fields
     out: list[str] = []
-    points = parse_price_history(f.get("PriceHistory"))
-    cuts = [b for a, b in zip(points, points[1:], strict=False) if b.price < a.price]
-    first = points[0].price if points else _float(f.get("OriginalListPrice"))
-    last = points[-1].price if points else lead.list_price
+    facts = _facts(lead)
+    cuts = facts.cuts if facts is not None else []
+    first, last = (facts.start, facts.end) if facts is not None else (None, None)
+    window = f"the last {months} month{'s' if months != 1 else ''}"
     if cuts and first and last:
         out.append(
             f"Price: it was cut {len(cuts)} time{'s' if len(cuts) != 1 else ''}, from {money(first)} to {money(last)}, "
-            "chasing the market. This time the price comes from the homes that sold nearby in the last months, "
+            f"chasing the market. This time the price comes from the homes that sold nearby in {window}, "
             "before launch, so the first weeks - when buyers pay most attention - are not wasted."
         )
     else:
-        out.append("Price: set from the homes that sold nearby in the last months, and reviewed with you before launch.")
+        out.append(f"Price: set from the homes that sold nearby in {window}, and reviewed with you before launch.")
     photos = _int(f.get("PhotosCount"))
     if photos is not None and photos < FEW_PHOTOS:
-        out.append(f"Photos: the listing had {photos} photos. Professional photos, a floor plan and a 3D tour of every room.")
+        out.append(f"Photos: the listing had {photos} photo{'s' if photos != 1 else ''}. Professional photos, a floor plan and a 3D tour of every room.")
     remarks = _int(f.get("RemarksLength"))
     if remarks is not None and remarks < SHORT_REMARKS:
         out.append(f"Description: the old one was {remarks} characters. A new one that sells the home's best features.")
@@ -142,7 +160,22 @@ def what_will_change(lead: Lead) -> tuple[str, ...]:
     if f.get("ReExpired") is True or cycle >= 2:
         out.append("Approach: the home has expired more than once; repeating the same listing will not change the result.")
     out.append("Communication: a written report every week, so you always know what buyers are saying.")
+    for line in out:
+        gap = missing_number(line)
+        if gap:
+            raise TemplateError(f"The marketing plan for lead {lead.lead_id} would print {gap!r} with no number.",
+                                "Fill in the lead's listing data.")
     return tuple(out)
+
+
+def _price_changes(facts: Any) -> str | None:
+    if facts is None or len(facts.steps) < 2:
+        return None
+    parts = []
+    for st in facts.steps:
+        when = human_date(st.on) if st.on is not None else "date not on file"
+        parts.append(f"{money(st.price)} ({when})")
+    return " > ".join(parts)
 
 
 def _float(value: Any) -> float | None:
@@ -176,12 +209,12 @@ def build_plan(lead: Lead, settings: Settings, at: datetime) -> PlanSpec:
         row("Lot", _float(f.get("LotSizeArea")), "{:,.0f}"),
         row("Year built", _int(f.get("YearBuilt"))),
     ]
-    points = parse_price_history(f.get("PriceHistory"))
+    facts = _facts(lead)
     expired = lead.expired_at.astimezone(settings.tz) if lead.expired_at else None
     hist = [
         row("Listed", _date_text(f.get("ListingContractDate")) or None),
         row("Original price", money(f.get("OriginalListPrice")) or None),
-        row("Price changes", " > ".join(f"{money(p.price)} ({p.when})" for p in points) if len(points) > 1 else None),
+        row("Price changes", _price_changes(facts)),
         row("Last list price", money(lead.list_price) or None),
         row("Days on market", _int(f.get("DaysOnMarket"))),
         row("Cumulative days", _int(f.get("CumulativeDaysOnMarket"))),
@@ -197,7 +230,7 @@ def build_plan(lead: Lead, settings: Settings, at: datetime) -> PlanSpec:
         prepared_on=long_date(at.astimezone(settings.tz)),
         property=tuple(x for x in prop if x is not None),
         history=tuple(x for x in hist if x is not None),
-        changes=what_will_change(lead),
+        changes=what_will_change(lead, settings.comp_months),
         plan=tuple(p[:1].upper() + p[1:].rstrip(".") for p in plan),
         timeline=TIMELINE,
         branding=Branding(

@@ -8,6 +8,7 @@ Latin-1 form so a name like "Nguyễn" prints as "Nguyen" rather than failing.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
@@ -89,10 +90,20 @@ def font(pdf: FPDF, size: float, style: str = "", family: str = "Helvetica") -> 
     pdf.set_font(family, style=style, size=size)
 
 
+PHONE = re.compile(r"(?:\+?1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b")
+"""A North American phone number as written in a sentence; wrap() never breaks one across lines."""
+
+
+def keep_phones_whole(text: str) -> str:
+    """Spaces inside phone numbers made non-breaking, so '(813) 555-0142' is never split across lines."""
+    return PHONE.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
 def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
-    """Lines of `text` (already pdf-safe) no wider than `width` in the current font; newlines are kept."""
+    """Lines of `text` (already pdf-safe) no wider than `width` in the current font; newlines are kept, phone numbers whole."""
     measure = pdf.get_string_width
     lines: list[str] = []
+    text = keep_phones_whole(text)
     for para in text.split("\n"):
         words = para.split(" ")
         line = ""

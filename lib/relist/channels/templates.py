@@ -9,6 +9,7 @@ so an agent's copy of a template wins over the shipped one.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -39,6 +40,7 @@ FIELD_SOURCES: dict[str, str] = {
     "owner_last_name": "Leads > OwnerLastName",
     "owner_name": "Leads > OwnerName",
     "owner_name2": "Leads > OwnerName2",
+    "salutation": "Leads > OwnerName and OwnerName2 (people, not companies or trusts)",
     "street": "Leads > PropertyAddress",
     "unit": "Leads > Unit",
     "city": "Leads > City",
@@ -111,6 +113,47 @@ def city_line(city: str, state: str, postal: str) -> str:
     return f"{left}, {right}" if left and right else left or right
 
 
+def owner_first_names(lead: Lead) -> list[str]:
+    """The first name of every person named as an owner (empty when an owner is a company, trust or estate)."""
+    from relist.intake.owners import first_last, is_entity
+
+    names = [n.strip() for n in (lead.owner_name, lead.owner_name2) if n and n.strip()]
+    if not names or any(is_entity(n) for n in names):
+        return []
+    firsts = []
+    for i, n in enumerate(names):
+        first = lead.owner_first_name.strip() if i == 0 and lead.owner_first_name.strip() else first_last(n)[0]
+        if first and first not in firsts:
+            firsts.append(first)
+    return firsts
+
+
+def salutation(lead: Lead) -> str:
+    """'Matthew and Grace': every owner the letter is addressed to, by first name (blank for a company or trust)."""
+    firsts = owner_first_names(lead)
+    return " and ".join(firsts) if len(firsts) <= 2 else ", ".join(firsts[:-1]) + " and " + firsts[-1]
+
+
+_UNITS = r"(?:days|weeks|months|years|sq\.? ?ft|square feet|bedrooms|bathrooms|photos|homes|sales)"
+_NO_NUMBER = (
+    re.compile(r"\b(?:last|past|next|after|within|over)\s+(?:the\s+)?(?:days|weeks|months|years)\b", re.IGNORECASE),
+    re.compile(r"\S\s{2,}" + _UNITS + r"\b", re.IGNORECASE),
+    re.compile(r"\$(?!\d)"),
+    re.compile(r"(?<![\d ])\s*%|(?<=\s)%"),
+)
+"""Phrases that need a number and have none: 'in the last months', 'after  days' (an empty field), '$ ', ' %'."""
+
+
+def missing_number(text: str) -> str:
+    """The first phrase that needs a number and has none, or ''."""
+    for rule in _NO_NUMBER:
+        m = rule.search(text)
+        if m:
+            start = text.rfind(" ", 0, max(0, m.start() - 8)) + 1
+            return " ".join(text[start:m.end()].split())
+    return ""
+
+
 def merge_fields(lead: Lead, settings: Settings, kind: Kind, at: datetime | None = None) -> dict[str, str]:
     """The merge fields for one lead; blank values are left out so a template that uses one is refused."""
     street = lead.property_address.strip().rstrip(".")  # "Ct." would end a sentence with ".."
@@ -125,6 +168,7 @@ def merge_fields(lead: Lead, settings: Settings, kind: Kind, at: datetime | None
         "owner_last_name": lead.owner_last_name,
         "owner_name": lead.owner_name,
         "owner_name2": lead.owner_name2,
+        "salutation": salutation(lead),
         "street": street,
         "unit": lead.unit,
         "city": lead.city,
@@ -254,7 +298,14 @@ def render(
         ) from exc
     except jinja2.TemplateError as exc:
         raise TemplateError(f"Template {path} cannot be rendered: {exc}.", "Fix the template file.") from exc
-    return tidy(text)
+    text = tidy(text)
+    gap = missing_number(text)
+    if gap:
+        raise TemplateError(
+            f"Template {path} would print {gap!r} with no number in it.",
+            "Write the number into the template, or use a merge field that has one (e.g. {{ days_on_market }} days).",
+        )
+    return text
 
 
 def tidy(text: str) -> str:
