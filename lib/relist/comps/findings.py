@@ -344,14 +344,25 @@ def why_not_sold(
     return sorted(out, key=lambda f: _RANK[f.severity])
 
 
+def range_reason(s: Subject, v: Valuation) -> str:
+    """Why the deck shows a range instead of one price, in a seller's words."""
+    gap = price_gap_pct(s, v)
+    if v.confidence.level == "low":
+        n = v.comps
+        return (f"the {n} comparable sale{'s' if n != 1 else ''} we found "
+                f"{'vary too much' if n > 1 else 'is too little'} to name one number yet")
+    assert gap is not None
+    return (f"the comparable sales point {abs(gap):.0f}% {'above' if gap > 0 else 'below'} the last price, "
+            "and a change that large needs a walk-through first")
+
+
 def price_action(subject: Subject, valuation: Valuation) -> str:
     """The price line of 'what I'd change', in the words the evidence supports."""
     v = valuation
     call = price_call(subject, v)
     span = price_range(v.low_price, v.high_price)
     if call == "range" or v.suggested_list_price is None:
-        return (f"Set the price together after a walk-through, within {span}: the comparable sales vary too much "
-                "(or differ too much from the last price) to name one number yet.")
+        return f"Set the price together after a walk-through, within {span}: {range_reason(subject, v)}."
     target = money(v.suggested_list_price)
     if call == "keep":
         return f"Price at {target}; the last price was already inside the range the comparable sales support ({span})."

@@ -1,0 +1,147 @@
+"""Three hundred generated listings with comps: every deck says only what the model says, in seller language,
+with no two findings contradicting each other, and one price only when the evidence carries it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from tests.data.comps.fixture import AS_OF, TZ
+from tests.data.comps.generated import listings
+
+from relist.comps.findings import MAX_SUPPORTED_CHANGE_PCT
+from relist.comps.select import NoComparables, comps_from_records
+from relist.comps.words import internal_words, money, price_range
+from relist.leads import lead_from_record
+from relist.present.deck import MAX_TABLE_ROWS, Branding, DeckSpec, deck_spec
+from relist.present.service import Analysis, analyse, owners
+
+BRAND = Branding("Alex Morgan", "Harbor Realty Group", "SL3456789", "+1 813-555-0100", "alex@example.com")
+PLAN = ("Professional photos and a 3D tour", "A price set from the new comp set", "Weekly feedback reports")
+N = 300
+
+_HUMAN_DATE = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}), (\d{4})\b")
+_WEEKDAY = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b")
+
+
+def build(lead_row: dict[str, Any], comp_rows: list[dict[str, Any]]) -> tuple[Analysis, DeckSpec] | None:
+    lead = lead_from_record(lead_row, (), TZ)
+    comps, _ = comps_from_records(comp_rows)
+    try:
+        a = analyse(lead, comps, as_of=AS_OF)
+    except NoComparables:
+        return None
+    return a, deck_spec(a, BRAND, PLAN, as_of=AS_OF, prepared_for=owners(lead))
+
+
+@pytest.fixture(scope="module")
+def decks() -> list[tuple[Analysis, DeckSpec]]:
+    built = [build(lead, comps) for lead, comps in listings(N)]
+    out = [b for b in built if b is not None]
+    assert len(out) >= N * 0.9, "the generator should give most listings a comp"
+    return out
+
+
+def test_the_generator_covers_the_hard_cases(decks: list[tuple[Analysis, DeckSpec]]) -> None:
+    calls = {a.call for a, _ in decks}
+    assert calls >= {"keep", "lower", "raise", "range"}
+    assert any(a.valuation.set_aside for a, _ in decks)
+    assert any(st.on is None for a, _ in decks for st in a.facts.steps)  # import-dated prices
+    assert {a.valuation.confidence.level for a, _ in decks} == {"high", "medium", "low"}
+
+
+def test_no_field_names_internal_words_or_machine_dates(decks: list[tuple[Analysis, DeckSpec]]) -> None:
+    for a, deck in decks:
+        text = deck.text()
+        assert not internal_words(text), (a.lead.lead_id, internal_words(text))
+        assert not _WEEKDAY.search(text), (a.lead.lead_id, _WEEKDAY.search(text))
+        for m in _HUMAN_DATE.finditer(text):
+            datetime.strptime(m.group(0), "%B %d, %Y")  # one human format, and a real day
+
+
+def test_every_number_on_the_slides_is_the_models(decks: list[tuple[Analysis, DeckSpec]]) -> None:
+    for a, deck in decks:
+        v, s = a.valuation, a.selection.subject
+        cover, why, what, comp_set, plan, when = deck.slides
+        assert cover.cover and s.address in cover.title
+        span = price_range(v.low_price, v.high_price)
+        assert money(v.indicated_value) in comp_set.subtitle and span in comp_set.subtitle
+        assert f"{v.comps} comparable sales" in comp_set.subtitle
+        assert v.confidence.level in comp_set.subtitle
+        assert comp_set.table is not None
+        assert len(comp_set.table.rows) == min(len(v.evidence), MAX_TABLE_ROWS)
+        for row, e in zip(comp_set.table.rows, v.evidence, strict=False):
+            assert row[0] == e.comp.address and row[2] == money(e.comp.close_price)
+            assert row[4] == f"${e.ppsf:,.0f}"
+        if s.list_price is not None:
+            assert money(s.list_price) in why.subtitle
+        if a.facts.days_on_market is not None:
+            assert f"{a.facts.days_on_market} days" in why.subtitle
+        for e in v.set_aside:
+            assert f"Set aside: {e.comp.address}" in comp_set.note
+        assert [b.text for b in plan.bullets] == list(PLAN)
+        assert when.table is not None and len(when.table.rows) == 6
+
+
+def test_one_price_only_inside_the_evidence_else_the_range_and_why(decks: list[tuple[Analysis, DeckSpec]]) -> None:
+    for a, deck in decks:
+        v, s = a.valuation, a.selection.subject
+        _cover, _why, what, _comp_set, plan, _when = deck.slides
+        span = price_range(v.low_price, v.high_price)
+        if a.call == "range":
+            assert span in what.subtitle and "walk-through" in what.subtitle, what.subtitle
+            assert a.alert and a.alert in what.speaker_notes and a.alert in deck.slides[0].speaker_notes
+            assert v.suggested_list_price is None or "Suggested list price" not in deck.text()
+        else:
+            assert v.suggested_list_price is not None and v.within(v.suggested_list_price)
+            assert money(v.suggested_list_price) in what.subtitle and money(v.suggested_list_price) in plan.subtitle
+            assert not a.alert
+            if s.list_price is not None:
+                gap = abs(v.suggested_list_price / s.list_price - 1) * 100
+                assert gap <= MAX_SUPPORTED_CHANGE_PCT + 2 or a.call != "keep"
+        if a.call != "keep":
+            assert "last price was already inside the range" not in deck.text()
+        text = deck.text().lower()
+        assert "not what held it back" not in text
+
+
+def test_no_two_findings_contradict(decks: list[tuple[Analysis, DeckSpec]]) -> None:
+    for a, _deck in decks:
+        f = a.facts
+        text = "\n".join(x.sentence for x in a.findings)
+        if "never reduced" in text:
+            assert f.start == f.end and not f.cuts
+            assert "was cut" not in text and "ended at" not in text
+        m = re.search(r"started at \$([\d,]+) and ended at \$([\d,]+)", text)
+        if m:
+            assert float(m.group(1).replace(",", "")) == f.start and float(m.group(2).replace(",", "")) == f.end
+        cut = re.search(r"the price was cut (once|\d+ times)", text)
+        if cut:
+            n = 1 if cut.group(1) == "once" else int(cut.group(1).split()[0])
+            assert n == len(f.cuts)
+        listed = re.search(r"listed (?:on|around) (\w+ \d{1,2}, \d{4})", text)
+        if listed:
+            day = datetime.strptime(listed.group(1), "%B %d, %Y").date()
+            assert f.listed_on == day
+            expired = a.selection.subject.expired_on
+            assert expired is None or day < expired, (a.lead.lead_id, day, expired)
+        price = next((x for x in a.findings if x.code == "price"), None)
+        if price is not None and "above what" in price.sentence:
+            assert a.selection.subject.list_price is not None and a.selection.subject.list_price > a.valuation.high
+        if price is not None and "below what" in price.sentence:
+            assert a.selection.subject.list_price is not None and a.selection.subject.list_price < a.valuation.low
+        for finding in a.findings:
+            assert finding.code == "missing" or re.search(r"\d", finding.sentence), finding.sentence
+
+
+def test_the_history_chart_plots_every_price(decks: list[tuple[Analysis, DeckSpec]]) -> None:
+    for a, _ in decks:
+        h = a.charts.history
+        dated = [(st.on, st.price) for st in a.facts.steps if st.on is not None]
+        if h is None:
+            assert not dated
+            continue
+        assert [(date.fromisoformat(d), p) for d, p in h.steps] == dated
+        assert list(h.undated) == [st.price for st in a.facts.steps if st.on is None]
