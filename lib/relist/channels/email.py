@@ -45,11 +45,17 @@ _REPLY_PREFIX = re.compile(r"^\s*(re|fw|fwd|aw|tr)\s*:", re.IGNORECASE)
 
 
 def valid_address(addr: str) -> bool:
-    _, parsed = parseaddr(addr)
-    if not parsed or parsed != addr.strip() or parsed.count("@") != 1 or any(ch.isspace() for ch in parsed):
+    """A bare address mail servers take: email-validator's syntax check, ASCII local part, no DNS."""
+    from email_validator import EmailNotValidError, validate_email
+
+    s = addr.strip()
+    if not s or any(ch.isspace() for ch in s):
         return False
-    local, domain = parsed.split("@")
-    return bool(local) and "." in domain and not domain.startswith(".") and not domain.endswith(".")
+    try:
+        validate_email(s, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def split_template(text: str, path: str) -> tuple[str, str]:

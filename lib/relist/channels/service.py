@@ -356,6 +356,9 @@ def prepare_emails(book: Any, at: datetime, *, dirs: Sequence[Path | str] = ()) 
         except RelistError as exc:
             skipped.append(Skip(item.lead.lead_id, _owner(item.lead), exc.one_line()))
             continue
+        except (ValueError, UnicodeError) as exc:  # a value the mail library refuses: skip the lead, finish the rest
+            skipped.append(Skip(item.lead.lead_id, _owner(item.lead), f"the email could not be composed ({exc}); fix the lead's cells"))
+            continue
         out.append(Outgoing(item.lead.lead_id, msg))
         steps[item.lead.lead_id] = item.step
     return EmailBatch(out, steps, skipped)

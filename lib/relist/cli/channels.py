@@ -204,11 +204,14 @@ def email(drafts: Path | None, send: bool, templates: Path | None, workbook: Pat
     if report.failed:
         emit(as_json, data, lines)
         what = "Partial batch: " if report.sent else ""
-        raise SendError(
+        error = SendError(
             f"{what}{len(report.failed)} of {len(batch.outgoing)} emails were not sent and not logged "
             f"({', '.join(lid for lid, _ in report.failed)}); {len(report.sent)} sent and logged.",
             "Fix the cause above and run relist email --send again; sent ones are not due any more.",
         )
+        if not report.sent:
+            error.exit_code = 2  # nothing went out: a refusal like any other
+        raise error
     emit(as_json, data, [*lines, f"Sent {len(report.sent)} emails; each is logged as an email touch."])
 
 

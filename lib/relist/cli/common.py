@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from relist.errors import RelistError
+from relist.errors import BadInput, RelistError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,24 +49,51 @@ def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(f)
 
 
-def hold_writer_lock(cmd: click.Command) -> click.Command:
-    """Make `cmd` (and a group's subcommands) run under the writer lock of its --workbook.
+EXCEL_CELL_CHARS = 32_767
+"""The most characters an Excel cell holds."""
 
-    The lock is held from before the command reads the workbook until after it saves, so a
-    second Relist command on the same book waits (saying so on stderr), then refuses.
+
+def check_text_arguments(params: dict[str, Any]) -> None:
+    """Refuse, in one line, text options that cannot be stored: bytes that are not UTF-8, or too long for a cell."""
+    for name, value in params.items():
+        texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, (tuple, list)) else []
+        option = "--" + name.replace("_", "-")
+        for text in texts:
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadInput(
+                    f"{option} holds bytes that are not UTF-8 text; nothing was changed.",
+                    "Type it again (set your terminal or script to UTF-8).",
+                ) from None
+            if len(text) > EXCEL_CELL_CHARS:
+                raise BadInput(
+                    f"{option} is {len(text):,} characters; an Excel cell holds at most {EXCEL_CELL_CHARS:,}. Nothing was changed.",
+                    "Shorten it.",
+                )
+
+
+def hold_writer_lock(cmd: click.Command) -> click.Command:
+    """Make `cmd` (and a group's subcommands) check its text options and run under the writer lock.
+
+    The lock is that of its --workbook, held from before the command reads the workbook until
+    after it saves, so a second Relist command on the same book waits (saying so on stderr),
+    then refuses.
     """
     if isinstance(cmd, click.Group):
         for sub in cmd.commands.values():
             hold_writer_lock(sub)
         return cmd
     inner = cmd.callback
-    if inner is None or getattr(inner, "_relist_locked", False) or not any(p.name == "workbook" for p in cmd.params):
+    if inner is None or getattr(inner, "_relist_locked", False):
         return cmd
+    locks = any(p.name == "workbook" for p in cmd.params)
 
     @functools.wraps(inner)
     def locked(*args: Any, **kwargs: Any) -> Any:
+        check_text_arguments(kwargs)
         book = kwargs.get("workbook")
-        if book is None:
+        if book is None or not locks:
             return inner(*args, **kwargs)
         from relist.workbook.lock import writer_lock
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from relist import settings as settings_mod
-from relist.errors import BadInput
+from relist.errors import BadInput, ImportRefused
 from relist.intake import phones as phone_rules
 from relist.intake.aliases import default_aliases, header_key
 from relist.intake.layouts import parse_map
@@ -143,6 +143,12 @@ def _import(
         index = LeadIndex.from_records(leads, phone_rows)
         plan = run(tables, default_aliases(), index, opts, next_lead=next_number(r.get("LeadId") for r in leads))
 
+    if plan.read == 0:
+        names = ", ".join(f.name for f in plan.files) or ", ".join(Path(p).name for p in paths)
+        raise ImportRefused(
+            f"{names}: only a header row, no listings; nothing was imported.",
+            "Export again with the listings included (check the export's date range or filters).",
+        )
     summary = _summary(plan, opts, dry_run)
     if not dry_run:
         _write(book, plan, summary, opts, given)
