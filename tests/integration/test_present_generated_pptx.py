@@ -10,7 +10,7 @@ from tests.unit.test_present_invariants import build
 
 from relist.comps.words import internal_words, money, price_range
 from relist.present.charts import render_png
-from relist.present.deck import CHART_SIZES, write_pptx
+from relist.present.deck import chart_size, write_pptx
 
 
 def test_written_decks_match_their_specs(tmp_path: Path) -> None:
@@ -20,7 +20,9 @@ def test_written_decks_match_their_specs(tmp_path: Path) -> None:
         if built is None:
             continue
         a, deck = built
-        images = {name: render_png(spec, width_in=CHART_SIZES[name][0], height_in=CHART_SIZES[name][1], dpi=40)
+        present = [name for name, _ in a.charts.items()]
+        images = {name: render_png(spec, width_in=chart_size(deck, name, present)[0],
+                                   height_in=chart_size(deck, name, present)[1], dpi=40)
                   for name, spec in a.charts.items()}
         path = write_pptx(deck, images, tmp_path / f"{a.lead.lead_id}.pptx")
         slides = list(Presentation(str(path)).slides)

@@ -158,7 +158,7 @@ def scatter_spec(selection: CompSelection, valuation: Valuation) -> ScatterSpec:
         comps=comps,
         subject=Point(area, s.list_price, "This home at its last list price") if s.list_price is not None else None,
         suggested=Point(area, value if value is not None else valuation.indicated_value,
-                        "Suggested list price" if value is not None else "Middle of the range"),
+                        "Suggested list price" if value is not None else "Value the comps point to"),
         band_ppsf=(valuation.q1_ppsf, valuation.q3_ppsf),
         median_ppsf=valuation.median_ppsf,
         x_range=(min(xs) - pad, max(xs) + pad),
@@ -213,7 +213,7 @@ def history_spec(selection: CompSelection, valuation: Valuation, facts: ListingF
         y_label="Price",
         steps=tuple((d.isoformat(), p) for d, p in dated),
         end=end.isoformat(),
-        references=(Reference(f"Middle of the comps' range {money(valuation.indicated_value)}", valuation.indicated_value),),
+        references=(Reference(f"Value the comps point to {money(valuation.indicated_value)}", valuation.indicated_value),),
         band=(valuation.low, valuation.high),
         undated=undated,
     )
@@ -287,6 +287,8 @@ def _draw_bars(ax: Any, spec: BarSpec) -> None:
         ax.axvline(ref.value, color=REFERENCE_COLOR, ls="--", lw=1, label=_t(ref.label))
     ax.set_xlabel(_t(spec.y_label))
     ax.set_xlim(0, max(values) * 1.18 if values else 1)
+    if len(values) < 4:
+        ax.set_ylim(-0.5 - (4 - len(values)) / 2, len(values) - 0.5 + (4 - len(values)) / 2)  # no slab-thick bars
     _legend_below(ax)
 
 

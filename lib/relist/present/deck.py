@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,7 +46,32 @@ CHART_SIZES: dict[str, tuple[float, float]] = {
     "ppsf": (6.1, 4.9),
     "scatter": (6.1, 4.9),
 }
-"""Inches each chart occupies on its slide; render charts at this size so nothing is stretched."""
+"""Inches each chart occupies when its slide carries all its charts (see chart_size)."""
+CHART_AREA = (6.1, 4.9)
+"""The right-hand area of a slide the charts share, stacked."""
+
+
+def chart_size(deck: DeckSpec, name: str, present: Collection[str]) -> tuple[float, float]:
+    """The inches a chart gets: its slide's chart area shared among the charts that exist (render at this size)."""
+    for slide in deck.slides:
+        if name in slide.charts:
+            n = sum(1 for c in slide.charts if c in present) or 1
+            return CHART_AREA[0], CHART_AREA[1] / n
+    return CHART_SIZES.get(name, CHART_AREA)
+
+
+def text_size(bullets: Sequence[Bullet], width: float, height: float, sizes: Sequence[float] = (20, 18, 16, 15, 14, 13, 12, 11, 10)) -> float:
+    """The largest font size at which the bullets fit the box (Calibri averages about half an em per character)."""
+    for size in sizes:
+        total = 0.0
+        for b in bullets:
+            pt = size if b.level == 0 else size - 2
+            per_line = max(1, int(width / (0.5 * pt / 72)))
+            lines = -(-(len(b.text) + 3) // per_line)
+            total += lines * pt * 1.2 / 72 + (6 if b.level == 0 else 8) / 72
+        if total <= height:
+            return size
+    return sizes[-1]
 
 
 class PdfUnavailable(RelistError):
@@ -297,15 +322,18 @@ def deck_spec(
     notes += [w.sentence for w in selection.widenings] + list(selection.notes)
     if len(valuation.evidence) > MAX_TABLE_ROWS:
         notes.append(f"The table shows {MAX_TABLE_ROWS} of the {len(valuation.evidence)} sales.")
-    adjusted = valuation.fit.note if valuation.fit is not None else "not adjusted"
+    fit = valuation.fit
+    adjusted = fit.note if fit is not None else "not adjusted: no sales on file to measure features from"
+    if fit is not None and fit.effects and not adjusted_any:
+        adjusted += "; these sales needed none"
     comp_set = Slide(
         title=SLIDE_TITLES[2],
-        subtitle=(f"{valuation.comps} comparable sales: middle {money(valuation.indicated_value)}, "
-                  f"range {span}, {conf.level} confidence"),
+        subtitle=(f"{valuation.comps} comparable sales point to {money(valuation.indicated_value)} "
+                  f"(range {span}, {conf.level} confidence)"),
         table=Table(tuple(header), tuple(rows), tuple(weights)),
         charts=("scatter",),
         note=" ".join([
-            f"Middle = median {'adjusted ' if adjusted_any else ''}{per_sqft(valuation.median_ppsf)} × {valuation.subject_area:,.0f} sq ft; "
+            f"Value = median {'adjusted ' if adjusted_any else ''}{per_sqft(valuation.median_ppsf)} × {valuation.subject_area:,.0f} sq ft; "
             f"range = ±{conf.fsd * 100:.0f}%, where about two in three sales like these land. Prices are {adjusted}.",
             *notes,
         ]),
@@ -390,12 +418,8 @@ def write_pptx(deck: DeckSpec, images: Mapping[str, bytes], path: Path) -> Path:
         top = 1.6
         if spec.bullets:
             tf = textbox(slide, 0.5, top, body_w, 4.8)
-            tf.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
-            size = 15 if len(spec.bullets) <= 5 else 13 if len(spec.bullets) <= 8 else 11
-            if has_charts and len(spec.bullets) > 4:
-                size -= 1
-            if spec.panel and len(spec.bullets) <= 8:
-                size = 18
+            tf.auto_size = MSO_AUTO_SIZE.NONE
+            size = text_size(spec.bullets, body_w - 0.2, 4.6, (18, 16, 15, 14) if spec.panel else (18, 16, 15, 14, 13, 12, 11, 10))
             for i, b in enumerate(spec.bullets):
                 p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
                 p.level = b.level
@@ -406,14 +430,14 @@ def write_pptx(deck: DeckSpec, images: Mapping[str, bytes], path: Path) -> Path:
         if spec.table is not None:
             rows, cols = len(spec.table.rows) + 1, len(spec.table.header)
             roomy = not side and not spec.bullets
-            height = min(4.7, (0.65 if roomy else 0.4) * rows)
+            height = min(4.7, (0.65 if roomy else 0.5) * rows)
             shape = slide.shapes.add_table(rows, cols, Inches(0.5), Inches(top), Inches(body_w), Inches(height))
             table = shape.table
             weights = spec.table.weights or (1.0,) * cols
             unit = body_w / sum(weights)
             for j, w in enumerate(weights):
                 table.columns[j].width = Inches(w * unit)
-            size = 9 if cols > 5 else 16 if roomy else 14
+            size = (11 if rows <= 7 else 10 if rows <= 9 else 9) if cols > 5 else 16 if roomy else 14
             for i, row in enumerate((spec.table.header, *spec.table.rows)):
                 for j, value in enumerate(row):
                     cell = table.cell(i, j)
@@ -422,12 +446,10 @@ def write_pptx(deck: DeckSpec, images: Mapping[str, bytes], path: Path) -> Path:
                     style(cell.text_frame.paragraphs[0].runs[0], size, (0xFF, 0xFF, 0xFF) if i == 0 else _DARK, i == 0)
         charts = [name for name in spec.charts if name in images]
         if charts:
-            slot = 4.9 / len(charts)
+            slot = CHART_AREA[1] / len(charts)
             for i, name in enumerate(charts):
-                w, h = CHART_SIZES.get(name, (6.1, slot))
-                scale = min(1.0, slot / h)
                 slide.shapes.add_picture(io.BytesIO(images[name]), Inches(6.95), Inches(top + i * slot),
-                                         width=Inches(w * scale), height=Inches(h * scale))
+                                         width=Inches(CHART_AREA[0]), height=Inches(slot))
         elif spec.panel:
             _panel(slide, spec.panel, 7.2, top, 5.6, textbox, style)
         if spec.note:

@@ -30,9 +30,9 @@ from relist.errors import BadInput, NotFound
 from relist.model import Lead
 from relist.present.charts import ChartSet, build_charts, render_png
 from relist.present.deck import (
-    CHART_SIZES,
     Branding,
     DeckSpec,
+    chart_size,
     deck_spec,
     find_soffice,
     pdf_unavailable_missing,
@@ -230,13 +230,16 @@ def build_presentation(
     timings["select"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    images = {name: render_png(spec, width_in=CHART_SIZES[name][0], height_in=CHART_SIZES[name][1])
-              for name, spec in analysis.charts.items()}
+    deck = deck_spec(analysis, branding, settings.marketing_plan, as_of=as_of, relaunch=relaunch,
+                     prepared_for=owners(lead))
+    present = [name for name, _ in analysis.charts.items()]
+    images = {}
+    for name, spec in analysis.charts.items():
+        w, h = chart_size(deck, name, present)
+        images[name] = render_png(spec, width_in=w, height_in=h)
     timings["charts"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    deck = deck_spec(analysis, branding, settings.marketing_plan, as_of=as_of, relaunch=relaunch,
-                     prepared_for=owners(lead))
     stem = f"Presentation-{slug(lead.lead_id)}" + (f"-{slug(lead.property_address)}" if lead.property_address else "")
     pptx = write_pptx(deck, images, target_dir / f"{stem}.pptx")
     timings["pptx"] = time.perf_counter() - t
