@@ -50,3 +50,6 @@ def import_cmd(
     when = parse_at(at, settings.load(book).tz)
     summary = import_files(book, list(files), at=when, vendor=vendor, mappings=list(maps), dry_run=dry_run, kind=kind)
     emit(as_json, summary.to_dict(max_rejects=100), summary.lines(max_rejects=20 if dry_run else 10))
+    for level, message in getattr(book, "messages", []):
+        if level == "warning":
+            click.echo(f"warning: {message}", err=True)

@@ -397,6 +397,7 @@ class FileWorkbook:
 
         with writer_lock(self.path):
             self._refuse_if_open_elsewhere()
+            self._fit_sheets()
             new_parts, removed = writer.render_changes(self)
             _remove_stale_temps(self.path)
             fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX)
@@ -416,6 +417,30 @@ class FileWorkbook:
             finally:
                 tmp.unlink(missing_ok=True)
             self._load_package(self.path.read_bytes())
+
+    def _fit_sheets(self) -> None:
+        """Keep every changed table within Excel's rows a sheet: Rejects drops its oldest rows, others refuse."""
+        from relist.workbook import limits
+
+        for st in self._tables.values():
+            if not st.mode or st.records is None:
+                continue
+            room = limits.rows_room(st.info.bounds[1] + st.info.header_rows, st.info.totals_rows)
+            over = len(st.records) - room
+            if over <= 0:
+                continue
+            if st.info.name.lower() not in limits.ROLLING_TABLES:
+                raise WorkbookError(
+                    f"{st.info.name} would need {len(st.records):,} rows; an Excel sheet holds {room:,} below its header. Nothing was saved.",
+                    "Move old rows to another workbook (copy the table there, then delete them here) and run the command again.",
+                )
+            del st.records[:over]
+            st.mode, st.appended_from = "replace", None
+            st.changed.clear()
+            self.tell(
+                f"The {st.sheet_name} sheet is full (Excel holds {limits.SHEET_ROWS:,} rows a sheet): its {over:,} oldest rows were removed.",
+                "warning",
+            )
 
     def _refuse_if_open_elsewhere(self) -> None:
         for lock in lock_files(self.path):

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from relist.workbook.limits import CELL_CHARS, fit_text
+
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -175,6 +177,8 @@ def _num(v: float) -> str:
 
 
 def string_cell(ref: str, style: str, text: str) -> str:
+    if len(text) > CELL_CHARS // 2:
+        text = fit_text(text)
     t = _esc(text)
     if t[:1].isspace() or t[-1:].isspace():
         return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{t}</t></is></c>'
