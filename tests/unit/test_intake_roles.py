@@ -21,6 +21,7 @@ def test_header_words() -> None:
     assert field_of("PropertyStreet") == "UnparsedAddress" and field_of("OwnerStreet") == "MailingAddress"
     assert field_of("PropertyHouseNumber") == "StreetNumber" and field_of("Site Zip Code") == "PostalCode"
     assert field_of("property_address_line_1") == "UnparsedAddress" and field_of("owner_address_zip") == "MailingPostalCode"
+    assert field_of("PROPERTYSTREET") == "UnparsedAddress" and field_of("owner mailing zip") == "MailingPostalCode"
 
 
 def test_redx_contact_address_is_not_the_property() -> None:
@@ -65,7 +66,7 @@ def test_a_refusal_suggests_the_property_line_not_the_owners() -> None:
     from relist.errors import ImportRefused
     from relist.intake.layouts import check_layout
 
-    lay = build_layout(["Owner Name", "Owner Mail Line", "Home Line"], 1, ALIASES, {}, [])
+    lay = build_layout(["Owner Name", "Owner Mail Ln", "Where"], 1, ALIASES, {}, [])
     with pytest.raises(ImportRefused) as err:
         check_layout(lay, "expired", "x.csv", [["Ann Poe", "5 Elm St", "12 Oak St"]])
-    assert '--map "Home Line=UnparsedAddress"' in err.value.one_line()
+    assert '--map "Where=UnparsedAddress"' in err.value.one_line()

@@ -20,6 +20,13 @@ from relist.cli.common import at_option, emit, json_option, require_workbook, wo
     help='Say what a column means, e.g. --map "Seller Phone=OwnerPhone" (repeatable; saved in the Mappings sheet).',
 )
 @click.option(
+    "--map-value",
+    "map_values",
+    multiple=True,
+    metavar='"COLUMN:FROM=TO"',
+    help='Say what a value means, e.g. --map-value "Status:FAIL=Expired" (repeatable; saved like --map).',
+)
+@click.option(
     "--kind",
     type=click.Choice(["expired", "active", "comps"]),
     default="expired",
@@ -34,6 +41,7 @@ def import_cmd(
     files: tuple[Path, ...],
     vendor: str | None,
     maps: tuple[str, ...],
+    map_values: tuple[str, ...],
     kind: str,
     dry_run: bool,
     workbook: Path | None,
@@ -48,7 +56,8 @@ def import_cmd(
 
     book = open_workbook(require_workbook(workbook))
     when = parse_at(at, settings.load(book).tz)
-    summary = import_files(book, list(files), at=when, vendor=vendor, mappings=list(maps), dry_run=dry_run, kind=kind)
+    summary = import_files(book, list(files), at=when, vendor=vendor, mappings=list(maps), dry_run=dry_run, kind=kind,
+                           value_maps=list(map_values))
     emit(as_json, summary.to_dict(max_rejects=100), summary.lines(max_rejects=20 if dry_run else 10))
     for level, message in getattr(book, "messages", []):
         if level == "warning":

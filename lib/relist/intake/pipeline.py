@@ -8,7 +8,7 @@ around it. Kept free of the workbook so it can be measured and tested on its own
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from relist.clock import to_local_naive
 from relist.errors import ImportRefused
-from relist.intake import addresses
+from relist.intake import addresses, presets
 from relist.intake import phones as phone_rules
-from relist.intake.aliases import AliasTable
+from relist.intake.aliases import AliasTable, header_key
 from relist.intake.clean import CleanContext, Listing, PhoneHit, RowReject, TableCleaner, parcel_key
 from relist.intake.layouts import Layout, build_layout, check_layout, find_header
 from relist.intake.match import (
@@ -54,6 +54,10 @@ class Options:
     own_phones: frozenset[str] = frozenset()
     mapping: Mapping[str, str] = field(default_factory=dict)
     """Header key -> field (saved vendor mappings and --map, already merged)."""
+    value_maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Header key -> {folded cell text -> replacement} (saved and --map-value)."""
+    preset: str = ""
+    """The vendor preset --vendor forced ('' = recognise each file's from its header)."""
 
 
 @dataclass
@@ -103,12 +107,45 @@ def layout_for(table: RawTable, aliases: AliasTable, opts: Options) -> tuple[Lay
             f"{table.name} is empty: it has no header row and no listings.",
             "Check that the export finished downloading, then import it again.",
         )
-    h = find_header(rows, aliases, opts.mapping)
+    h = find_header(rows, aliases, {**dict.fromkeys(presets.preset_keys(), ""), **opts.mapping})
     header_row, header_cells = rows[h] if rows else (1, [])
     data = rows[h + 1 :]
-    layout = build_layout(header_cells, header_row, aliases, opts.mapping, [r for _, r in data[:50]])
+    header_text = [str(c) for c in header_cells]
+    preset, said = presets.detect(header_text)
+    forced = presets.preset_named(opts.preset) if opts.preset else None
+    if forced is not None and forced is not preset:
+        if presets.signature_hits(forced, header_text) >= 2:
+            preset, said = forced, f"layout read with the {forced.name} preset ({forced.file}), as --vendor asked"
+        else:
+            said = (f"the file does not look like {forced.name}'s export layout ({forced.file}): "
+                    f"its columns were read by their headers{'; ' + said if said else ''}")
+    mapping = {**preset.columns, **opts.mapping} if preset else opts.mapping
+    value_maps = {**preset.values, **opts.value_maps} if preset else opts.value_maps
+    layout = build_layout(header_cells, header_row, aliases, mapping, [r for _, r in data[:50]])
+    if said:
+        layout = replace(layout, notes=(said, *layout.notes))
+    if value_maps:
+        data = _map_values(layout, data, value_maps)
     check_layout(layout, opts.kind, table.name, [r for _, r in data[:50]])
     return layout, data
+
+
+def _map_values(layout: Layout, data: Sequence[tuple[int, Sequence[Any]]], value_maps: Mapping[str, Mapping[str, str]]
+                ) -> list[tuple[int, Sequence[Any]]]:
+    """Rows with each mapped column's values translated (--map-value "Status:FAIL=Expired", a preset's status words)."""
+    out = list(data)
+    for i, name in enumerate(layout.header):
+        table = value_maps.get(header_key(name))
+        if not table:
+            continue
+        for r, (n, cells) in enumerate(out):
+            if i < len(cells):
+                to = table.get(presets.fold_value(str(cells[i])))
+                if to is not None:
+                    new = list(cells)
+                    new[i] = to
+                    out[r] = (n, new)
+    return out
 
 
 def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:

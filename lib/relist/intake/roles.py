@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from relist.intake.aliases import header_key
 from relist.intake.values import Cell
 
 PROPERTY_WORDS = frozenset({"property", "prop", "site", "situs", "subject", "listing", "listed", "home", "parcel"})
@@ -55,27 +56,47 @@ def words(header: str) -> list[str]:
     return [w.lower() for w in _CAMEL.split(header) if w]
 
 
+_SCOPE_WORDS = sorted(PROPERTY_WORDS | MAILING_WORDS, key=len, reverse=True)
+
+
+def _split(header: str) -> tuple[int, str]:
+    """(scope, the rest of the folded header): leading scope words taken off, whatever the case or spacing.
+
+    'PropertyStreet', 'PROPERTYSTREET', 'property_street' -> (1, 'street'); 'Owner Mailing Zip' -> (-1, 'zip').
+    """
+    key = header_key(header)
+    found = 0
+    while True:
+        for w in _SCOPE_WORDS:
+            if key.startswith(w) and len(key) > len(w):
+                found = found or (1 if w in PROPERTY_WORDS else -1)
+                key = key[len(w):].lstrip("0123456789")
+                break
+        else:
+            break
+    if not found:
+        ws = set(words(header))  # a scope word later in the header: 'Zip (Property)', 'Address of Owner'
+        found = 1 if ws & PROPERTY_WORDS else -1 if ws & MAILING_WORDS else 0
+        if found:
+            key = "".join(w for w in words(header) if w not in PROPERTY_WORDS and w not in MAILING_WORDS)
+    return found, key
+
+
 def scope(header: str) -> int:
     """+1 when the header names the property, -1 when it names the owner, mailing or a contact, else 0."""
-    ws = set(words(header))
-    if ws & PROPERTY_WORDS:
-        return 1
-    if ws & MAILING_WORDS:
-        return -1
-    return 0
+    return _split(header)[0]
 
 
 def component(header: str) -> str:
     """The address part a header names once its scope words are set aside ('' when none)."""
-    ws = [w for w in words(header) if w not in PROPERTY_WORDS and w not in MAILING_WORDS]
-    joined = "".join(ws)
+    joined = _split(header)[1]
     got = _COMPONENTS.get(joined)
     if got:
         return got
     for lead in ("address", "addr"):  # owner_address_zip, property_address_city
         if joined.startswith(lead) and _COMPONENTS.get(joined[len(lead):]) not in (None, "line"):
             return _COMPONENTS[joined[len(lead):]]
-    if ws and ws[-1] in ("1",) and "".join(ws[:-1]) in ("address", "addressline", "line"):
+    if joined in ("addressline1", "addressline", "streetline", "line"):
         return "line"
     return ""
 

@@ -17,10 +17,12 @@ from typing import Any
 from relist import settings as settings_mod
 from relist.errors import BadInput, ImportRefused
 from relist.intake import phones as phone_rules
+from relist.intake import presets
 from relist.intake.aliases import default_aliases, header_key
 from relist.intake.layouts import parse_map
 from relist.intake.match import LeadIndex
 from relist.intake.pipeline import KINDS, Options, Plan, run
+from relist.intake.presets import fold_value
 from relist.intake.problems import CellError
 from relist.intake.sources import read_file
 from relist.intake.speed import no_cycle_collection
@@ -64,6 +66,27 @@ def _saved_mappings(book: WorkbookPort, vendor: str) -> list[tuple[str, str]]:
     return general + own
 
 
+def parse_map_value(text: str) -> tuple[str, str, str]:
+    """'Status:FAIL=Expired' -> ('Status', 'FAIL', 'Expired'); anything else is refused with the form to use."""
+    column, sep, rest = text.partition(":")
+    before, eq, after = rest.partition("=")
+    if not sep or not eq or not column.strip() or not before.strip():
+        raise BadInput(
+            f"--map-value {text!r} is not COLUMN:FROM=TO.",
+            'Write it like --map-value "Status:FAIL=Expired" (the export\'s header, :, the value in the file, =, what it means).',
+        )
+    return column.strip(), before.strip(), after.strip()
+
+
+def _value_maps(pairs: Iterable[tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """Saved value mappings (Header 'COLUMN:FROM', Field '=TO') -> header key -> {folded FROM -> TO}."""
+    out: dict[str, dict[str, str]] = {}
+    for header, field in pairs:
+        column, _, before = header.rpartition(":")
+        out.setdefault(header_key(column), {})[fold_value(before)] = field[1:]
+    return out
+
+
 def _parse_mappings(mappings: Sequence[MappingArg]) -> list[tuple[str, str]]:
     aliases = default_aliases()
     out: list[tuple[str, str]] = []
@@ -72,13 +95,19 @@ def _parse_mappings(mappings: Sequence[MappingArg]) -> list[tuple[str, str]]:
     return out
 
 
+def _saved_key(header: str) -> str:
+    """What makes two saved mappings the same: the header, and for a value mapping the value too."""
+    column, sep, before = header.rpartition(":")
+    return f"{header_key(column)}:{fold_value(before)}" if sep else header_key(header)
+
+
 def _save_mappings(book: WorkbookPort, vendor: str, given: list[tuple[str, str]]) -> None:
     """Store --map pairs for the vendor (blank vendor = every import), replacing older ones for the same header."""
     rows = book.read_records("tblMappings", ["Vendor", "Header", "Field"])
-    replaced = {(vendor.strip().lower(), header_key(h)) for h, _ in given}
+    replaced = {(vendor.strip().lower(), _saved_key(h)) for h, _ in given}
     kept = [
         r for r in rows
-        if (str(r.get("Vendor") or "").strip().lower(), header_key(str(r.get("Header") or ""))) not in replaced
+        if (str(r.get("Vendor") or "").strip().lower(), _saved_key(str(r.get("Header") or ""))) not in replaced
     ]
     kept.extend({"Vendor": vendor or None, "Header": h, "Field": f} for h, f in given)
     book.replace_rows("tblMappings", kept)
@@ -93,6 +122,7 @@ def import_files(
     mappings: Sequence[MappingArg] = (),
     dry_run: bool = False,
     kind: str = "expired",
+    value_maps: Sequence[str] = (),
 ) -> ImportSummary:
     """Import export files (CSV/XLSX/XLS) of expired listings, current active listings or sold comps."""
     if kind not in KINDS:
@@ -104,11 +134,14 @@ def import_files(
     conf = settings_mod.load(book)
     vendor_name = (vendor or "").strip()
     given = _parse_mappings(mappings)
+    given += [(f"{c}:{a}", f"={b}") for c, a, b in map(parse_map_value, value_maps)]
     pairs = _saved_mappings(book, vendor_name) + given
-    mapping = {header_key(h): f for h, f in pairs}
+    mapping = {header_key(h): f for h, f in pairs if not f.startswith("=")}
+    values = _value_maps((h, f) for h, f in pairs if f.startswith("="))
+    preset = presets.preset_named(vendor_name) if vendor_name else None
 
     with no_cycle_collection():
-        return _import(book, paths, at, vendor_name, given, mapping, conf, kind, dry_run)
+        return _import(book, paths, at, vendor_name, given, mapping, conf, kind, dry_run, values, preset.name if preset else "")
 
 
 def _import(
@@ -121,6 +154,8 @@ def _import(
     conf: settings_mod.Settings,
     kind: str,
     dry_run: bool,
+    values: dict[str, dict[str, str]] | None = None,
+    preset: str = "",
 ) -> ImportSummary:
     tz = conf.tz
     tables = [read_file(Path(p)) for p in paths]
@@ -128,6 +163,7 @@ def _import(
     opts = Options(
         at=at, tz=tz, kind=kind, vendor=vendor_name, import_id=import_id,
         date_order="DMY" if conf.date_order == "DMY" else "MDY", own_phones=_own_phones(conf.phone), mapping=mapping,
+        value_maps=values or {}, preset=preset,
     )
     if kind == "comps":
         comps = book.read_records("tblComps", ["CompId", "AddressKey", "CloseDate"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -171,6 +172,56 @@ def read_file(path: Path) -> RawTable:
             f"{path.name} is a web page or XML document, not a CSV or Excel export.",
             "Open it in Excel and save it as .xlsx or CSV, then import that file.",
         )
-    table = read_text(text, path.name)
+    if text.lstrip()[:1] in ("{", "["):
+        table = read_json(text, path.name)
+    else:
+        table = read_text(text, path.name)
     table.encoding = enc
     return table
+
+
+def _json_cell(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(_json_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return _cell(value)
+
+
+def read_json(text: str, name: str) -> RawTable:
+    """A RESO Web API payload (OData `{"value": [...]}`), a JSON array of records, or NDJSON (one record a line).
+
+    The header is every key in the order first seen; record N is row N+1 (the header is row 1), so a
+    reject names the record by its place in the file.
+    """
+    records: Any
+    next_link: Any = None
+    try:
+        doc = json.loads(text)
+        if isinstance(doc, dict) and "value" in doc:
+            records, next_link = doc["value"], doc.get("@odata.nextLink")
+        else:
+            records = doc if isinstance(doc, list) else [doc]
+    except json.JSONDecodeError as exc:
+        try:
+            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError:
+            raise ImportRefused(
+                f"{name} looks like JSON but cannot be read: {exc.msg} at line {exc.lineno}.",
+                "Save the Web API response as it came (a {\"value\": [...]} object or one record per line) and import it again.",
+            ) from exc
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ImportRefused(
+            f"{name} is JSON but holds no list of listing records.",
+            "Import the Web API response whose \"value\" array holds the Property records.",
+        )
+    keys: dict[str, None] = {}
+    for r in records:
+        keys.update(dict.fromkeys(k for k in r if not k.startswith("@odata")))
+    header = list(keys)
+    rows: list[tuple[int, Sequence[str]]] = [(1, header)]
+    rows.extend((n, [_json_cell(r.get(k)) for k in header]) for n, r in enumerate(records, start=2))
+    notes = []
+    if isinstance(next_link, str):
+        notes.append(f"the payload has more pages (@odata.nextLink): save each page and import them together ({next_link[:80]})")
+    return RawTable(name, rows, notes=notes)
