@@ -205,7 +205,7 @@ def _settle(
             notes.append(choice.note)
         counterpart = roles.MAILING_FIELD.get(roles.COMPONENT_OF.get(field, ""), "") if not field.startswith("Mailing") else ""
         for i in choice.losers:
-            if counterpart and counterpart not in columns and (scopes[i] < 0 or (scopes[i] == 0 and scopes[choice.winner] > 0)):
+            if counterpart and counterpart not in columns and roles.scope(header[i]) <= 0 and scopes[i] < scopes[choice.winner]:
                 columns[counterpart] = [i]
                 notes.append(f"column {header[i]!r} read as {counterpart} (the listed home's {field} is {header[choice.winner]!r}); "
                              f'if it is the home\'s, import with --map "{header[i]}={field}"')

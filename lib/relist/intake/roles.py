@@ -123,16 +123,17 @@ class Choice(NamedTuple):
 
 
 def effective_scopes(header: Sequence[str]) -> list[int]:
-    """Each column's scope: its own header's, else that of the address line just left of it (within four columns)."""
+    """Each column's weight for the property: 3 when its header names the property (-3 the owner's or a contact's);
+    an unlabelled part counts 2 (or -2) for the labelled address line just left of it (within four columns), else 0."""
     own = [scope(h) for h in header]
     comps = [component(h) for h in header]
-    out = list(own)
+    out = [3 * s for s in own]
     for i, s in enumerate(own):
         if s or not comps[i] or comps[i] == "line":
             continue
         for j in range(i - 1, max(-1, i - 5), -1):
             if comps[j] == "line":
-                out[i] = own[j]
+                out[i] = 2 * own[j]
                 break
     return out
 
@@ -156,7 +157,7 @@ def choose(
         return [str(r[i]) for r in sample if i < len(r)]
 
     def score(i: int) -> float:
-        s = 3.0 * scopes[i]
+        s = float(scopes[i])
         vals = values(i)
         if field == "UnparsedAddress":
             s += _share(vals, _STREET)
