@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from relist.words import count
+
 if TYPE_CHECKING:
     from relist.demo import DemoResult
 
@@ -82,7 +84,7 @@ def import_expireds(book_path: Path, at: datetime, result: DemoResult) -> str:
     from relist.workbook import open_workbook
 
     s = import_files(open_workbook(book_path), [result.files["expired export"]], at=at, vendor="SampleVendor")
-    return (f"Imported expireds: {s.read} rows -> {s.added} added, {s.updated} updated, {s.duplicates} duplicates, "
+    return (f"Imported expireds: {count(s.read, 'row')} -> {s.added} added, {s.updated} updated, {count(s.duplicates, 'duplicate')}, "
             f"{s.not_contactable} not contactable, {s.rejected} rejected")
 
 
@@ -91,7 +93,7 @@ def import_actives(book_path: Path, at: datetime, result: DemoResult) -> str:
     from relist.workbook import open_workbook
 
     s = import_files(open_workbook(book_path), [result.files["active listings"]], at=at, kind="active")
-    return f"Checked the active listings: {s.relisted} leads relisted with another agent (their sequences stopped)"
+    return f"Checked the active listings: {count(s.relisted, 'lead')} relisted with another agent (their sequences stopped)"
 
 
 def todays_queue(book_path: Path, at: datetime, result: DemoResult) -> str:
@@ -99,8 +101,8 @@ def todays_queue(book_path: Path, at: datetime, result: DemoResult) -> str:
     from relist.workbook import open_workbook
 
     q = today(open_workbook(book_path), at)
-    return (f"Built today's queue: {len(q.calls)} calls, {len(q.texts)} texts, {len(q.letters)} letters, "
-            f"{len(q.doors)} door knocks, {len(q.emails)} emails; {len(q.blocked)} skipped with reasons, "
+    return (f"Built today's queue: {count(len(q.calls), 'call')}, {count(len(q.texts), 'text')}, {count(len(q.letters), 'letter')}, "
+            f"{count(len(q.doors), 'door knock')}, {count(len(q.emails), 'email')}; {len(q.blocked)} skipped with reasons, "
             f"{len(q.overflow)} over capacity")
 
 
@@ -164,8 +166,8 @@ def outreach(book_path: Path, at: datetime, result: DemoResult) -> str:
     if letters.labels:
         (out / "labels.pdf").write_bytes(letters.labels)
         result.files["address labels"] = out / "labels.pdf"
-    return (f"Outreach files: dial list of {len(dial.rows)} numbers, {len(cal.events)} calendar events, "
-            f"{len(letters.letters)} letters for day 2")
+    return (f"Outreach files: dial list of {count(len(dial.rows), 'number')}, {count(len(cal.events), 'calendar event')}, "
+            f"{count(len(letters.letters), 'letter')} for day 2")
 
 
 def presentation(book_path: Path, at: datetime, result: DemoResult) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped whenever a column or sheet is added; older workbooks are migrated in place."""
 
 META_SHEET = "_Relist"
@@ -77,6 +77,17 @@ FORMATS: dict[str, str] = {
 }
 
 
+class LinkText(str):
+    """A link cell's text with its own target (a text shows "Text Sofia", its link holds the encoded body)."""
+
+    target: str
+
+    def __new__(cls, text: str, target: str) -> LinkText:
+        made = super().__new__(cls, text)
+        made.target = target
+        return made
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a product table."""
@@ -87,6 +98,8 @@ class Column:
     help: str = ""
     validation: str | None = None  # key of VALIDATION_LISTS
     link: Literal["tel", "mailto", "sms", "file", "url"] | None = None
+    wrap: bool = False
+    """Long text wraps inside the cell (the row grows) instead of running under the next column."""
 
     @property
     def number_format(self) -> str:
@@ -116,6 +129,8 @@ class TableSheet:
     highlights: tuple[Highlight, ...] = ()
     append_only: bool = False
     landscape: bool = True
+    top: int = 1
+    """Sheet row of the table's header (Today keeps its summary and legend above)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -433,29 +448,33 @@ TODAY = TableSheet(
     key=None,
     help="Today's work, rebuilt by Today's Queue: calls first, then texts, letters, doors, emails; what was skipped and why.",
     tab_color="00B050",
+    top=3,
     columns=(
-        C("Section", width=9),
-        C("Rank", "int", 6),
-        C("LeadId", width=10),
-        C("Owner", width=22),
-        C("Phone", "link", 17, link="tel"),
-        C("Window", width=22, help="Owner-local window still open today."),
-        C("WindowCloses", "datetime", 17, help="When the window closes (your time)."),
-        C("Channel", width=9),
-        C("Step", "int", 6),
-        C("Touches", "int", 8),
-        C("HoursSinceExpiry", "int", 9),
-        C("Address", width=30),
-        C("Action", width=50, help="Talking point, rendered message or what to print."),
-        C("Link", "link", 12, link="url", help="sms: or mailto: link"),
-        C("Reasons", width=50, help="Why this lead was skipped or pushed to overflow."),
-        C("Outcome", width=15, validation="Outcome", help="Pick the outcome, then Log Touch."),
-        C("Note", width=24),
+        # What an agent acts on, left to right, all on a 1,366-px screen (see tests/unit/test_today_layout.py).
+        C("Section", width=9, help="calls, texts, letters, doors, emails; blocked = skipped today (the reason is in What to do); overflow = over your daily call limit."),
+        C("Owner", width=18, help="The owner to ask for.", wrap=True),
+        C("Phone", "link", 15, link="tel", help="Click to dial."),
+        C("Address", width=24, help="The property (for letters: where to mail).", wrap=True),
+        C("What to do", width=42, help="The step and its talking point, the text to send, what to print, or why the lead is skipped today.", wrap=True),
+        C("Owner's hours", width=14, help="When you may still call or text today, in the owner's time zone."),
+        C("Your hours", width=11, help="The same hours in your time zone."),
+        C("First day", width=9, help="Fresh expireds: hours left of the first day after expiry, when a first call matters most."),
+        C("Send", "link", 7, link="url", help="Opens the text (or email) ready to send."),
+        C("Outcome", width=13, validation="Outcome", help="Pick the outcome, then Log Touch."),
+        C("Note", width=11, help="Anything to remember; saved with the touch."),
+        # Bookkeeping, right of the first screen.
+        C("Rank", "int", 6, help="Order within the section."),
+        C("Channel", width=8, help="call, text, letter, door or email."),
+        C("Step", "int", 6, help="Step of your sequence."),
+        C("Touches", "int", 8, help="Touches logged so far."),
+        C("Hours since expiry", "int", 9, help="Hours since the listing expired."),
+        C("Closes", "datetime", 17, help="When today's calling hours end (your time)."),
+        C("LeadId", width=10, help="Relist's id for the lead."),
     ),
     highlights=(
-        Highlight('AND({Section}="calls",{HoursSinceExpiry}<>"",{HoursSinceExpiry}<24)', _FRESH_GREEN, "006100", "inside the 24-hour window"),
-        Highlight('{Section}="blocked"', _DUE_RED, "9C0006", "blocked"),
-        Highlight('{Section}="overflow"', _DUE_AMBER, "9C5700", "over capacity"),
+        Highlight('AND({Section}="calls",{First day}<>"")', _FRESH_GREEN, "006100", "first day after expiry: call first"),
+        Highlight('{Section}="blocked"', _DUE_RED, "9C0006", "skipped today: the reason is in What to do"),
+        Highlight('{Section}="overflow"', _DUE_AMBER, "9C5700", "over your daily call limit"),
     ),
 )
 

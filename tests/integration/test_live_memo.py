@@ -17,6 +17,7 @@ import pytest
 import xlwings as xw
 from tests.fakes import xl_engine as xe
 
+from relist import schema
 from relist.sequence.touches import TOUCH_COLUMNS
 from relist.workbook.live_adapter import LiveWorkbook
 from relist.workbook.live_memo import OVERLAP, SessionMemo
@@ -264,7 +265,7 @@ def test_clicks_leave_only_a_little_cyclic_garbage(worked: Path, tmp_path: Path)
     try:
         for n in range(3):
             today = LiveWorkbook(fake).read_records("tblToday", ["Section", "Outcome"])
-            row = next(i for i, r in enumerate(today) if r["Section"] == "calls") + 2
+            row = next(i for i, r in enumerate(today) if r["Section"] == "calls") + schema.TODAY.top + 1
             fake.sheets["Today"].range((row, list(LiveWorkbook(fake).table_columns("tblToday")).index("Outcome") + 1)).value = "no-answer"
             xe.select(fake, "Today", f"C{row}")
             assert str(excel.log_touch(fake, at=(at + timedelta(minutes=n)).replace(tzinfo=NY))).startswith("Logged")

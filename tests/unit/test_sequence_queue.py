@@ -10,7 +10,7 @@ from test_sequence_fakes import NY, FakeGate, at, lead_row, number_for, phone_ro
 from relist.leads import lead_from_record, phone_from_record
 from relist.model import Lead
 from relist.sequence.plan import default_plan
-from relist.sequence.queue import SECTIONS, Queue, build_queue, route_key
+from relist.sequence.queue import SECTIONS, Queue, build_queue, phone_display, route_key
 from relist.sequence.touches import parse_touches
 
 PLAN = default_plan()
@@ -68,7 +68,7 @@ def test_calls_over_capacity_go_to_overflow_not_away() -> None:
     assert q.calls_made_today == 1 and len(q.calls) == 2
     assert [e.lead_id for e in q.overflow] == ["L3", "L4", "L5"]
     assert all("dial capacity (3 calls, 1 already made)" in e.reasons[0] for e in q.overflow)
-    assert "3 calls over capacity" in q.summary()
+    assert "3 calls over your daily limit" in q.summary()
 
 
 def test_blocked_leads_are_shown_with_their_reasons() -> None:
@@ -81,7 +81,7 @@ def test_blocked_leads_are_shown_with_their_reasons() -> None:
     assert blocked == [("L2", "call")]
     assert q.blocked[0].reasons == (f"{number_for(2)} is on the National DNC Registry",)
     assert q.due == 2 and q.skipped == 1
-    assert q.skipped_line() == f"1 of 2 due touches skipped, and why: 1 x {number_for(2)} is on the National DNC Registry."
+    assert q.skipped_line() == "1 of 2 due touches skipped, and why: 1 x A number is on the National DNC Registry."
 
 
 def test_after_the_window_closes_calls_are_skipped_and_say_when_next() -> None:
@@ -167,9 +167,12 @@ def test_json_has_every_section_and_each_entry_says_what_to_do() -> None:
     assert data["summary"]["due"] == q.due and data["summary"]["skipped"] == len(data["blocked"])
 
 
-def test_today_rows_start_with_the_summary() -> None:
+def test_today_rows_read_as_plain_words() -> None:
     q = build([lead("L1", DAY)])
     rows = q.rows(NY)
-    assert rows[0]["Section"] == "summary" and "0 of 1 due touches skipped" in rows[0]["Action"]
-    call = rows[1]
-    assert call["Section"] == "calls" and call["LeadId"] == "L1" and call["WindowCloses"] == datetime(2026, 11, 25, 21, 0)
+    assert q.headline() == "Wednesday 25 Nov: 1 call - see below" and "0 of 1 due touch skipped" in q.summary()
+    call = rows[0]
+    assert call["Section"] == "calls" and call["LeadId"] == "L1" and call["Closes"] == datetime(2026, 11, 25, 21, 0)
+    assert call["Phone"] == phone_display(call["Phone"].target[4:]) and call["Phone"].target.startswith("tel:+1")
+    assert call["Owner's hours"] == "until 9 pm EST" and call["Your hours"] == "until 9 pm"
+    assert call["What to do"].startswith(q.calls[0].step_name + ": ")

@@ -185,8 +185,8 @@ def test_today_writes_the_today_sheet_and_saves() -> None:
     book = two_phone_book()
     q = service.today(book, at("2026-11-25T09:15"), FakeGate())
     rows = book.tables["tblToday"]
-    assert rows[0]["Section"] == "summary" and [r["LeadId"] for r in rows[1:3]] == ["L1", "L2"]
-    assert rows[1]["Phone"] == number_for(1, 1) and rows[1]["Section"] == "calls"
+    assert [r["LeadId"] for r in rows[0:2]] == ["L1", "L2"] and book.cells["Today"]["A1"] == q.headline()
+    assert rows[0]["Phone"].target == f"tel:{number_for(1, 1)}" and rows[0]["Section"] == "calls"
     assert len(q.calls) == 2 and book.saved == 1
 
 

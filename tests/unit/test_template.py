@@ -34,16 +34,18 @@ def test_template_looks_finished() -> None:
     for spec in schema.TABLE_SHEETS:
         ws = wb[spec.sheet]
         assert spec.table in ws.tables
-        assert ws.freeze_panes in ("A2", "B2")
-        assert [c.value for c in ws[1]][: len(spec.columns)] == list(spec.names)
-        assert ws.cell(1, 1).font.bold
-        assert ws.page_setup.orientation in ("landscape", "portrait") and ws.print_title_rows in ("1:1", "$1:$1")
+        top = spec.top
+        assert ws.freeze_panes in (f"A{top + 1}", "B2")
+        assert [c.value for c in ws[top]][: len(spec.columns)] == list(spec.names)
+        assert ws.cell(top, 1).font.bold
+        assert all(ws.cell(top, i).comment.text == c.help for i, c in enumerate(spec.columns, start=1) if c.help)
+        assert ws.page_setup.orientation in ("landscape", "portrait") and ws.print_title_rows in (f"{top}:{top}", f"${top}:${top}")
         for i, col in enumerate(spec.columns, start=1):
             letter = template.col_letter(i)
             assert ws.column_dimensions[letter].width == col.width
             if col.type in ("date", "datetime"):
                 assert col.width >= 11
-                assert ws.cell(2, i).number_format == col.number_format
+                assert ws.cell(top + 1, i).number_format == col.number_format
     leads = wb["Leads"]
     validated = {str(dv.sqref) for dv in leads.data_validations.dataValidation}
     status_col = template.col_letter(schema.table("tblLeads").names.index("Status") + 1)

@@ -10,6 +10,8 @@ import click
 
 from relist.cli.common import at_option, emit, json_option, require_workbook, workbook_option
 from relist.schema import CHANNELS, OUTCOMES
+from relist.sequence.queue import phone_display
+from relist.words import count
 
 
 def _open(path: Path | None) -> tuple[Any, Any]:
@@ -30,13 +32,13 @@ def _when(text: str | None, tz: Any, now: datetime) -> datetime:
 def _entry_line(e: Any) -> str:
     bits = [f"{e.rank:>3}. {e.lead_id:<8} {e.owner[:22]:<22}"]
     if e.channel in ("call", "text"):
-        bits.append(f"{e.phone:<13} {e.window:<20}")
+        bits.append(f"{phone_display(e.phone):<14} {e.window:<20}")
     else:
         bits.append(f"{e.address[:34]:<34}")
     step = f"step {e.step}" if e.step is not None else "call-back"
     extra = f", {e.hours_since_expiry} h since expiry" if e.kind == "fresh" and e.hours_since_expiry is not None else ""
-    late = f", {e.days_overdue} d overdue" if e.days_overdue else ""
-    bits.append(f"{step} ({e.kind}{extra}{late}, {e.touches} touches)")
+    late = f", {count(e.days_overdue, 'day')} overdue" if e.days_overdue else ""
+    bits.append(f"{step} ({e.kind}{extra}{late}, {count(e.touches, 'touch')})")
     line = " ".join(bits)
     if e.message:
         line += f"\n       {e.message}"
@@ -53,14 +55,15 @@ def _queue_lines(queue: Any) -> list[str]:
         lines.append(f"{title} ({len(entries)}):")
         lines += [_entry_line(e) for e in entries]
     if queue.overflow:
-        lines.append(f"Over today's dial capacity ({len(queue.overflow)}): call these tomorrow or raise Settings > DailyDialCapacity")
+        lines.append(f"Over your daily call limit ({len(queue.overflow)}): call these tomorrow, or raise DailyDialCapacity in Settings")
         lines += [f"  {e.lead_id:<8} {e.owner[:22]:<22} {e.phone}" for e in queue.overflow]
     if queue.blocked:
-        lines.append(f"Skipped ({queue.skipped_line()})")
-        for e in queue.blocked:
-            what = f"{e.channel} step {e.step}" if e.channel else "lead"
-            nxt = f" [next allowed {e.next_allowed:%Y-%m-%d %H:%M}]" if e.next_allowed else ""
-            lines.append(f"  {e.lead_id:<8} {what}: {'; '.join(e.reasons)}{nxt}")
+        lines.append(f"Skipped: {queue.skipped} of {count(queue.due, 'due touch')}, by reason (details in the Today sheet or --json):")
+        for reason, entries in queue.skipped_by_reason():
+            ids = ", ".join(f"{e.lead_id} ({e.channel})" if e.channel else e.lead_id for e in entries[:8])
+            more = f" and {len(entries) - 8} more" if len(entries) > 8 else ""
+            lines.append(f"  {count(len(entries), 'touch')}: {reason}")
+            lines.append(f"      {ids}{more}")
     lines.append(queue.summary())
     return lines
 

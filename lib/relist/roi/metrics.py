@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from relist.roi.model import RoiInputs, validate
+from relist.words import count
 
 CONTACT_OUTCOMES = frozenset(
     {"not-interested", "call-back", "appointment", "dnc-request", "spoke", "replied", "listed-with-me", "relisted-other"}
@@ -391,21 +392,21 @@ def my_numbers(f: Funnel) -> MyNumbers:
         evidence[name] = why
 
     if f.dial_days:
-        put("dials_per_day", t.dials / f.dial_days, f"{t.dials:,} dials on {f.dial_days} days")
+        put("dials_per_day", t.dials / f.dial_days, f"{count(t.dials, 'dial')} on {count(f.dial_days, 'day')}")
     else:
         missing["dials_per_day"] = "no dials logged yet"
     if f.first_dial is not None and f.last_dial is not None:
         span = (max(f.last_dial, f.as_of.date()) - f.first_dial).days + 1
         if span >= 7:
-            put("days_per_week", min(7.0, f.dial_days / (span / 7)), f"{f.dial_days} dial days in {span} days")
+            put("days_per_week", min(7.0, f.dial_days / (span / 7)), f"{count(f.dial_days, 'dial day')} in {count(span, 'day')}")
         else:
-            missing["days_per_week"] = f"the log spans {span} days; a week is needed"
+            missing["days_per_week"] = f"the log spans {count(span, 'day')}; a week is needed"
     else:
         missing["days_per_week"] = "no dials logged yet"
     if t.dials >= MIN_RATE_SAMPLE:
         put("pickup_rate", t.call_contacts / t.dials, f"{t.call_contacts:,} contacts on {t.dials:,} dials")
     else:
-        missing["pickup_rate"] = f"{t.dials} dials logged; {MIN_RATE_SAMPLE} needed"
+        missing["pickup_rate"] = f"{count(t.dials, 'dial')} logged; {MIN_RATE_SAMPLE} needed"
     if t.appointments:
         put("contacts_per_appointment", max(1.0, t.contacts / t.appointments),
             f"{t.contacts:,} contacts, {t.appointments:,} appointments")
@@ -432,10 +433,10 @@ def my_numbers(f: Funnel) -> MyNumbers:
     if f.touches >= MIN_RATE_SAMPLE:
         put("touch_contact_rate", f.touch_contacts / f.touches, f"{f.touch_contacts:,} contacts on {f.touches:,} touches")
     else:
-        missing["touch_contact_rate"] = f"{f.touches} touches logged; {MIN_RATE_SAMPLE} needed"
+        missing["touch_contact_rate"] = f"{count(f.touches, 'touch')} logged; {MIN_RATE_SAMPLE} needed"
     if f.new_leads_per_month is not None:
         put("leads_per_month", float(round(f.new_leads_per_month)),
-            f"leads first imported in the last {f.new_leads_window_days} days")
+            f"leads first imported in the last {count(f.new_leads_window_days, 'day')}")
     else:
         missing["leads_per_month"] = "less than a week of imports"
     return MyNumbers(values, evidence, missing)

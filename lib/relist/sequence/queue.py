@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from relist.bulk import paused_gc
 from relist.model import Lead, Step, Verdict
+from relist.schema import LinkText
 from relist.sequence.gate import Gate
 from relist.sequence.outcomes import closed_by_row
 from relist.sequence.plan import Plan
@@ -33,6 +34,7 @@ from relist.sequence.scheduler import (
     textable,
 )
 from relist.sequence.touches import TouchLog
+from relist.words import count
 
 if TYPE_CHECKING:
     from relist.sequence.reuse import StateEntry
@@ -73,6 +75,8 @@ class Entry:
     link: str = ""
     reasons: tuple[str, ...] = ()
     next_allowed: datetime | None = None
+    window_zone: tzinfo | None = None
+    """The zone `window` is shown in (the owner's)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -129,30 +133,51 @@ class Queue:
         return len(self.blocked)
 
     def reason_counts(self) -> list[tuple[str, int]]:
-        """Blocking reasons with how many items each blocked, most common first."""
-        counts = Counter(r for e in self.blocked for r in e.reasons)
+        """Blocking reasons (phone numbers left out) with how many items each blocked, most common first."""
+        counts = Counter(r for e in self.blocked for r in reason_kinds(e.reasons))
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def skipped_by_reason(self) -> list[tuple[str, list[Entry]]]:
+        """The skipped items grouped by reason (an item with two reasons is under both), most common first."""
+        groups: dict[str, list[Entry]] = {}
+        for e in self.blocked:
+            for r in reason_kinds(e.reasons):
+                groups.setdefault(r, []).append(e)
+        return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
     def skipped_line(self) -> str:
         """'X of Y due touches skipped, and why: ...'."""
-        head = f"{self.skipped} of {self.due} due touches skipped"
+        head = f"{self.skipped} of {count(self.due, 'due touch')} skipped"
         if not self.blocked:
             return head + "."
         why = "; ".join(f"{n} x {r}" for r, n in self.reason_counts()[:4])
         more = len(self.reason_counts()) - 4
-        return f"{head}, and why: {why}" + (f"; and {more} other reasons." if more > 0 else ".")
+        return f"{head}, and why: {why}" + (f"; and {count(more, 'other reason')}." if more > 0 else ".")
 
     def summary(self) -> str:
         """One line: what is queued in each section, the cap, the overflow and the skipped."""
         parts = [
-            f"{len(self.calls)} calls" + (f" (cap {self.capacity}, {self.calls_made_today} made today)" if self.capacity else ""),
-            f"{len(self.texts)} texts",
-            f"{len(self.letters)} letters",
-            f"{len(self.doors)} doors",
-            f"{len(self.emails)} emails",
+            count(len(self.calls), "call") + (f" (limit {self.capacity}, {self.calls_made_today} made today)" if self.capacity else ""),
+            count(len(self.texts), "text"),
+            count(len(self.letters), "letter"),
+            count(len(self.doors), "door knock"),
+            count(len(self.emails), "email"),
         ]
-        over = f"; {len(self.overflow)} calls over capacity" if self.overflow else ""
+        over = f"; {count(len(self.overflow), 'call')} over your daily limit" if self.overflow else ""
         return f"Today {self.day.isoformat()}: {', '.join(parts)}{over}. {self.skipped_line()}"
+
+    def headline(self) -> str:
+        """Today's sheet in one plain line: 'Tuesday 25 Nov: 26 calls, 3 texts, 13 skipped - see below'."""
+        parts = [count(len(self.calls), "call")]
+        for name, word in (("texts", "text"), ("letters", "letter"), ("doors", "door knock"), ("emails", "email")):
+            if self.section(name):
+                parts.append(count(len(self.section(name)), word))
+        if self.overflow:
+            parts.append(f"{len(self.overflow)} over your call limit")
+        if self.blocked:
+            parts.append(f"{self.skipped} skipped")
+        tail = " - see below" if any(self.section(s) for s in SECTIONS) else " - nothing due today"
+        return f"{self.day:%A} {self.day.day} {self.day:%b}: {', '.join(parts)}{tail}"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -175,30 +200,74 @@ class Queue:
         return out
 
     def rows(self, tz: tzinfo) -> list[dict[str, Any]]:
-        """tblToday rows (agent-local naive times), a summary row first."""
-        rows: list[dict[str, Any]] = [{"Section": "summary", "Action": self.summary()}]
+        """tblToday rows (agent-local naive times), section by section; `headline()` goes above the table."""
+        rows: list[dict[str, Any]] = []
         for s in SECTIONS:
             for e in self.section(s):
                 rows.append(
                     {
                         "Section": s,
-                        "Rank": e.rank,
-                        "LeadId": e.lead_id,
                         "Owner": e.owner or None,
-                        "Phone": e.phone or None,
-                        "Window": e.window or None,
-                        "WindowCloses": e.window_end.astimezone(tz).replace(tzinfo=None) if e.window_end else None,
-                        "Channel": e.channel,
+                        "Phone": LinkText(phone_display(e.phone), f"tel:{e.phone}") if e.phone else None,
+                        "Address": e.address or None,
+                        "What to do": _what_to_do(e, s, self.capacity) or None,
+                        "Owner's hours": _hours_text(e.window_start, e.window_end, self.at, e.window_zone) or None,
+                        "Your hours": _hours_text(e.window_start, e.window_end, self.at, tz, zone_name=False) or None,
+                        "First day": f"{FRESH_HOURS - e.hours_since_expiry} h left" if e.kind == "fresh" and e.hours_since_expiry is not None else None,
+                        "Send": _send(e) if s in ("texts", "emails") else None,
+                        "Rank": e.rank,
+                        "Channel": e.channel or None,
                         "Step": e.step,
                         "Touches": e.touches,
-                        "HoursSinceExpiry": e.hours_since_expiry,
-                        "Address": e.address or None,
-                        "Action": e.message or None,
-                        "Link": e.link or None,
-                        "Reasons": "; ".join(e.reasons) or None,
+                        "Hours since expiry": e.hours_since_expiry,
+                        "Closes": e.window_end.astimezone(tz).replace(tzinfo=None) if e.window_end else None,
+                        "LeadId": e.lead_id,
                     }
                 )
         return rows
+
+
+def phone_display(e164: str) -> str:
+    """+13055550100 -> (305) 555-0100 (other numbers as given)."""
+    if len(e164) == 12 and e164.startswith("+1") and e164[1:].isdigit():
+        return f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
+    return e164
+
+
+def _clock(moment: datetime) -> str:
+    """9 am, 8:30 pm."""
+    h = moment.hour % 12 or 12
+    mins = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{h}{mins} {'am' if moment.hour < 12 else 'pm'}"
+
+
+def _hours_text(start: datetime | None, end: datetime | None, at: datetime, zone: tzinfo | None, zone_name: bool = True) -> str:
+    """'until 9 pm CST' when already open, '9 am-9 pm CST' when it opens later today."""
+    if end is None or zone is None:
+        return ""
+    e = end.astimezone(zone)
+    name = f" {e.tzname()}" if zone_name and e.tzname() else ""
+    if start is None or start <= at:
+        return f"until {_clock(e)}{name}"
+    return f"{_clock(start.astimezone(zone))}-{_clock(e)}{name}"
+
+
+def _what_to_do(e: Entry, section: str, capacity: int) -> str:
+    if section == "blocked":
+        return "Skipped today: " + "; ".join(e.reasons) if e.reasons else "Skipped today."
+    if section == "overflow":
+        return f"Over your daily limit of {count(capacity, 'call')}: call tomorrow, or raise DailyDialCapacity in Settings."
+    if e.channel == "call":
+        head = e.step_name or "Call"
+        return f"{head}: {e.message}" if e.message and e.message != head else head
+    return e.message
+
+
+def _send(e: Entry) -> LinkText | None:
+    if not e.link:
+        return None
+    word = "Text" if e.channel == "text" else "Email"
+    return LinkText(word, e.link)
 
 
 @dataclass
@@ -333,6 +402,19 @@ def judge(items: Sequence[Item], gate: Gate, at: datetime, tz: tzinfo) -> None:
 
 
 _NUMBER = re.compile(r"^\s*(\d+)[A-Za-z]?\s+(.*)$")
+_PHONE = re.compile(r"\+\d{8,15}")
+_CLOCK_NOW = re.compile(r"it is \w{3} \d{1,2}:\d{2} in ")
+
+
+def reason_kinds(reasons: Sequence[str]) -> list[str]:
+    """Reasons as kinds, without the numbers and times that make each one different (once each)."""
+    out: list[str] = []
+    for r in reasons:
+        kind = _CLOCK_NOW.sub("now in ", _PHONE.sub("a number", r))
+        kind = kind[:1].upper() + kind[1:]
+        if kind not in out:
+            out.append(kind)
+    return out
 
 
 def route_key(lead: Lead) -> tuple[str, str, int, int, str]:
@@ -457,6 +539,7 @@ def _entry(item: Item, section: str, rank: int, at: datetime, tz: tzinfo, render
         window_start=item.start if queued else None,
         window_end=end,
         window=_window_text(item.start, end, zone) if end is not None else "",
+        window_zone=zone if end is not None else None,
         hours_since_expiry=_hours_since(lead, at),
         address=_address(d.channel, lead),
         message=message,
@@ -521,7 +604,7 @@ def rank(
         by_section[s].sort(key=lambda i: order_key(i, at))
     by_section["doors"].sort(key=lambda i: route_key(i.state.lead))
     by_section["blocked"].sort(key=lambda i: (i.due.channel if i.due else "", i.state.lead.lead_id, (i.due.step.step if i.due and i.due.step else 0)))
-    over = (f"over today's dial capacity ({capacity} calls, {calls_made_today} already made)",)
+    over = (f"over today's dial capacity ({count(capacity, 'call')}, {calls_made_today} already made)",)
     sections = {
         s: tuple(_entry(item, s, n, at, tz, render, over if s == "overflow" else ()) for n, item in enumerate(found, start=1))
         for s, found in by_section.items()

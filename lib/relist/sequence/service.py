@@ -42,6 +42,7 @@ from relist.sequence.touches import (
     parse_touch_columns,
     parse_touches,
 )
+from relist.words import count
 
 DOUBLE_CLICK = timedelta(seconds=60)
 """Two identical touches of one lead this close together are one touch logged twice."""
@@ -272,12 +273,36 @@ def _renderer(settings: Any, warnings: list[str]) -> Renderer:
         try:
             return str(render_text(step.template, lead, settings))
         except RelistError as exc:
-            note = f"Text template {step.template!r} could not be rendered ({exc.one_line()}); used the step's talking point."
-            if note not in warnings:
-                warnings.append(note)
+            _note_fallback(warnings, missed, step.template, lead.lead_id, str(exc))
             return fallback(step, lead)
 
+    missed: dict[str, list[str]] = {}
     return render
+
+
+_TEMPLATE_FIELDS = {"owner_first_name": ("the owner's first name", "Leads > OwnerFirstName"), "street": ("the street", "Leads > PropertyAddress")}
+
+
+def _note_fallback(warnings: list[str], missed: dict[str, list[str]], template: str, lead_id: str, why: str) -> None:
+    """One plain warning per text template that fell back to the talking point, with the leads it concerns."""
+    import re
+
+    head = f"Text '{template}'"
+    old = next((i for i, w in enumerate(warnings) if w.startswith(head + " ")), None)
+    ids = missed.setdefault(template, [])
+    ids.append(lead_id)
+    m = re.search(r"needs (\w+), but", why)
+    if m and m.group(1) in _TEMPLATE_FIELDS:
+        words, where = _TEMPLATE_FIELDS[m.group(1)]
+        reason = f"it needs {words} ({where} is blank)"
+    else:
+        reason = "it could not be filled in (check the template file)"
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    note = f"{head} used the step's talking point for {count(len(ids), 'lead')} ({shown}): {reason}."
+    if old is None:
+        warnings.append(note)
+    else:
+        warnings[old] = note
 
 
 def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = True) -> Queue:
@@ -310,6 +335,7 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
         if rows:
             book.update_rows("tblLeads", rows)
         book.replace_rows("tblToday", queue.rows(tz))
+        book.write_cells("Today", {"A1": queue.headline()})
         book.save()
     return queue
 
@@ -350,7 +376,7 @@ class LogResult:
             if self.next_channel
             else "sequence ended"
         )
-        return f"Logged {self.touch_id}: {self.lead_id} {self.channel} {self.outcome}; {self.status}, {self.touch_count} touches; {nxt}."
+        return f"Logged {self.touch_id}: {self.lead_id} {self.channel} {self.outcome}; {self.status}, {count(self.touch_count, 'touch')}; {nxt}."
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -620,7 +646,7 @@ class UndoResult:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def summary(self) -> str:
-        return f"Undid {self.undone} ({self.lead_id} {self.channel} {self.outcome}) with {self.undo_id}; {self.lead_id} is {self.status}, {self.touch_count} touches."
+        return f"Undid {self.undone} ({self.lead_id} {self.channel} {self.outcome}) with {self.undo_id}; {self.lead_id} is {self.status}, {count(self.touch_count, 'touch')}."
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -344,10 +344,10 @@ class FileWorkbook:
     def write_cells(self, sheet: str, cells: Mapping[str, Any]) -> None:
         if sheet not in self._sheet_parts:
             raise WorkbookError(f"{self.path.name} has no sheet {sheet!r}.", "Restore a backup.")
-        if any(st.sheet_name == sheet for st in self._tables.values()) and sheet != schema.META_SHEET:
-            raise WorkbookError(f"{sheet} holds a product table; change it through its table.")
+        tops = [st.info.bounds[1] for st in self._tables.values() if st.sheet_name == sheet]
         for ref in cells:
-            pkg.split_ref(ref)
+            if tops and pkg.split_ref(ref)[1] >= min(tops) and sheet != schema.META_SHEET:
+                raise WorkbookError(f"{sheet} holds a product table; change it through its table.")
         self._cell_edits.setdefault(sheet, {}).update(cells)
 
     def add_picture(self, sheet: str, png: bytes, anchor: str, name: str) -> None:

@@ -54,17 +54,17 @@ def _render(ws: Any, cells: Iterable[Any], charts: Iterable[Any], widths: Mappin
                 ws.add_data_validation(dv)
         elif spec.role == "output":
             cell.fill = PatternFill("solid", fgColor=OUTPUT_FILL)
-            cell.font = Font(bold=True)
+            cell.font = Font(name="Calibri", bold=True)
         style = getattr(spec, "style", "")
         if style == "title":
-            cell.font = Font(bold=True, size=16, color=HEADER_FILL)
+            cell.font = Font(name="Calibri", bold=True, size=16, color=HEADER_FILL)
         elif style == "heading":
-            cell.font = Font(bold=True, size=12, color=HEADER_FILL)
+            cell.font = Font(name="Calibri", bold=True, size=12, color=HEADER_FILL)
         elif style == "header":
-            cell.font = Font(bold=True, color="FFFFFF")
+            cell.font = Font(name="Calibri", bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         elif style == "help":
-            cell.font = Font(italic=True, color="595959")
+            cell.font = Font(name="Calibri", italic=True, color="595959")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         if spec.note and spec.role != "input":
             cell.comment = Comment(spec.note, "Relist")

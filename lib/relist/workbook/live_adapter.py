@@ -37,6 +37,7 @@ from relist.workbook.live_memo import (
     retyped,
     same_cells,
 )
+from relist.workbook.package import split_ref
 from relist.workbook.port import Record, Selection, check_columns, coerce, link_target, meta_version
 
 if TYPE_CHECKING:
@@ -852,7 +853,8 @@ class LiveWorkbook:
 
     def write_cells(self, sheet: str, cells: Mapping[str, Any]) -> None:
         sh = self._sheet(sheet)
-        if any(t.sheet is sh for t in self._tables.values()):
+        tops = [t.top for t in self._tables.values() if t.sheet is sh]
+        if tops and any(split_ref(ref)[1] >= min(tops) for ref in cells):  # only the cells above a table are free
             raise WorkbookError(f"{sheet} holds a product table; change it through its table.")
         for ref, value in cells.items():
             sh.range(ref).value = _excel_value(None, value)

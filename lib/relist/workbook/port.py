@@ -191,9 +191,13 @@ def link_target(col: schema.Column, text: Any) -> str | None:
     """The hyperlink target for a link column's cell text, or None for no link."""
     if text is None or text == "" or col.link is None:
         return None
+    if isinstance(text, schema.LinkText):
+        return text.target
     s = str(text)
     if col.link == "tel":
         digits = "".join(ch for ch in s if ch.isdigit() or ch == "+")
+        if len(digits) == 10 and digits.isdigit():  # (305) 555-0100: a US number shown the US way
+            digits = "+1" + digits
         return f"tel:{digits}" if digits else None
     if col.link == "mailto":
         return f"mailto:{s}" if "@" in s else None

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from relist import schema
+from relist.words import article
 from relist.workbook.memory import default_rows
 
 FIXED_TIME = datetime(2026, 1, 1, 0, 0, 0)
@@ -34,7 +35,34 @@ def col_letter(index: int) -> str:
 
 def column_refs(spec: schema.TableSheet) -> dict[str, str]:
     """Column name -> '$X2' (absolute column, first data row) for conditional-format formulas."""
-    return {c.name: f"${col_letter(i)}2" for i, c in enumerate(spec.columns, start=1)}
+    return {c.name: f"${col_letter(i)}{spec.top + 1}" for i, c in enumerate(spec.columns, start=1)}
+
+
+TODAY_PLACEHOLDER = "Click Today's Queue (Relist tab) to build today's list."
+TODAY_LEGEND = (
+    ("Colours:", None),
+    ("First day: call first", "C6EFCE"),
+    ("Skipped today", "FFC7CE"),
+    ("Over your call limit", "FFEB9C"),
+    ("Pick an Outcome, then click Log Touch. Hours: when you may still call today.", None),
+)
+
+
+def _today_top(ws: Any) -> None:
+    """Today's summary line (A1, rewritten by every queue build) and its legend (row 2)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    ws["A1"] = TODAY_PLACEHOLDER
+    ws["A1"].font = Font(name="Calibri", bold=True, size=16, color=HEADER_FILL)
+    ws["A1"].alignment = Alignment(vertical="center")
+    ws.row_dimensions[1].height = 28
+    for i, (text, fill) in enumerate(TODAY_LEGEND, start=1):
+        cell = ws.cell(row=2, column=i, value=text)
+        cell.font = Font(name="Calibri", italic=fill is None, size=10, color="404040")
+        if fill:
+            cell.fill = PatternFill("solid", fgColor=fill)
+            cell.alignment = Alignment(horizontal="center")
+    ws.row_dimensions[2].height = 18
 
 
 def _excel_value(col: schema.Column, value: Any) -> Any:
@@ -46,6 +74,7 @@ def _excel_value(col: schema.Column, value: Any) -> Any:
 
 
 def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]]) -> None:
+    from openpyxl.comments import Comment
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -55,30 +84,42 @@ def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]
     ws.sheet_properties.tabColor = spec.tab_color
     ncols = len(spec.columns)
     last = col_letter(ncols)
-    header_font = Font(bold=True, color="FFFFFF")
+    top = spec.top
+    header_font = Font(name="Calibri", bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    wraps = any(c.wrap for c in spec.columns)
     for i, col in enumerate(spec.columns, start=1):
-        cell = ws.cell(row=1, column=i, value=col.name)
+        cell = ws.cell(row=top, column=i, value=col.name)
         cell.font = header_font
         cell.fill = header_fill
-        cell.alignment = Alignment(vertical="center", wrap_text=False)
+        cell.alignment = Alignment(vertical="center", wrap_text=wraps)
+        if col.help:
+            note = Comment(col.help, "Relist")
+            note.width, note.height = 260, 90
+            cell.comment = note
         letter = col_letter(i)
         dim = ws.column_dimensions[letter]
         dim.width = col.width
         dim.number_format = col.number_format
-    ws.row_dimensions[1].height = 20
+        if wraps:
+            dim.alignment = Alignment(vertical="top", wrap_text=col.wrap)
+    ws.row_dimensions[top].height = 32 if wraps else 20
     data = list(rows) or [{}]
-    for r, rec in enumerate(data, start=2):
+    for r, rec in enumerate(data, start=top + 1):
         for i, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=r, column=i, value=_excel_value(col, rec.get(col.name)))
             cell.number_format = col.number_format
-    ref = f"A1:{last}{len(data) + 1}"
+            if wraps:
+                cell.alignment = Alignment(vertical="top", wrap_text=col.wrap)
+    ref = f"A{top}:{last}{len(data) + top}"
     table = Table(displayName=spec.table, ref=ref)
     table.tableStyleInfo = TableStyleInfo(
         name="TableStyleMedium2", showFirstColumn=False, showLastColumn=False, showRowStripes=True, showColumnStripes=False
     )
     ws.add_table(table)
-    ws.freeze_panes = "B2" if spec.sheet in ("Leads", "Today") else "A2"
+    ws.freeze_panes = "B2" if spec.sheet == "Leads" else f"A{top + 1}"
+    if spec.sheet == "Today":
+        _today_top(ws)
     # Dropdowns from the hidden Lists sheet.
     list_cols = {name: col_letter(i) for i, name in enumerate(schema.VALIDATION_LISTS, start=1)}
     for i, col in enumerate(spec.columns, start=1):
@@ -92,24 +133,24 @@ def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]
             allow_blank=True,
             showErrorMessage=True,
             errorTitle=f"{col.name}",
-            error=f"Pick a {col.name} from the list.",
+            error=f"Pick {article(col.name.lower())} from the list.",
             promptTitle=col.name,
-            prompt=(col.help or f"Pick a {col.name}.")[:255],
+            prompt=(col.help or f"Pick {article(col.name.lower())}.")[:255],
             showInputMessage=bool(col.help),
         )
         letter = col_letter(i)
-        dv.add(f"{letter}2:{letter}1048576")
+        dv.add(f"{letter}{top + 1}:{letter}1048576")
         ws.add_data_validation(dv)
     refs = column_refs(spec)
     for h in spec.highlights:
         formula = h.formula.format(**refs)
         ws.conditional_formatting.add(
-            f"A2:{last}1048576",
+            f"A{top + 1}:{last}1048576",
             FormulaRule(  # type: ignore[no-untyped-call]
                 formula=[formula], fill=PatternFill("solid", fgColor=h.fill, bgColor=h.fill), font=Font(color=h.font)
             ),
         )
-    ws.print_title_rows = "1:1"
+    ws.print_title_rows = f"{top}:{top}"
     ws.page_setup.orientation = "landscape" if spec.landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
     ws.page_setup.fitToWidth = 1

@@ -63,6 +63,43 @@ def _last_row_number(rows: bytes, prefix: bytes) -> int:
     return int(m.group(1)) if m else -1
 
 
+def wrapped_lines(text: Any, width: float) -> int:
+    """Lines a wrapped cell of `width` characters needs for `text` (Calibri 11: ~1.25 average letters per width unit)."""
+    if text is None or text == "":
+        return 1
+    room = max(4, int(width * 1.25))
+    lines, used = 1, 0
+    for word in str(text).split():
+        n = len(word)
+        if used and used + 1 + n > room:
+            lines, used = lines + 1, 0
+        used = n if not used else used + 1 + n
+        while used > room:
+            lines, used = lines + 1, used - room
+    return lines
+
+
+LINE_PT = 15.0
+
+
+def _tall_rows(encode: pkg.RowEncoder, spec: schema.TableSheet, columns: list[str]) -> pkg.RowEncoder:
+    """Rows of tables with wrapping columns get the height their text needs (a file has no one to autofit it)."""
+    names = set(spec.names)
+    wraps = [(i, spec.column(c).width) for i, c in enumerate(columns) if c in names and spec.column(c).wrap]
+    if not wraps:
+        return encode
+
+    def tall(r: int, values: Any) -> str:
+        xml = encode(r, values)
+        lines = max(wrapped_lines(values[i] if i < len(values) else None, w) for i, w in wraps)
+        if lines < 2:
+            return xml
+        head = f'<row r="{r}" '
+        return xml.replace(head, f'{head}ht="{LINE_PT * lines:g}" customHeight="1" ', 1)
+
+    return tall
+
+
 def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -> tuple[int, int, int]:
     """New sheet, table and rels parts for one changed table; returns (sheet id, last row, first col)."""
     info = st.info
@@ -82,7 +119,7 @@ def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -
     if first_span:
         found = pkg.cell_styles(sheet.rows[first_span[0] : first_span[1]], c1, n)
         styles = [a or b for a, b in zip(found, styles, strict=True)]
-    encode = pkg.make_row_encoder(c1, styles, [info.calculated.get(c) for c in columns])
+    encode = _tall_rows(pkg.make_row_encoder(c1, styles, [info.calculated.get(c) for c in columns]), spec, columns)
     bool_cols = {c.name for c in spec.columns if c.type == "bool"}
 
     def values(rec: Mapping[str, Any]) -> list[Any]:

@@ -1,0 +1,54 @@
+"""The demo workbook's Today as a 1,366 x 768 screen and on paper (LibreOffice headless, pdftotext)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from tests.conftest import require_tool, soffice_convert
+
+from relist import schema
+from relist.demo import run_demo
+from relist.workbook.screens import screen_pdf
+
+pytestmark = pytest.mark.e2e
+
+ACTING = ("Section", "Owner", "Phone", "Address", "What to do", "Owner's hours", "Your hours", "First day", "Send", "Outcome", "Note")
+
+
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_tool("soffice")
+    return run_demo(tmp_path_factory.mktemp("demo") / "demo").files["workbook"]
+
+
+def _text(pdf: Path, page: int, layout: bool = True) -> str:
+    exe = require_tool("pdftotext")
+    args = [exe, "-f", str(page), "-l", str(page)] + (["-layout"] if layout else []) + [str(pdf), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def test_first_screen_of_today_holds_everything_an_agent_acts_on(demo_book: Path, tmp_path: Path) -> None:
+    first = _text(screen_pdf(demo_book, "Today", tmp_path), 1)
+    head = first.splitlines()[0]
+    assert re.match(r"\w+day \d{1,2} \w{3}: \d+ calls?, .* - see below", head.strip()), head
+    for name in ACTING:
+        assert name in first, f"{name!r} is off the first screen"
+    for internal in ("LeadId", "Hours since expiry", "Rank"):
+        assert internal not in first, f"{internal!r} is on the first screen"
+    assert re.search(r"\(\d{3}\) \d{3}-\d{4}", first) and "+1" not in first  # phones as an agent writes them
+    assert "%20" not in first and "{{" not in first
+    assert re.search(r"\d+ h left", first) and "until " in first
+
+
+def test_today_prints_landscape_one_page_wide(demo_book: Path, tmp_path: Path) -> None:
+    work = tmp_path / "print"
+    work.mkdir()
+    pdf = soffice_convert(demo_book, "pdf", work)
+    info = subprocess.run([require_tool("pdfinfo"), str(pdf)], check=True, capture_output=True, text=True).stdout
+    w, h = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())  # type: ignore[union-attr]
+    assert w > h
+    page1 = _text(pdf, 1, layout=False)
+    assert "Wednesday" in page1 and "LeadId" in page1 and schema.TODAY.columns[0].name in page1  # every column on page 1's width
