@@ -65,7 +65,7 @@ def test_today_log_undo_through_the_cli(book: Path) -> None:
 
     code, out, err = run("today", *w, "--at", "2026-11-25T09:10")
     assert code == 0, err
-    assert "Texts to send (1):" in out and out.strip().splitlines()[-1].startswith("Today 2026-11-25: 0 calls (cap 80, 1 made today), 1 texts")
+    assert "Texts to send (1):" in out and out.strip().splitlines()[-1].startswith("Today 2026-11-25: 0 calls (limit 80, 1 made today), 1 text,")
 
     code, out, err = run("undo", *w, "--at", "2026-11-25T09:12", "--json")
     assert code == 0, err

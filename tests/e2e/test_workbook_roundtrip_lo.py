@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import soffice_convert
 from tests.integration.test_file_adapter import tiny_png, user_edited
 
+from relist.schema import LinkText
 from relist.workbook import open_workbook, template
 
 pytestmark = pytest.mark.e2e
@@ -64,11 +65,11 @@ def test_saved_today_sheet_has_working_links(tmp_path: Path) -> None:
     book.replace_rows(
         "tblToday",
         [
-            {"Section": "calls", "Rank": 1, "LeadId": "L000001", "Phone": "+18135550142"},
-            {"Section": "texts", "Rank": 1, "LeadId": "L000001", "Link": "sms:+18135550142?body=Hi"},
+            {"Section": "calls", "Rank": 1, "LeadId": "L000001", "Phone": LinkText("(813) 555-0142", "tel:+18135550142")},
+            {"Section": "texts", "Rank": 1, "LeadId": "L000001", "Send": LinkText("Text", "sms:+18135550142?body=Hi%20Ana")},
         ],
     )
     book.save()
     html = soffice_convert(path, "html:HTML (StarCalc)", tmp_path / "html").read_text(errors="replace")
-    assert 'href="tel:+18135550142"' in html
-    assert "sms:+18135550142" in html
+    assert 'href="tel:+18135550142"' in html and "(813) 555-0142" in html
+    assert "sms:+18135550142" in html and ">Text<" in html
