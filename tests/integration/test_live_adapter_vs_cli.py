@@ -102,7 +102,7 @@ def _same(cli_book: Path, fake: xw.Book) -> None:
 def _today_rows(fake: xw.Book, section: str) -> list[tuple[int, dict[str, Any]]]:
     """(sheet row, record) of the Today rows of a section."""
     recs = LiveWorkbook(fake).read_records("tblToday")
-    return [(i + 2, r) for i, r in enumerate(recs) if r["Section"] == section]
+    return [(i + schema.TODAY.top + 1, r) for i, r in enumerate(recs) if r["Section"] == section]
 
 
 def _pick(fake: xw.Book, row: int, outcome: str, note: str | None = None) -> None:
