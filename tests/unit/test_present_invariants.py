@@ -93,11 +93,14 @@ def test_one_price_only_inside_the_evidence_else_the_range_and_why(decks: list[t
         if a.call == "range":
             assert span in what.subtitle and "walk-through" in what.subtitle, what.subtitle
             assert a.alert and a.alert in what.speaker_notes and a.alert in deck.slides[0].speaker_notes
-            assert v.suggested_list_price is None or "Suggested list price" not in deck.text()
+            assert "Suggested list price" not in deck.text()
+            assert a.charts.scatter.suggested.label != "Suggested list price"
+            assert a.charts.scatter.suggested.y == v.indicated_value
         else:
             assert v.suggested_list_price is not None and v.within(v.suggested_list_price)
             assert money(v.suggested_list_price) in what.subtitle and money(v.suggested_list_price) in plan.subtitle
             assert not a.alert
+            assert a.charts.scatter.suggested.y == v.suggested_list_price
             if s.list_price is not None:
                 gap = abs(v.suggested_list_price / s.list_price - 1) * 100
                 assert gap <= MAX_SUPPORTED_CHANGE_PCT + 2 or a.call != "keep"

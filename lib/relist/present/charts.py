@@ -142,7 +142,8 @@ def short_address(address: str, width: int = 22) -> str:
     return address if len(address) <= width else address[: width - 1].rstrip() + "…"
 
 
-def scatter_spec(selection: CompSelection, valuation: Valuation) -> ScatterSpec:
+def scatter_spec(selection: CompSelection, valuation: Valuation, one_price: bool = True) -> ScatterSpec:
+    """Sold price against living area; the suggested price is marked only when the deck names one (`one_price`)."""
     s = selection.subject
     area = valuation.subject_area
     used = {id(e.comp) for e in valuation.evidence}
@@ -150,7 +151,7 @@ def scatter_spec(selection: CompSelection, valuation: Valuation) -> ScatterSpec:
     aside = tuple(Point(e.comp.living_area, e.comp.close_price, short_address(e.comp.address)) for e in valuation.set_aside)
     xs = [p.x for p in comps + aside] + [area]
     pad = max(100.0, (max(xs) - min(xs)) * 0.1)
-    value = valuation.suggested_list_price
+    value = valuation.suggested_list_price if one_price else None
     return ScatterSpec(
         title="Sold price against living area",
         x_label="Living area (sq ft)",
@@ -219,10 +220,12 @@ def history_spec(selection: CompSelection, valuation: Valuation, facts: ListingF
     )
 
 
-def build_charts(selection: CompSelection, valuation: Valuation, facts: ListingFacts | None = None) -> ChartSet:
-    """Every chart spec of a presentation."""
+def build_charts(
+    selection: CompSelection, valuation: Valuation, facts: ListingFacts | None = None, one_price: bool = True
+) -> ChartSet:
+    """Every chart spec of a presentation; `one_price` is False when the deck shows a range instead of a price."""
     return ChartSet(
-        scatter=scatter_spec(selection, valuation),
+        scatter=scatter_spec(selection, valuation, one_price),
         ppsf=ppsf_spec(selection, valuation),
         dom=dom_spec(selection, valuation),
         history=history_spec(selection, valuation, facts),
@@ -308,6 +311,8 @@ def _draw_history(ax: Any, spec: HistorySpec) -> None:
         ax.plot([days[-1], gap_end], [prices[-1], spec.undated[-1]], color=SUBJECT_COLOR, lw=1.5, ls=":",
                 label="Later price (date of change not on file)")
         ax.scatter([gap_end], [spec.undated[-1]], color=SUBJECT_COLOR, s=20, zorder=3)
+        ax.annotate(_t(money(spec.undated[-1])), (gap_end, spec.undated[-1]), textcoords="offset points", xytext=(-10, 6),
+                    ha="right", fontsize=7, color=SUBJECT_COLOR)
     else:
         ax.step(days + [end], prices + [prices[-1]], where="post", color=SUBJECT_COLOR, lw=2, label="Asking price")
     ax.scatter(days, prices, color=SUBJECT_COLOR, s=20, zorder=3)

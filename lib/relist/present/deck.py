@@ -347,7 +347,7 @@ def deck_spec(
             ("Relaunch", human_date(relaunch)),
             ("Price", money(valuation.suggested_list_price) if call != "range" and valuation.suggested_list_price is not None else span),
             ("Comparable sales", f"{valuation.comps}, median {valuation.median_dom:g} days to sell" if valuation.median_dom is not None else f"{valuation.comps}"),
-            ("What changes", ", ".join(c.area.lower() for c in changes) or "fresh marketing"),
+            ("What changes", (", ".join(c.area.lower() for c in changes) or "fresh marketing").capitalize()),
             ("Reports", "every week, in writing"),
         )),
     )
@@ -419,18 +419,22 @@ def write_pptx(deck: DeckSpec, images: Mapping[str, bytes], path: Path) -> Path:
         if spec.bullets:
             tf = textbox(slide, 0.5, top, body_w, 4.8)
             tf.auto_size = MSO_AUTO_SIZE.NONE
-            size = text_size(spec.bullets, body_w - 0.2, 4.6, (18, 16, 15, 14) if spec.panel else (18, 16, 15, 14, 13, 12, 11, 10))
+            size = text_size(spec.bullets, body_w - 0.2, 4.6, (22, 20, 18, 16, 15, 14) if spec.panel else (18, 16, 15, 14, 13, 12, 11, 10))
+            gap = 10.0
+            if spec.panel:  # spread the plan down the panel's height, so the two halves balance
+                used = sum(-(-(len(b.text) + 3) // max(1, int((body_w - 0.2) / (0.5 * size / 72)))) for b in spec.bullets) * size * 1.2
+                gap = max(10.0, min(36.0, (4.4 * 72 - used) / len(spec.bullets)))
             for i, b in enumerate(spec.bullets):
                 p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
                 p.level = b.level
-                p.space_after = Pt(10 if spec.panel else 6 if b.level == 0 else 8)
+                p.space_after = Pt(gap if spec.panel else 6 if b.level == 0 else 8)
                 r = p.add_run()
                 r.text = ("•  " if b.level == 0 else "    ") + b.text
                 style(r, size if b.level == 0 else size - 2, _GREY if b.level else _DARK)
         if spec.table is not None:
             rows, cols = len(spec.table.rows) + 1, len(spec.table.header)
             roomy = not side and not spec.bullets
-            height = min(4.7, (0.65 if roomy else 0.5) * rows)
+            height = min(4.7, (0.65 if roomy or rows <= 5 else 0.5) * rows)
             shape = slide.shapes.add_table(rows, cols, Inches(0.5), Inches(top), Inches(body_w), Inches(height))
             table = shape.table
             weights = spec.table.weights or (1.0,) * cols
@@ -474,6 +478,10 @@ def _cover(slide: Any, spec: Slide, b: Branding, textbox: Any, style: Any) -> No
 
     title = slide.shapes.title
     title.element.getparent().remove(title.element)
+    tf = textbox(slide, 0.8, 0.75, 9.5, 0.8)
+    r = tf.paragraphs[0].add_run()
+    r.text = b.brokerage
+    style(r, 24, _DARK, True)
     band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(0), Inches(2.0), Inches(13.333), Inches(2.6))
     band.fill.solid()
     band.fill.fore_color.rgb = RGBColor(*_DARK)  # type: ignore[no-untyped-call]

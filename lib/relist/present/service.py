@@ -171,9 +171,10 @@ def analyse(
     facts = listing_facts(subject)
     findings = tuple(why_not_sold(subject, valuation, comps, bar))
     changes = tuple(what_to_change(findings, valuation, bar, subject))
-    charts = build_charts(selection, valuation, facts)
-    return Analysis(lead, selection, valuation, findings, changes, charts, unusable, facts,
-                    price_call(subject, valuation), agent_alert(subject, valuation))
+    call = price_call(subject, valuation)
+    charts = build_charts(selection, valuation, facts, one_price=call != "range")
+    return Analysis(lead, selection, valuation, findings, changes, charts, unusable, facts, call,
+                    agent_alert(subject, valuation))
 
 
 def slug(text: str) -> str:
