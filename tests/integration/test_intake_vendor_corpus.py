@@ -63,3 +63,20 @@ def test_every_vendor_preset_has_a_corpus_file() -> None:
         if preset is not None:
             recognised.add(preset.name)
     assert recognised == {p.name for p in all_presets()}
+
+
+def test_the_same_listing_from_an_mls_csv_and_the_reso_api_is_one_lead() -> None:
+    book = MemoryWorkbook()
+    s = import_files(book, [DATA / "flexmls.csv", DATA / "reso_web_api.json"], at=AT)
+    assert (s.read, s.added, s.added + s.updated + s.duplicates) == (2, 1, 2)
+    assert [r["AddressKey"] for r in book.tables["tblLeads"]] == ["6102 N SHARON AVE|33614"]
+
+
+def test_the_listing_id_matches_before_the_address(tmp_path: Path) -> None:
+    book = MemoryWorkbook()
+    import_files(book, [DATA / "crmls.csv"], at=AT)
+    moved = tmp_path / "crmls_fixed.csv"
+    moved.write_text((DATA / "crmls.csv").read_bytes().decode("utf-8").replace("411 Poppy Ave", "411 Poppy Avenue Unit A"),
+                     encoding="utf-8")
+    s = import_files(book, [moved], at=AT)
+    assert s.added == 0 and len(book.tables["tblLeads"]) == 1  # a corrected address, the same MLS number: the same lead

@@ -51,3 +51,16 @@ def test_people_are_not_entities(name: str) -> None:
 def test_tidy_name_is_idempotent(words: list[str]) -> None:
     once = tidy_name(" ".join(words))
     assert tidy_name(once) == once
+
+
+def test_one_person_written_two_ways_is_one_owner() -> None:
+    from relist.intake.owners import owners, same_person
+
+    o = owners("LINDQVIST ELIZABETH", "", "Elizabeth", "Lindqvist")
+    assert (o.name, o.name2) == ("Elizabeth Lindqvist", "")
+    assert owners("Elizabeth A Lindqvist", "", "Elizabeth", "Lindqvist").name2 == ""
+    assert owners("John Smith Jr", "", "John", "Smith").name2 == ""
+    assert owners("Smith, John", "", "John", "Smith").name2 == ""
+    two = owners("John & Mary Smith", "", "John", "Smith")
+    assert (two.name, two.name2) == ("John Smith", "Mary Smith")
+    assert not same_person("John Smith", "Mary Smith") and not same_person("Smith", "John Smith")

@@ -1,7 +1,8 @@
 """Find the lead a listing belongs to, and decide what an expired row does to it.
 
-Match order: parcel number, then address key (by ZIP, then by city), then an owner
-phone (only when the house numbers agree or one address has none, so one owner's two
+Match order: the listing id (MLS number, within the same three-digit ZIP area: numbers are
+only unique within one MLS), then parcel number, then address key (by ZIP, then by city),
+then an owner phone (only when the house numbers agree or one address has none, so one owner's two
 homes stay two leads).
 A matched lead is updated with its history kept; a lead that was relisted and expires
 again starts a new listing cycle (Cycle + 1, ReExpired = Yes).
@@ -62,6 +63,8 @@ class LeadIndex:
 
     def __init__(self) -> None:
         self.leads: dict[str, LeadState] = {}
+        self.by_listing: dict[str, str] = {}
+        """listing id + ZIP area -> lead."""
         self.by_parcel: dict[str, str] = {}
         self.by_address: dict[str, str] = {}
         self.by_phone_house: dict[str, dict[str, str]] = {}
@@ -94,6 +97,14 @@ class LeadIndex:
         """Index a lead under its parcel, address keys and phones (`parcel`, `keys`: when already known)."""
         lead_id = st.lead_id
         self.leads[lead_id] = st
+        item = st.listing
+        if item is not None:
+            lk = listing_key(item.listing_id, item.postal_code, item.city)
+        else:
+            lk = listing_key(str(st.record.get("ListingId") or ""), str(st.record.get("PostalCode") or ""),
+                             str(st.record.get("City") or ""))
+        if lk:
+            self.by_listing.setdefault(lk, lead_id)
         if parcel is None:
             raw = st.record.get("ParcelNumber")
             parcel = parcel_key(str(raw)) if raw else ""
@@ -128,7 +139,11 @@ class LeadIndex:
                 houses.setdefault(house, lead_id)
 
     def find(self, listing: Listing) -> tuple[LeadState | None, str]:
-        """The lead this listing belongs to and how it was found (parcel, address, phone)."""
+        """The lead this listing belongs to and how it was found (listing id, parcel, address, phone)."""
+        if listing.listing_id:
+            lead_id = self.by_listing.get(listing_key(listing.listing_id, listing.postal_code, listing.city))
+            if lead_id:
+                return self.leads[lead_id], "listing"
         if listing.parcel_key:
             lead_id = self.by_parcel.get(listing.parcel_key)
             if lead_id:
@@ -149,6 +164,15 @@ class LeadIndex:
             if lead_id:
                 return self.leads[lead_id], "phone"
         return None, ""
+
+
+def listing_key(listing_id: str, postal_code: str, city: str) -> str:
+    """A listing id as matching reads it: upper case, within its ZIP area (or city); '' when there is none."""
+    lid = listing_id.strip().upper()
+    if not lid:
+        return ""
+    place = postal_code.strip()[:3] if postal_code.strip() else city.strip().upper()
+    return f"{lid}|{place}"
 
 
 def _local(value: datetime | None, tz: Any) -> datetime | None:

@@ -9,6 +9,7 @@ Entities (LLC, trust, estate, bank, ...) are flagged and get no first name: a le
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _ENTITY = re.compile(
@@ -115,6 +116,33 @@ def split_names(text: str) -> list[str]:
     return parts
 
 
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "md", "esq", "phd", "dds", "mr", "mrs", "ms", "dr"})
+
+
+def person_key(name: str) -> frozenset[str]:
+    """The words that identify a person: case, order, commas, initials and suffixes (Jr, III) set aside."""
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?", name.lower())
+    return frozenset(w for w in words if len(w) > 1 and w not in _SUFFIXES)
+
+
+def same_person(a: str, b: str) -> bool:
+    """'LINDQVIST ELIZABETH', 'Elizabeth Lindqvist', 'Elizabeth A. Lindqvist Jr' are one person; a shared last name is not."""
+    ka, kb = person_key(a), person_key(b)
+    if not ka or not kb:
+        return a == b
+    small, big = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
+    return small == big or (len(small) >= 2 and small <= big)
+
+
+def _distinct_people(names: Iterable[str]) -> list[str]:
+    """Names in order, each person once (the first way of writing them kept)."""
+    out: list[str] = []
+    for n in names:
+        if not any(same_person(n, o) for o in out):
+            out.append(n)
+    return out
+
+
 def owners(
     name: str = "", name2: str = "", first: str = "", last: str = "", first2: str = "", last2: str = ""
 ) -> Owners:
@@ -141,7 +169,7 @@ def _owners(name: str, name2: str, first: str, last: str, first2: str, last2: st
         people.append(tidy_name(f"{first2} {last2}"))
     if name2:
         people.extend(tidy_name(n) for n in split_names(name2))
-    people = list(dict.fromkeys(p for p in people if p))
+    people = _distinct_people(p for p in people if p)
     if not people:
         return Owners()
     entity = entity or is_entity(people[0])
