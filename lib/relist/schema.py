@@ -563,6 +563,9 @@ SETTINGS_ROWS: tuple[SettingSpec, ...] = (
     SettingSpec("MarketingPlan", "Professional photos and a 3D tour; a price set from the new comp set; a rewritten description; targeted buyer-agent outreach; weekly feedback reports.", "Your marketing plan, one item per ';'. Used in emails and presentations."),
     SettingSpec("CompMonths", "6", "Comps: closed within this many months."),
     SettingSpec("CompCount", "6", "Comps: how many to show."),
+    SettingSpec("RecordsCalls", "No", "Yes if you record your calls: some states need every party's consent first."),
+    SettingSpec("StateEmergencies", "", "Declared states of emergency that ban solicitation, e.g. 'LA 2026-08-25..2026-09-24' (open end: 'LA 2026-08-25..')."),
+    SettingSpec("Registrations", "", "Telemarketing registrations you hold, e.g. 'TX 2026-01-15; RI exempt: ...' (see relist check --setup)."),
 )
 
 __all__ = [

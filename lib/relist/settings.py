@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -69,6 +69,11 @@ class Settings:
     comp_months: int = 6
     comp_count: int = 6
     allow_litigator_calls: bool = False
+    records_calls: bool = False
+    emergencies: tuple[tuple[str, date, date | None], ...] = ()
+    """Declared states of emergency: (state, first day, last day or None while in force)."""
+    registrations: Mapping[str, str] = field(default_factory=dict)
+    """State -> what the agent recorded about registering there ('2026-01-15', 'exempt: ...')."""
     raw: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -87,6 +92,39 @@ class Settings:
                 f"Settings > {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} blank.",
                 "Fill them in on the Settings sheet; they are required here by law or by the document.",
             )
+
+
+def _state_entries(name: str, text: str) -> list[tuple[str, str]]:
+    """'TX 2026-01-15; RI exempt' -> [('TX', '2026-01-15'), ('RI', 'exempt')]; a bad state is refused."""
+    out: list[tuple[str, str]] = []
+    for part in text.replace("\n", ";").split(";"):
+        p = part.strip()
+        if not p:
+            continue
+        code, _, rest = p.partition(" ")
+        code = code.strip(":,").upper()
+        if len(code) != 2 or not code.isalpha():
+            raise BadInput(f"Settings > {name} has {p!r}: it does not start with a 2-letter state code.",
+                           "Write entries like 'LA 2026-08-25..2026-09-24', one per ';'.")
+        out.append((code, rest.strip()))
+    return out
+
+
+def _emergencies(text: str) -> tuple[tuple[str, date, date | None], ...]:
+    """'LA 2026-08-25..2026-09-24; LA 2027-06-01..' (open end: still in force)."""
+    out: list[tuple[str, date, date | None]] = []
+    for code, rest in _state_entries("StateEmergencies", text):
+        first, _, last = rest.partition("..")
+        try:
+            start = date.fromisoformat(first.strip())
+            end = date.fromisoformat(last.strip()) if last.strip() else None
+        except ValueError as exc:
+            raise BadInput(f"Settings > StateEmergencies has {code} {rest!r}, not FIRST..LAST dates.",
+                           "Write 'LA 2026-08-25..2026-09-24', or 'LA 2026-08-25..' while it is in force.") from exc
+        if end is not None and end < start:
+            raise BadInput(f"Settings > StateEmergencies: {code} ends {end} before it starts {start}.", "Swap the two dates.")
+        out.append((code, start, end))
+    return tuple(out)
 
 
 def defaults() -> dict[str, str]:
@@ -144,6 +182,9 @@ def from_pairs(pairs: Iterable[tuple[str, Any]]) -> Settings:
         comp_months=_int("CompMonths", raw["CompMonths"] or "6", 1),
         comp_count=_int("CompCount", raw["CompCount"] or "6", 1),
         allow_litigator_calls=_yes("AllowLitigatorCalls", raw.get("AllowLitigatorCalls", "")),
+        records_calls=_yes("RecordsCalls", raw.get("RecordsCalls", "")),
+        emergencies=_emergencies(raw.get("StateEmergencies", "")),
+        registrations=dict(_state_entries("Registrations", raw.get("Registrations", ""))),
         raw=raw,
     )
     zone(s.time_zone)

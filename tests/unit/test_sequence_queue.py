@@ -57,7 +57,8 @@ def test_calls_rank_fresh_expireds_oldest_expiry_first_then_follow_ups_then_nurt
     first = q.calls[0]
     assert first.rank == 1 and first.phone == number_for(1) and first.link == f"tel:{number_for(1)}"
     assert first.step == 1 and first.touches == 0 and first.hours_since_expiry == 21
-    assert first.window == "09:15-21:00 EST" and first.message.startswith("Your listing came off the market")
+    assert first.window == "09:15-21:00 EST" and first.message.startswith("Say first your name, your brokerage")
+    assert "Then: Your listing came off the market" in first.message
     assert q.calls[2].days_overdue == 6
 
 

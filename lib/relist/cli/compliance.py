@@ -209,17 +209,25 @@ def dnc_check(number: str, workbook: Path | None, registry_dir: Path | None, at:
 
 
 @click.command("check")
-@click.argument("lead_id")
+@click.argument("lead_id", required=False, default=None)
+@click.option("--setup", is_flag=True, help="Instead of a lead: the compliance readiness report for your leads' states.")
 @click.option("--channel", type=CHANNEL_CHOICE, default="call", show_default=True)
 @click.option("--phone", default=None, help="Check this one number of the lead instead of choosing the best.")
 @workbook_option
 @_registry_dir_option
 @at_option
 @json_option
-def check(lead_id: str, channel: str, phone: str | None, workbook: Path | None, registry_dir: Path | None,
+def check(lead_id: str | None, setup: bool, channel: str, phone: str | None, workbook: Path | None, registry_dir: Path | None,
           at: str | None, as_json: bool) -> None:
-    """May LEAD_ID be contacted on this channel at this moment? Every rule, with its source."""
+    """May LEAD_ID be contacted on this channel at this moment? Every rule, with its source.
+    With --setup: what your leads' states require (registration, disclosures, recording consent)."""
     from typing import cast
+
+    if setup:
+        _setup_report(workbook, as_json)
+        return
+    if not lead_id:
+        raise BadInput("relist check needs a LEAD_ID, or --setup for the readiness report.", "Try: relist check L0001, or relist check --setup.")
 
     from relist.compliance.explain import verdict_lines
     from relist.compliance.verdict import evaluate, load_context, next_allowed
@@ -273,3 +281,18 @@ def audit(start: str, end: str, out: Path | None, workbook: Path | None, as_json
         emit(True, {"rows": list(export.rows), "counts": counts}, "")
         return
     click.echo(text, nl=False)
+
+
+def _setup_report(workbook: Path | None, as_json: bool) -> None:
+    from relist import settings
+    from relist.compliance.readiness import readiness, readiness_lines
+    from relist.compliance.rules import load_rules
+    from relist.compliance.verdict import registry_dir_for
+    from relist.leads import load_leads
+
+    book = _open(workbook)
+    s = settings.load(book)
+    states = sorted({ld.state.strip().upper() for ld in load_leads(book, s.tz) if ld.state.strip()})
+    duties = readiness(load_rules(registry_dir_for(book)), s, states)
+    data = {"states": states, "duties": [asdict(d) for d in duties]}
+    emit(as_json, data, readiness_lines(duties, states))

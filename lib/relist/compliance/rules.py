@@ -26,7 +26,10 @@ RULES_FILE = "state_rules.csv"
 HOLIDAYS_FILE = "state_holidays.csv"
 FEDERAL = "US"
 STATUSES = ("[src]", "[2nd]", "[gen]")
-RULE_KINDS = ("hours", "no_sunday", "no_holidays", "cap", "quiet_after_request", "own_dnc_list")
+RULE_KINDS = (
+    "hours", "no_sunday", "no_holidays", "cap", "quiet_after_request", "own_dnc_list",
+    "emergency_ban", "identify_at_start", "all_party_recording", "registration",
+)
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _RULE_COLUMNS = ("state", "rule", "days", "start", "end", "limit", "period", "channels", "status", "source", "note")
 _HOLIDAY_COLUMNS = ("state", "holiday", "date_rule", "observed", "status", "source", "note")

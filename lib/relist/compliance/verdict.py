@@ -302,6 +302,7 @@ def _cap_reasons(lead: Lead, states: Sequence[str], channel: Channel, at: dateti
                 )
             else:
                 out.append(Reason(f"quiet-after-request:{st}", True, f"{st}: no do-not-call request in the last {r.period.days} days", r.cite))
+        out += _duty_reasons(st, channel, ctx)
         for r in ctx.rules.for_state(st, "own_dnc_list", channel):
             out.append(
                 Reason(
@@ -312,6 +313,31 @@ def _cap_reasons(lead: Lead, states: Sequence[str], channel: Channel, at: dateti
                     r.cite,
                 )
             )
+    return out
+
+
+def _duty_reasons(st: str, channel: Channel, ctx: ComplianceContext) -> list[Reason]:
+    """What the state asks of the caller on the call itself, and the registration it requires."""
+    out: list[Reason] = []
+    s = ctx.settings
+    for r in ctx.rules.for_state(st, "identify_at_start", channel):
+        if s.who.strip() and s.brokerage.strip():
+            out.append(Reason(f"caller-identification:{st}", True,
+                              f"{st}: open the call with who you are ({s.who}), for whom ({s.brokerage}) and why (the listing): "
+                              "the call script starts with it", r.cite))
+        else:
+            out.append(Reason(f"caller-identification:{st}", False,
+                              f"{st} requires saying who calls and for which business at the start of the call: "
+                              "Settings > AgentName and Brokerage must be filled in", r.cite))
+    if s.records_calls:
+        for r in ctx.rules.for_state(st, "all_party_recording", channel):
+            out.append(Reason(f"recording-consent:{st}", True,
+                              f"WARNING: you record calls (Settings > RecordsCalls) and {st} needs every party's consent: "
+                              "ask before recording, or turn recording off for this call", r.cite))
+    for r in ctx.rules.for_state(st, "registration", channel):
+        done = s.registrations.get(st, "")
+        said = f"Settings > Registrations says '{done}'" if done else "Settings > Registrations says nothing for it"
+        out.append(Reason(f"registration:{st}", True, f"{st}: {r.note.rstrip('.')}; {said} (relist check --setup)", r.cite))
     return out
 
 
@@ -365,7 +391,7 @@ def _phone_check(lead: Lead, phone: Phone, channel: Channel, at: datetime, ctx: 
     states = _states(lead, places)
     constraints: list[Constraint] = [federal(ctx.rules, channel)]
     for st in states:
-        constraints += state_constraints(ctx.rules, st, channel)
+        constraints += state_constraints(ctx.rules, st, channel, ctx.settings.emergencies)
     if zones:
         reasons += _window_reasons(constraints, zones, at)
     reasons += _cap_reasons(lead, states, channel, at, ctx)

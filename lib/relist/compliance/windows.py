@@ -90,9 +90,39 @@ def clock_zone(clock: str) -> tuple[ZoneInfo, str]:
     return ZoneInfo(key), name
 
 
-def state_constraints(book: RuleBook, state: str, channel: str) -> list[Constraint]:
+Emergency = tuple[str, date, "date | None"]
+
+
+def emergency_constraint(book: RuleBook, state: str, channel: str, declared: Iterable[Emergency]) -> Constraint | None:
+    """Closed on every day of a declared state of emergency, where the state bans solicitation then."""
+    rows = book.for_state(state, "emergency_ban", channel)
+    if not rows:
+        return None
+    spans = [(start, end) for st, start, end in declared if st == state]
+
+    def span_of(day: date) -> tuple[date, date | None] | None:
+        return next(((s, e) for s, e in spans if s <= day and (e is None or day <= e)), None)
+
+    def daily(day: date) -> Minutes | None:
+        return None if span_of(day) is not None else (0, 1440)
+
+    def why(day: date) -> str:
+        span = span_of(day)
+        assert span is not None
+        until = f"{span[1]}" if span[1] is not None else "until lifted"
+        return f"{state} bans telephone solicitation during the state of emergency declared {span[0]}..{until} (Settings > StateEmergencies)"
+
+    label = f"{state} state of emergency ({'declared dates in' if spans else 'none in'} Settings > StateEmergencies)"
+    source = "; ".join(dict.fromkeys(r.cite for r in rows))
+    return Constraint(f"emergency:{state}", label, source, daily, why)
+
+
+def state_constraints(book: RuleBook, state: str, channel: str, emergencies: Iterable[Emergency] = ()) -> list[Constraint]:
     """The state's hours and day bans for a channel (none when the state only has the federal window)."""
     out: list[Constraint] = []
+    emergency = emergency_constraint(book, state, channel, emergencies)
+    if emergency is not None:
+        out.append(emergency)
     hours = book.for_state(state, "hours", channel)
     for clock in dict.fromkeys(r.clock for r in hours):
         rows = [r for r in hours if r.clock == clock]

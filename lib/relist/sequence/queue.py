@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from relist.bulk import paused_gc
+from relist.compliance.opening import call_opening, call_script
 from relist.model import Lead, Step, Verdict
 from relist.schema import LinkText
 from relist.sequence.gate import Gate
@@ -476,6 +477,8 @@ def _message(item: Item, render: Renderer | None) -> str:
     assert d is not None
     step = d.step
     point = step.talking_point if step else ""
+    if d.channel == "call":  # a call script opens with who calls, for whom and why (WA, RI, NJ, MS, UT)
+        point = call_script(call_opening("", "", item.state.lead.property_address), point)
     if d.channel == "text" and render is not None:
         return render(step, item.state.lead)
     if d.kind == "call-back" and d.call_back_at is not None:
