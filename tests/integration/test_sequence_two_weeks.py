@@ -33,6 +33,8 @@ T1003,Expired,10/04/2026,Cruz Castro,(813) 555-0131,,103 Palm Ave,Tampa,FL,33602
 T1004,Expired,10/04/2026,Dee Dunn,(813) 555-0141,,104 Palm Ave,Tampa,FL,33602,dee@example.com,299000
 T1005,Expired,10/04/2026,Eve Ellis,(813) 555-0151,,105 Palm Ave,Tampa,FL,33602,eve@example.com,610000
 T1006,Expired,10/04/2026,Fay Fox,(813) 555-0161,,106 Palm Ave,Tampa,FL,33602,fay@example.com,450000
+T1007,Expired,10/04/2026,Gil Gray,(813) 555-0171,,107 Palm Ave,Tampa,FL,33602,gil@example.com,350000
+T1008,Expired,10/04/2026,Hal Hill,(813) 555-0181,,108 Palm Ave,Tampa,FL,33602,hal@example.com,330000
 """
 REGISTRY = "813,5550151\n813,5559999\n"  # Eve's number is on the National DNC Registry
 
@@ -54,7 +56,7 @@ class Agent:
         export = tmp / "expireds.csv"
         export.write_text(EXPORT)
         summary = import_files(self.book, [export], at=moment(0, 7, 30))
-        assert summary.added == 6
+        assert summary.added == 8
         self.ids = {r["OwnerFirstName"]: r["LeadId"] for r in self.book.tables["tblLeads"]}
         self.names = {v: k for k, v in self.ids.items()}
         self.queues: dict[tuple[int, str], Queue] = {}
@@ -106,6 +108,10 @@ class Script:
             return "not-interested", {}
         if name == "Fay" and step == 6:
             return "listed-with-me", {}
+        if name == "Gil" and day == 0 and step == 1:
+            return "call-back", {"follow_up": moment(0, 17, 30)}  # answers the first call: "call me at 17:30"
+        if name == "Gil" and day == 0:
+            return "appointment", {"follow_up": moment(2, 10, 0)}
         return ("voicemail" if day % 2 else "no-answer"), {}
 
 
@@ -115,6 +121,8 @@ def agent(tmp_path_factory: pytest.TempPathFactory) -> Agent:
     script = Script()
     for day in range(0, 15):
         a.work(day, 8, script)
+        if day == 0:  # Hal missed the morning call and texts back before the agent's text goes out
+            service.log_touch(a.book, a.ids["Hal"], "text", "replied", moment(0, 10, 0), gate=a.gate(moment(0, 10, 0)))
         a.work(day, 13, script)
     a.load_registry(DAY0 + timedelta(days=30))  # the agent downloads the registry again within 31 days
     for day in range(15, 41):
@@ -127,7 +135,8 @@ def steps_by_day(agent: Agent, name: str) -> list[tuple[int | None, int]]:
 
 
 def test_the_eight_steps_happen_in_order_on_their_days_then_nurture(agent: Agent) -> None:
-    assert steps_by_day(agent, "Ana") == [(1, 0), (2, 0), (3, 1), (4, 2), (5, 4), (6, 6), (7, 8), (8, 10), (9, 40)]
+    # day 6 is a Sunday, not a work day: step 6 waits for Monday
+    assert steps_by_day(agent, "Ana") == [(1, 0), (2, 0), (3, 1), (4, 2), (5, 4), (6, 7), (7, 8), (8, 10), (9, 40)]
     ana = agent.lead("Ana")
     assert (ana["Status"], ana["TouchCount"], ana["NextStep"]) == ("Nurture", 9, 10)
 
@@ -144,9 +153,9 @@ def test_a_bad_number_moves_to_the_second_phone_the_same_day(agent: Agent) -> No
 def test_a_call_back_outside_the_window_is_called_at_the_next_legal_moment_then_books(agent: Agent) -> None:
     ben = agent.touches("Ben")
     cb = next(t for t in ben if t["Outcome"] == "call-back")
-    assert cb["FollowUpAt"] == datetime(2026, 10, 12, 22, 0)
+    assert cb["FollowUpAt"] == datetime(2026, 10, 13, 22, 0)  # step 6 moved off Sunday to Monday the 12th
     after = [t for t in ben if t["At"] > cb["At"] and t["Channel"] == "call"]
-    assert after[0]["At"].date() == date(2026, 10, 13) and 8 <= after[0]["At"].hour < 20
+    assert after[0]["At"].date() == date(2026, 10, 14) and 8 <= after[0]["At"].hour < 20
     appt = next(t for t in ben if t["Outcome"] == "appointment")
     lead = agent.lead("Ben")
     assert (lead["Status"], lead["AppointmentAt"]) == ("Appointment", appt["FollowUpAt"])
@@ -179,7 +188,7 @@ def test_registry_numbers_are_skipped_with_the_reason_and_other_channels_go_on(a
 
 def test_listed_with_me_ends_the_sequence(agent: Agent) -> None:
     fay = agent.touches("Fay")
-    assert fay[-1]["Outcome"] == "listed-with-me" and (fay[-1]["At"].date() - DAY0).days == 6
+    assert fay[-1]["Outcome"] == "listed-with-me" and (fay[-1]["At"].date() - DAY0).days == 7  # not on Sunday
     assert agent.lead("Fay")["Status"] == "Listed"
 
 
@@ -189,7 +198,7 @@ def test_nothing_is_due_between_the_last_main_step_and_nurture(agent: Agent) -> 
         queued = {e.lead_id for s in ("calls", "texts", "letters", "doors", "emails") for e in q.section(s)}
         assert queued <= {agent.ids["Eve"]}, (day, queued)
     q40 = agent.queues[(40, "08")]
-    assert {(agent.names[e.lead_id], e.step) for e in q40.calls} == {("Ana", 9), ("Dee", 9), ("Ben", 9)}
+    assert {(agent.names[e.lead_id], e.step) for e in q40.calls} == {("Ana", 9), ("Dee", 9), ("Ben", 9), ("Gil", 9), ("Hal", 9)}
 
 
 def test_the_today_sheet_holds_the_last_queue_and_replay_matches(agent: Agent) -> None:
@@ -201,3 +210,31 @@ def test_the_today_sheet_holds_the_last_queue_and_replay_matches(agent: Agent) -
     after = agent.book.read_records("tblLeads")
     keep = ("Status", "TouchCount", "LastTouchAt", "LastOutcome", "NextStep", "NextChannel", "AppointmentAt", "CallBackAt", "BestPhone")
     assert [{k: r[k] for k in keep} for r in after] == [{k: r[k] for k in keep} for r in before]
+
+
+def test_a_call_back_ends_the_days_tried_to_call_text_and_is_called_at_the_asked_time(agent: Agent) -> None:
+    gil = [t for t in agent.touches("Gil") if t["At"].date() < DAY0 + timedelta(days=40)]
+    assert [(t["Channel"], t["Outcome"]) for t in gil] == [("call", "call-back"), ("call", "appointment")]
+    assert gil[0]["FollowUpAt"] == datetime(2026, 10, 5, 17, 30)
+    assert gil[1]["At"].date() == DAY0 and datetime(2026, 10, 5, 17, 30) <= gil[1]["At"] < datetime(2026, 10, 5, 18, 0)
+    afternoon = agent.queues[(0, "13")]
+    assert [(e.kind, e.channel) for e in afternoon.calls if e.lead_id == agent.ids["Gil"]] == [("call-back", "call")]
+    assert not [e for e in afternoon.texts if e.lead_id == agent.ids["Gil"]]
+
+
+def test_a_reply_ends_the_days_tried_to_call_text(agent: Agent) -> None:
+    hal = agent.touches("Hal")
+    day0 = [(t["Channel"], t["Outcome"]) for t in hal if t["At"].date() == DAY0]
+    assert day0 == [("call", "no-answer"), ("text", "replied")]
+    assert not [e for e in agent.queues[(0, "13")].texts if e.lead_id == agent.ids["Hal"]]
+    assert not [t for t in hal if t["Channel"] == "text" and t["Outcome"] == "sent" and t["At"].date() == DAY0]
+
+
+def test_sunday_is_not_a_work_day_the_queue_is_empty_and_says_why(agent: Agent) -> None:
+    for day in (6, 13, 20):
+        q = agent.queues[(day, "08")]
+        assert (DAY0 + timedelta(days=day)).weekday() == 6
+        assert not any(q.section(s) for s in SECTIONS), day
+        assert q.summary().startswith(f"Today {q.day}: Sunday is not one of your work days")
+        assert "--at" in q.summary() and len(q.summary().splitlines()) == 1
+    assert not [t for name in agent.ids for t in agent.touches(name) if t["At"].weekday() == 6]

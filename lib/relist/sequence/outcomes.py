@@ -113,10 +113,13 @@ class History:
     phones_touched: set[str] = field(default_factory=set)
     """Phones any touch (undone ones included) marked Bad/Retired: their status is the log's to set."""
     dnc: bool = False
+    reached_on: date | None = None
+    """The last day (this cycle) an outcome said the owner was reached: spoke, call-back, replied..."""
 
 
 _PLAIN = frozenset(
-    name for name, r in RULES.items() if not (r.status or r.closes or r.to_nurture or r.phone_status or r.needs_follow_up or r.dnc)
+    name for name, r in RULES.items()
+    if not (r.status or r.closes or r.to_nurture or r.phone_status or r.needs_follow_up or r.dnc or r.reached)
 )
 """Outcomes that only move the steps along (no answer, sent, ...): the replay's fast path."""
 
@@ -190,6 +193,8 @@ def replay(
             call_back = None
         if rule is None:
             continue
+        if rule.reached:
+            h.reached_on = day if h.reached_on is None else max(h.reached_on, day)
         if rule.needs_follow_up and follow is not None:
             if rule.name == "call-back":
                 call_back = follow

@@ -40,6 +40,19 @@ class Plan:
         """Each main step with its day offset as a timedelta (computed once, used per lead)."""
         return tuple((s, timedelta(days=s.day_offset)) for s in self.steps)
 
+    @cached_property
+    def after_call_texts(self) -> frozenset[int]:
+        """Main text steps due the same day as an earlier call step: the text after no pickup
+        ("I tried to call..."), pointless once the owner has been reached."""
+        out: set[int] = set()
+        calls: set[int] = set()
+        for s in self.steps:
+            if s.channel == "call":
+                calls.add(s.day_offset)
+            elif s.channel == "text" and s.day_offset in calls:
+                out.add(s.step)
+        return frozenset(out)
+
     def step(self, number: int | None) -> Step | None:
         """The step with this number, or None."""
         if number is None:

@@ -34,6 +34,7 @@ from relist.sequence.scheduler import (
     pending,
     textable,
 )
+from relist.sequence.scripts import as_of, expiry_day
 from relist.sequence.touches import TouchLog
 from relist.words import count
 
@@ -124,6 +125,8 @@ class Queue:
     due: int = 0
     """Due touches considered (queued + overflow + blocked)."""
     warnings: tuple[str, ...] = ()
+    closed: str = ""
+    """Why nothing is queued at all (a day that is not one of the agent's work days)."""
 
     def section(self, name: str) -> tuple[Entry, ...]:
         entries: tuple[Entry, ...] = getattr(self, name)
@@ -157,6 +160,8 @@ class Queue:
 
     def summary(self) -> str:
         """One line: what is queued in each section, the cap, the overflow and the skipped."""
+        if self.closed:
+            return f"Today {self.day.isoformat()}: {self.closed}"
         parts = [
             count(len(self.calls), "call") + (f" (limit {self.capacity}, {self.calls_made_today} made today)" if self.capacity else ""),
             count(len(self.texts), "text"),
@@ -472,11 +477,14 @@ def _link(channel: str, phone: str, message: str, lead: Lead, step: Step | None)
     return ""
 
 
-def _message(item: Item, render: Renderer | None) -> str:
+def _message(item: Item, render: Renderer | None, at: datetime | None = None, tz: tzinfo | None = None) -> str:
     d = item.due
     assert d is not None
     step = d.step
     point = step.talking_point if step else ""
+    if at is not None and tz is not None and point:  # said as it is true today (sequence.scripts)
+        lead = item.state.lead
+        point = as_of(point, expiry_day(lead.expired_at, tz), at.astimezone(tz).date(), item.state.history.channel_days)
     if d.channel == "call":  # a call script opens with who calls, for whom and why (WA, RI, NJ, MS, UT)
         point = call_script(call_opening("", "", item.state.lead.property_address), point)
     if d.channel == "text" and render is not None:
@@ -521,7 +529,7 @@ def _entry(item: Item, section: str, rank: int, at: datetime, tz: tzinfo, render
     v = item.verdict
     end = v.window_end if v is not None and queued else None
     zone = _not_utc(item.zone) or (_not_utc(end.tzinfo) if end is not None else None) or tz
-    message = _message(item, render) if queued or section == "overflow" else ""
+    message = _message(item, render, at, tz) if queued or section == "overflow" else ""
     phone = item.phone if queued else (v.phone if v is not None else "")
     if section == "overflow" and not phone:
         usable = lead.usable_phones()

@@ -156,6 +156,10 @@ def pending(plan: Plan, state: LeadState) -> list[tuple[Step, date]]:
     done = h.done
     if h.nurture_since is None:
         main = [(s, start + offset) for s, offset in plan.main_offsets if s.step not in done and can[s.channel]]
+        if h.reached_on is not None and main:
+            # the owner was reached: a text after no pickup meant for that day or before is moot
+            after_call = plan.after_call_texts
+            main = [(s, d) for s, d in main if not (s.step in after_call and d <= h.reached_on)]
         if main:
             return main
     since = h.nurture_since or h.last_main_done or start

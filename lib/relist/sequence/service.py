@@ -305,6 +305,20 @@ def _note_fallback(warnings: list[str], missed: dict[str, list[str]], template: 
         warnings[old] = note
 
 
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def day_off(settings: Any, at: datetime) -> str:
+    """One line saying why nothing is queued when `at` is not one of the agent's work days, else ''."""
+    local = at.astimezone(settings.tz)
+    if local.weekday() in settings.work_days:
+        return ""
+    days = ",".join(_DAY_NAMES[d][:3] for d in sorted(settings.work_days))
+    nxt = next(local.date() + timedelta(days=n) for n in range(1, 8) if (local.weekday() + n) % 7 in settings.work_days)
+    return (f"{_DAY_NAMES[local.weekday()]} is not one of your work days (Settings > WorkDays: {days}): nothing is queued. "
+            f"To plan {_DAY_NAMES[nxt.weekday()]}, build the queue with --at {nxt.isoformat()}T08:30.")
+
+
 def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = True) -> Queue:
     """Build today's queue from the workbook, write it to the Today sheet and save.
 
@@ -316,6 +330,13 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
 
     settings = _settings(book)
     tz = settings.tz
+    off = day_off(settings, at)
+    if off:
+        queue = Queue(at, at.astimezone(tz).date(), closed=off)
+        if write:
+            book.replace_rows("tblToday", queue.rows(tz))
+            book.save()
+        return queue
     loaded = load_plan(book)
     warnings = [loaded.warning] if loaded.warning else []
     reuse = session_reuse(book)  # Excel: what the last build in this session can lend (see sequence.reuse)
