@@ -120,7 +120,8 @@ def test_a_call_back_replaces_the_calls_until_the_time_asked_for() -> None:
     log = Log()
     log.add(f"{day(0)}T09:30", "call", "call-back", 1, follow=f"{day(3)}T15:00")
     state = log.state()
-    assert due_steps(state, 1) == [("text", 2)]  # no call on day 1 or 2: they asked for day 3
+    # no call on day 1 or 2: they asked for day 3; and no "I tried to call" text: they were reached
+    assert due_steps(state, 1) == []
     assert ("call", 3) not in due_steps(state, 2)
     cb = [d for d in due_on(PLAN, state, day(3)) if d.channel == "call"]
     assert cb[0].kind == "call-back" and cb[0].step is not None and cb[0].step.step == 3
