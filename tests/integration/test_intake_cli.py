@@ -96,3 +96,29 @@ def test_bad_arguments_are_one_line_errors(book: Path, tmp_path: Path) -> None:
     assert code == 2 and "HEADER=FIELD" in err
     code, _, err = invoke("import", str(DATA / "reso.csv"))
     assert code == 2 and "No workbook given" in err
+
+
+def test_dry_run_json_prints_json_when_the_import_is_refused(book: Path) -> None:
+    code, out, err = invoke("import", str(DATA / "no_address.csv"), "-w", str(book), "--at", AT, "--dry-run", "--json")
+    assert code == 2 and "relist: error:" in err
+    got = json.loads(out)
+    assert got["refused"] is True and "property address" in got["error"] and "--map" in got["hint"]
+
+
+def test_map_value_translates_and_is_saved_for_the_vendor(book: Path, tmp_path: Path) -> None:
+    f = tmp_path / "v.csv"
+    f.write_text("MLS #,Status,Owner Name,Property Address,City,State,Zip\n"
+                 "T1,Gone,Ann Poe,12 Oak St,Tampa,FL,33602\n", encoding="utf-8")
+    code, _, err = invoke("import", str(f), "-w", str(book), "--at", AT, "--dry-run")
+    assert code == 0  # 'Gone' is not a status: the row is rejected
+    code, out, err = invoke("import", str(f), "-w", str(book), "--at", AT, "--vendor", "Acme",
+                            "--map-value", "Status:GONE=Expired", "--json")
+    assert code == 0 and json.loads(out)["added"] == 1, err
+    assert [(r["Vendor"], r["Header"], r["Field"]) for r in records(book, "tblMappings")] == [("Acme", "Status:GONE", "=Expired")]
+    g = tmp_path / "w.csv"
+    g.write_text("MLS #,Status,Owner Name,Property Address,City,State,Zip\nT2,gone,Bo Lee,14 Oak St,Tampa,FL,33602\n",
+                 encoding="utf-8")
+    code, out, _ = invoke("import", str(g), "-w", str(book), "--at", AT, "--vendor", "acme", "--json")
+    assert json.loads(out)["added"] == 1  # saved for Acme, values matched whatever their case
+    code, _, err = invoke("import", str(g), "-w", str(book), "--at", AT, "--map-value", "Status=Expired")
+    assert code == 2 and "COLUMN:FROM=TO" in err

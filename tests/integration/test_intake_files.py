@@ -207,3 +207,70 @@ def test_comps_file() -> None:
     reasons = [str(r["Reason"]) for r in book.tables["tblRejects"]]
     assert any("not a sale" in r for r in reasons) and any("sale price" in r for r in reasons)
     assert [c["ClosePrice"] for c in book.tables["tblComps"]] == [570000.0, 555000.0]
+
+
+def test_an_uncertain_encoding_is_refused_naming_the_candidates(tmp_path: Path) -> None:
+    f = tmp_path / "sjis.csv"
+    f.write_bytes("MLS #,Status,Owner Name,Property Address,City,State,Zip\n"
+                  "T1,Expired,山田太郎,12 Oak St,Tampa,FL,33602\nT2,Expired,佐藤花子,14 Oak St,Tampa,FL,33602\n".encode("shift_jis"))
+    book = MemoryWorkbook()
+    with pytest.raises(ImportRefused) as err:
+        import_files(book, [f], at=AT)
+    text = err.value.one_line()
+    assert "cannot tell which text encoding" in text and "cp932" in text and "CSV UTF-8" in text
+    assert book.tables["tblLeads"] == []
+
+
+def test_windows_1252_is_read_as_such(tmp_path: Path) -> None:
+    f = tmp_path / "w.csv"
+    f.write_bytes("MLS #,Status,Owner Name,Property Address,City,State,Zip\nT1,Expired,José Muñoz,12 Oak St,Tampa,FL,33602\n"
+                  .encode("cp1252"))
+    book = MemoryWorkbook()
+    import_files(book, [f], at=AT)
+    assert book.tables["tblLeads"][0]["OwnerName"] == "José Muñoz"
+
+
+def test_a_guessed_encoding_never_fills_an_existing_leads_names(tmp_path: Path) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text("MLS #,Status,Parcel ID,Property Address,City,State,Zip\nT1,Expired,P-1,12 Oak St,Tampa,FL,33602\n",
+                     encoding="utf-8")
+    later = tmp_path / "b.csv"
+    later.write_bytes("MLS #,Status,Owner Name,Property Address,City,State,Zip\nT1,Expired,José Muñoz,12 Oak St,Tampa,FL,33602\n"
+                      .encode("cp1252"))
+    book = MemoryWorkbook()
+    import_files(book, [first], at=AT)
+    import_files(book, [later], at=AT)
+    assert book.tables["tblLeads"][0]["OwnerName"] is None  # a Windows-1252 guess is not trusted with a lead's names
+    import_files(book, [tmp_path / "a.csv"], at=AT)
+    utf = tmp_path / "c.csv"
+    utf.write_text(later.read_bytes().decode("cp1252"), encoding="utf-8")
+    import_files(book, [utf], at=AT)
+    assert book.tables["tblLeads"][0]["OwnerName"] == "José Muñoz"
+
+
+def test_a_cell_longer_than_excel_holds_rejects_its_row(tmp_path: Path) -> None:
+    f = tmp_path / "long.csv"
+    f.write_text("MLS #,Status,Owner Name,Property Address,City,State,Zip,Remarks\n"
+                 f"T1,Expired,Ann Poe,12 Oak St,Tampa,FL,33602,{'x' * 40_000}\n"
+                 "T2,Expired,Bo Lee,14 Oak St,Tampa,FL,33602,fine\n", encoding="utf-8")
+    book = MemoryWorkbook()
+    s = import_files(book, [f], at=AT)
+    assert (s.read, s.added, s.rejected) == (2, 1, 1)
+    assert book.tables["tblRejects"][0]["Row"] == 2 and "32,767" in book.tables["tblRejects"][0]["Reason"]
+    assert book.tables["tblRejects"][0]["Column"] == "Remarks"
+
+
+def test_an_xlsx_that_expands_too_far_is_refused_before_it_is_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    from relist.intake import sources
+
+    f = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", "<row/>" * 400_000)  # 2.4 MB that deflates to a few KB
+    assert f.stat().st_size < 100_000
+    monkeypatch.setattr(sources, "XLSX_MAX_BYTES", 1024 * 1024)  # the real cap is 600 MB: the same check, a smaller file
+    with pytest.raises(ImportRefused) as err:
+        read_file(f)
+    assert "expands to 2 MB when opened" in err.value.message and "smaller pieces" in err.value.hint

@@ -51,13 +51,20 @@ def import_cmd(
     """Import export FILES (CSV, XLSX or XLS): new leads added, repeats updated, every row accounted for."""
     from relist import settings
     from relist.clock import parse_at
+    from relist.errors import RelistError
     from relist.intake.service import import_files
     from relist.workbook import open_workbook
 
-    book = open_workbook(require_workbook(workbook))
-    when = parse_at(at, settings.load(book).tz)
-    summary = import_files(book, list(files), at=when, vendor=vendor, mappings=list(maps), dry_run=dry_run, kind=kind,
-                           value_maps=list(map_values))
+    try:
+        book = open_workbook(require_workbook(workbook))
+        when = parse_at(at, settings.load(book).tz)
+        summary = import_files(book, list(files), at=when, vendor=vendor, mappings=list(maps), dry_run=dry_run, kind=kind,
+                               value_maps=list(map_values))
+    except RelistError as exc:
+        if as_json:  # --json always prints JSON: a refusal too (and still its one line on stderr, exit 2)
+            emit(True, {"refused": True, "error": exc.message, "hint": exc.hint, "dry_run": dry_run,
+                        "files": [str(f) for f in files]}, "")
+        raise
     emit(as_json, summary.to_dict(max_rejects=100), summary.lines(max_rejects=20 if dry_run else 10))
     for level, message in getattr(book, "messages", []):
         if level == "warning":

@@ -30,7 +30,7 @@ from relist.intake.match import (
     LeadState,
     contactable_step,
 )
-from relist.intake.sources import RawTable
+from relist.intake.sources import EXCEL_CELL_CHARS, RawTable
 from relist.intake.speed import no_cycle_collection
 from relist.intake.values import DateOrder
 
@@ -176,6 +176,11 @@ _number = itemgetter(0)
 """PhoneHit -> number."""
 
 
+_NAME_COLUMNS = frozenset({"OwnerName", "OwnerName2", "OwnerFirstName", "OwnerLastName", "MailingAddress", "MailingCity"})
+_UNICODE = frozenset({"", "utf-8", "utf-8-sig", "utf-16"})
+"""Encodings read for certain (a spreadsheet has none: its text is Unicode)."""
+
+
 def _note(rec: Mapping[str, Any], text: str) -> str:
     old = str(rec.get("Notes") or "")
     return f"{old} | {text}" if old else text
@@ -198,6 +203,8 @@ class Importer:
         self._local_cache: dict[datetime | None, datetime | None] = {}
         self._display: dict[str, str] = {}
         self._vendor = opts.vendor or None
+        self.trust_names = True
+        """False while applying a file decoded from a guessed (non-Unicode) encoding: its names never fill an existing lead."""
         at_local = _local(opts.at, opts.tz)
         assert at_local is not None
         self.at_local: datetime = at_local
@@ -423,6 +430,8 @@ class Importer:
         }
         changed = False
         for c in FILL_COLUMNS:
+            if not self.trust_names and c in _NAME_COLUMNS:
+                continue
             v = given.get(c)
             if v and not rec.get(c):
                 st.set(c, v)
@@ -550,7 +559,18 @@ def run(
     reports: list[FileReport] = []
     with no_cycle_collection():
         for table, layout, data in prepared:
-            importer.apply_all(clean_table(layout, data, table.name, ctx))
+            importer.trust_names = table.encoding in _UNICODE
+            rows: Sequence[tuple[int, Sequence[Any]]] = data
+            if table.long_cells:
+                too_long = table.long_cells
+                importer.apply_all(
+                    RowReject(table.name, n, layout.header[too_long[n]] if too_long[n] < len(layout.header) else "",
+                              f"{len(cells[too_long[n]]):,} characters",
+                              f"a cell holds at most {EXCEL_CELL_CHARS:,} characters (Excel's limit); shorten it in the file.")
+                    for n, cells in data if n in too_long
+                )
+                rows = [r for r in data if r[0] not in too_long]
+            importer.apply_all(clean_table(layout, rows, table.name, ctx))
             notes = [*table.notes, *layout.notes]
             reports.append(FileReport(table.name, len(data), layout, table.encoding, table.delimiter, notes))
     plan = Plan(importer.counts, importer.rejects, index, importer.new_leads, importer.comps, reports, importer)

@@ -25,6 +25,16 @@ _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+EXCEL_CELL_CHARS = 32_767
+"""The most characters an Excel cell holds: a longer cell is a rejected row, never cut silently."""
+XLSX_MAX_BYTES = 600 * 1024 * 1024
+"""The most an .xlsx may expand to when opened (a 3 MB 'zip bomb' can expand to gigabytes)."""
+MAX_ROWS = 1_048_576
+"""Excel's rows per sheet: no real export has more."""
+
+csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))  # an over-long cell is a rejected row, not an unreadable file
+
+
 @dataclass
 class RawTable:
     """The rows of one export file (or sheet), as (spreadsheet row number, cells)."""
@@ -34,32 +44,75 @@ class RawTable:
     encoding: str = ""
     delimiter: str = ""
     notes: list[str] = field(default_factory=list)
+    long_cells: dict[int, int] = field(default_factory=dict)
+    """Row number -> index of a cell longer than an Excel cell holds (the row is rejected)."""
+
+
+def _long_cells(rows: Sequence[tuple[int, Sequence[str]]]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for n, cells in rows:
+        for i, c in enumerate(cells):
+            if len(c) > EXCEL_CELL_CHARS:
+                out[n] = i
+                break
+    return out
+
+
+_SAMPLE = 262_144
+"""Bytes the encoding detector reads (the start of a large export says enough)."""
+_CLOSE = 5.0
+"""Detector 'chaos' points within which two candidate encodings are equally likely."""
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Bytes -> (text, encoding): BOMs first, then UTF-8, then Windows-1252, then Latin-1."""
+    """Bytes -> (text, encoding). BOMs and valid UTF-8 are certain; anything else is asked of charset-normalizer.
+
+    Windows-1252 (what Excel's "CSV" writes in the US) is taken when the detector finds it as likely as its best
+    guess; another encoding only when every equally likely candidate reads the same text. A file whose candidates
+    read different text (Shift-JIS or Korean? Latin or Cyrillic?) is refused naming them, never garbled.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            why = "an odd number of bytes (cut short?)" if len(data) % 2 else "bytes that are not UTF-16 text"
-            raise ImportRefused(
-                f"{name} is a UTF-16 text file with {why}; nothing was imported.",
-                "Save or export it again (as CSV UTF-8 if the program offers it).",
-            ) from exc
+        return data.decode("utf-16"), "utf-16"
     if b"\x00" in data[:4096]:
         raise ImportRefused(
             f"{name} is not a text or spreadsheet file Relist can read.",
             "Export the list as CSV or Excel (.xlsx) and import that file.",
         )
-    for enc in ("utf-8", "cp1252"):
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    found = list(from_bytes(data[:_SAMPLE]))
+    if found:
+        best = min(m.percent_chaos for m in found)
+        close = [m for m in found if m.percent_chaos <= best + _CLOSE]
+        if any(m.encoding == "cp1252" for m in close):
+            try:
+                return data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                pass
+        top = [m for m in close if m.percent_chaos <= best + 1.0]
+        texts = {str(m) for m in top}
+        if len(texts) == 1:
+            enc = top[0].encoding
+            try:
+                return data.decode(enc), enc
+            except (UnicodeDecodeError, LookupError):
+                pass
+        names = ", ".join(f"{m.encoding} ({m.language})" if m.language and m.language != "Unknown" else m.encoding
+                          for m in top[:4])
+        raise ImportRefused(
+            f"{name}: cannot tell which text encoding it uses; it could be {names}, and each reads its names differently.",
+            "Open it in Excel and save it as 'CSV UTF-8' (or .xlsx), then import that file.",
+        )
+    raise ImportRefused(
+        f"{name}: its bytes are not text in any encoding Relist knows.",
+        "Open it in Excel and save it as 'CSV UTF-8' (or .xlsx), then import that file.",
+    )
 
 
 def sniff_delimiter(text: str) -> str:
@@ -90,7 +143,8 @@ def _lines(text: str) -> Iterable[str]:
 def read_text(text: str, name: str, delimiter: str | None = None) -> RawTable:
     """Delimited text -> rows; quoted fields may hold delimiters and newlines."""
     delim = delimiter or sniff_delimiter(text)
-    reader = csv.reader(_lines(text), delimiter=delim, quotechar='"', skipinitialspace=False)
+    lines = _lines(text)
+    reader = csv.reader(lines, delimiter=delim, quotechar='"', skipinitialspace=False)
     try:
         with no_cycle_collection():
             rows: list[tuple[int, Sequence[str]]] = [(n, rec) for n, rec in enumerate(reader, start=1) if any(rec)]
@@ -99,7 +153,26 @@ def read_text(text: str, name: str, delimiter: str | None = None) -> RawTable:
             f"{name} cannot be read as delimited text near row {reader.line_num}: {exc}.",
             "Open it in Excel and save it as CSV (UTF-8) or .xlsx, then import that file.",
         ) from exc
-    return RawTable(name, rows, delimiter=delim)
+    longest = max(map(len, lines), default=0) if isinstance(lines, list) else len(text)
+    long_cells = _long_cells(rows) if longest > EXCEL_CELL_CHARS else {}
+    return RawTable(name, rows, delimiter=delim, long_cells=long_cells)
+
+
+def _check_xlsx_size(path: Path) -> None:
+    """Refuse an .xlsx that would expand past what Relist reads (its parts' sizes are in the zip directory)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            expanded = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        return  # calamine says what is wrong with it
+    if expanded > XLSX_MAX_BYTES:
+        raise ImportRefused(
+            f"{path.name} expands to {expanded / 1024 / 1024:,.0f} MB when opened, more than the "
+            f"{XLSX_MAX_BYTES / 1024 / 1024:,.0f} MB Relist reads (a damaged or hostile file, or far more rows than an export has).",
+            "Export the list in smaller pieces (by date or by area) and import those files.",
+        )
 
 
 def _cell(value: Any) -> str:
@@ -131,10 +204,20 @@ def read_spreadsheet(path: Path) -> RawTable:
     """The first non-empty sheet of an .xlsx/.xls file (read with python-calamine)."""
     from python_calamine import CalamineWorkbook
 
+    with path.open("rb") as fh:
+        if fh.read(4) == _XLSX_MAGIC:
+            _check_xlsx_size(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
         for sheet_name in wb.sheet_names:
-            values = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            sheet = wb.get_sheet_by_name(sheet_name)
+            if sheet.total_height > MAX_ROWS:
+                raise ImportRefused(
+                    f"{path.name}: sheet {sheet_name!r} has {sheet.total_height:,} rows, more than a spreadsheet holds "
+                    f"({MAX_ROWS:,}).",
+                    "Export the list in smaller pieces (by date or by area) and import those files.",
+                )
+            values = sheet.to_python(skip_empty_area=False)
             rows: list[tuple[int, Sequence[str]]] = []
             for n, rec in enumerate(values, start=1):
                 cells = [_cell(v) for v in rec]
@@ -142,7 +225,7 @@ def read_spreadsheet(path: Path) -> RawTable:
                     rows.append((n, cells))
             if rows:
                 notes = [f"read sheet {sheet_name!r}"] if len(wb.sheet_names) > 1 else []
-                return RawTable(path.name, rows, notes=notes)
+                return RawTable(path.name, rows, notes=notes, long_cells=_long_cells(rows))
     except ImportRefused:
         raise
     except Exception as exc:  # calamine raises its own errors for damaged or protected files
