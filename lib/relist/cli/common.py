@@ -7,6 +7,8 @@ import functools
 import json
 import os
 import sys
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
@@ -175,6 +177,10 @@ def translate_errors() -> Iterator[None]:
         yield
     except RelistError as exc:
         raise UserError(exc.one_line(), exc.exit_code) from exc
+    except (zipfile.BadZipFile, zlib.error) as exc:  # a part found damaged after opening (e.g. while saving)
+        if os.environ.get("RELIST_DEBUG"):
+            raise
+        raise UserError(f"A file is damaged ({exc}); nothing was changed. Restore the newest copy from the backups folder.") from exc
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         if os.environ.get("RELIST_DEBUG"):
             raise

@@ -228,9 +228,13 @@ def read_spreadsheet(path: Path) -> RawTable:
                 return RawTable(path.name, rows, notes=notes, long_cells=_long_cells(rows))
     except ImportRefused:
         raise
-    except Exception as exc:  # calamine raises its own errors for damaged or protected files
+    except BaseException as exc:  # calamine raises its own errors for damaged or protected files
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
+        # a PanicException (calamine's Rust code giving up on a damaged file) is a BaseException
+        what = "it is damaged" if type(exc).__name__ == "PanicException" else f"{type(exc).__name__}: {exc}"
         raise ImportRefused(
-            f"{path.name} cannot be read as a spreadsheet ({type(exc).__name__}: {exc}).",
+            f"{path.name} cannot be read as a spreadsheet ({what}).",
             "If it is password-protected, remove the password; otherwise open it in Excel and save it as .xlsx.",
         ) from exc
     return RawTable(path.name, [])

@@ -17,10 +17,12 @@ import os
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree as ET
 
 from relist import schema
 from relist.clock import machine_now
@@ -32,6 +34,19 @@ if TYPE_CHECKING:
     import pandas as pd
 
 BACKUP_DIR_SUFFIX = " backups"
+
+
+DAMAGE: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zlib.error, EOFError, ET.ParseError, UnicodeDecodeError, NotImplementedError,
+)
+"""What reading a damaged package raises (a part's CRC, its deflate stream, its XML)."""
+
+
+def damaged(path: Path, exc: BaseException) -> NotARelistWorkbook:
+    return NotARelistWorkbook(
+        f"{path.name} is damaged ({exc}); nothing was changed.",
+        f"Restore the newest copy from the '{backup_dir(path).name}' folder beside it.",
+    )
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -94,8 +109,11 @@ class FileWorkbook:
         self.messages: list[tuple[str, str]] = []
         self.on_status: Callable[[str], None] | None = None
         self._check_openable()
-        self._load_package(self.path.read_bytes())
-        self._check_product(migrate)
+        try:
+            self._load_package(self.path.read_bytes())
+            self._check_product(migrate)
+        except DAMAGE as exc:
+            raise damaged(self.path, exc) from exc
 
     # ---------------------------------------------------------------- opening
 
@@ -181,7 +199,16 @@ class FileWorkbook:
         return self._calamine
 
     def _sheet_rows(self, sheet: str) -> list[list[Any]]:
-        return list(self._book().get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+        try:
+            return list(self._book().get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+        except BaseException as exc:
+            # calamine's Rust code panics (a BaseException) on some damaged files
+            if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+                raise
+            raise NotARelistWorkbook(
+                f"{self.path.name} cannot be read: its sheet {sheet!r} is damaged.",
+                "Restore the newest copy from the backups folder beside the workbook.",
+            ) from exc
 
     def _check_product(self, migrate: bool) -> None:
         if schema.META_SHEET not in self._sheet_parts:
