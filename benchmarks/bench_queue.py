@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             memo = SessionMemo()
             LiveWorkbook(fake, memo).read_columns("tblTouches", list(TOUCH_COLUMNS))  # the morning's Today's Queue read the log
             bench_log(lambda: LiveWorkbook(fake, memo, trust=("tblTouches",)), reg,
-                      "the live adapter over the xlwings fake, with the session memo (a click)", args.repeat)
+                      "the live adapter on real xlwings over the test engine, with the session memo (a click)", args.repeat)
     _ = date
     return 0
 
