@@ -237,4 +237,5 @@ def test_sunday_is_not_a_work_day_the_queue_is_empty_and_says_why(agent: Agent) 
         assert not any(q.section(s) for s in SECTIONS), day
         assert q.summary().startswith(f"Today {q.day}: Sunday is not one of your work days")
         assert "--at" in q.summary() and len(q.summary().splitlines()) == 1
+        assert q.headline().startswith("Sunday") and "is not one of your work days" in q.headline()
     assert not [t for name in agent.ids for t in agent.touches(name) if t["At"].weekday() == 6]

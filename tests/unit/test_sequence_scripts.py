@@ -37,6 +37,7 @@ def test_expiry_day_is_the_agents_day() -> None:
     ny = ZoneInfo("America/New_York")
     assert expiry_day(datetime(2026, 10, 5, 2, 0, tzinfo=ZoneInfo("UTC")), ny) == date(2026, 10, 4)
     assert expiry_day(datetime(2026, 10, 4, 23, 59), ny) == date(2026, 10, 4)
+    assert expiry_day(datetime(2026, 10, 5, 0, 0), ny) == date(2026, 10, 4)  # 'expires 10/04' ends at midnight
     assert expiry_day(None, ny) is None
 
 

@@ -127,6 +127,8 @@ class Queue:
     warnings: tuple[str, ...] = ()
     closed: str = ""
     """Why nothing is queued at all (a day that is not one of the agent's work days)."""
+    closed_hint: str = ""
+    """How to plan a work day instead (the CLI's --at), said after `closed` in the summary."""
 
     def section(self, name: str) -> tuple[Entry, ...]:
         entries: tuple[Entry, ...] = getattr(self, name)
@@ -161,7 +163,7 @@ class Queue:
     def summary(self) -> str:
         """One line: what is queued in each section, the cap, the overflow and the skipped."""
         if self.closed:
-            return f"Today {self.day.isoformat()}: {self.closed}"
+            return f"Today {self.day.isoformat()}: {self.closed} {self.closed_hint}".strip()
         parts = [
             count(len(self.calls), "call") + (f" (limit {self.capacity}, {self.calls_made_today} made today)" if self.capacity else ""),
             count(len(self.texts), "text"),
@@ -174,6 +176,8 @@ class Queue:
 
     def headline(self) -> str:
         """Today's sheet in one plain line: 'Tuesday 25 Nov: 26 calls, 3 texts, 13 skipped - see below'."""
+        if self.closed:
+            return f"{self.day:%A} {self.day.day} {self.day:%b}: {self.closed}"
         parts = [count(len(self.calls), "call")]
         for name, word in (("texts", "text"), ("letters", "letter"), ("doors", "door knock"), ("emails", "email")):
             if self.section(name):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _YESTERDAY = re.compile(r"\byesterday\b", re.IGNORECASE)
@@ -13,10 +13,12 @@ _JUST = re.compile(r"\bjust came off the market\b", re.IGNORECASE)
 
 
 def expiry_day(expired_at: datetime | None, tz: tzinfo) -> date | None:
-    """The agent-local day a listing expired (a naive value is already agent-local)."""
+    """The listing's last day on the market, agent-local (a naive value is already agent-local).
+    An expiry at midnight ends the day before: 'expires 11/24' is stored as 11/25 00:00."""
     if expired_at is None:
         return None
-    return expired_at.astimezone(tz).date() if expired_at.tzinfo else expired_at.date()
+    local = expired_at.astimezone(tz) if expired_at.tzinfo else expired_at
+    return (local - timedelta(microseconds=1)).date()
 
 
 def when_expired(expired: date, today: date) -> str:

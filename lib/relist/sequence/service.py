@@ -308,14 +308,15 @@ def _note_fallback(warnings: list[str], missed: dict[str, list[str]], template: 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def day_off(settings: Any, at: datetime) -> str:
-    """One line saying why nothing is queued when `at` is not one of the agent's work days, else ''."""
+def day_off(settings: Any, at: datetime) -> tuple[str, str]:
+    """When `at` is not one of the agent's work days: why nothing is queued, and how to plan the next
+    work day instead; ('', '') on a work day."""
     local = at.astimezone(settings.tz)
     if local.weekday() in settings.work_days:
-        return ""
+        return "", ""
     days = ",".join(_DAY_NAMES[d][:3] for d in sorted(settings.work_days))
     nxt = next(local.date() + timedelta(days=n) for n in range(1, 8) if (local.weekday() + n) % 7 in settings.work_days)
-    return (f"{_DAY_NAMES[local.weekday()]} is not one of your work days (Settings > WorkDays: {days}): nothing is queued. "
+    return (f"{_DAY_NAMES[local.weekday()]} is not one of your work days (Settings > WorkDays: {days}): nothing is queued.",
             f"To plan {_DAY_NAMES[nxt.weekday()]}, build the queue with --at {nxt.isoformat()}T08:30.")
 
 
@@ -330,11 +331,12 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
 
     settings = _settings(book)
     tz = settings.tz
-    off = day_off(settings, at)
+    off, hint = day_off(settings, at)
     if off:
-        queue = Queue(at, at.astimezone(tz).date(), closed=off)
+        queue = Queue(at, at.astimezone(tz).date(), closed=off, closed_hint=hint)
         if write:
             book.replace_rows("tblToday", queue.rows(tz))
+            book.write_cells("Today", {"A1": queue.headline()})
             book.save()
         return queue
     loaded = load_plan(book)
