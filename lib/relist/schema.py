@@ -158,6 +158,14 @@ _DUE_RED = "FFC7CE"
 _DUE_AMBER = "FFEB9C"
 _FRESH_GREEN = "C6EFCE"
 
+AS_OF_CELL = "R1"
+"""Cell of the Today sheet holding the moment the queue was built (your time); Leads' colours count from it."""
+AS_OF_NAME = "RelistAsOf"
+"""Defined name: that moment, or the clock's while no queue was ever built."""
+
+INTERNAL_LEADS = ("AddressKey", "ParcelNumber", "Latitude", "Longitude", "PhotosCount", "RemarksLength", "Vendor", "FirstImportedAt", "UpdatedAt", "Extra")
+"""Leads columns an agent never acts on: grouped and collapsed at the sheet's right edge."""
+
 LEADS = TableSheet(
     sheet="Leads",
     table="tblLeads",
@@ -165,25 +173,27 @@ LEADS = TableSheet(
     help="One row per property owner: the listing, the owner, the phones, and where the sequence stands.",
     columns=(
         C("LeadId", width=10, help="Relist's own id for the lead; never reused."),
-        C("Status", width=14, validation="Status", help="Where the lead stands."),
-        C("Outcome", width=15, validation="Outcome", help="Pick the outcome of the touch you just made, then Log Touch."),
-        C("NextChannel", width=10, validation="Channel", help="Channel of the next step."),
-        C("NextStep", "int", 8, help="Number of the next step of the sequence."),
+        C("OwnerName", width=21, help="Owner 1 as printed on letters."),
+        C("BestPhone", "link", 17, link="tel", help="The phone to dial first (tel: link)."),
+        C("PropertyAddress", width=24),
+        C("City", width=13),
+        C("Status", width=12, validation="Status", help="Where the lead stands."),
+        C("NextChannel", width=11, validation="Channel", help="Channel of the next step."),
         C("NextDue", "datetime", 17, help="When the next step is due (your time)."),
+        C("TouchCount", "int", 10, help="Touches logged so far (undone touches excluded)."),
+        C("LastOutcome", width=13, help="Outcome of the last touch."),
+        C("Outcome", width=14, validation="Outcome", help="Pick the outcome of the touch you just made, then Log Touch."),
+        C("Notes", width=15),
+        # The rest of the listing and the owner; Relist's own bookkeeping last, grouped and collapsed (INTERNAL_LEADS).
+        C("NextStep", "int", 8, help="Number of the next step of the sequence."),
         C("NextDueLeadLocal", width=20, help="The same moment in the owner's local time."),
-        C("TouchCount", "int", 8, help="Touches logged so far (undone touches excluded)."),
         C("LastTouchAt", "datetime", 17, help="When the last touch was logged (your time)."),
-        C("LastOutcome", width=14, help="Outcome of the last touch."),
-        C("OwnerName", width=24, help="Owner 1 as printed on letters."),
         C("OwnerName2", width=20, help="Owner 2, when there are two."),
         C("OwnerFirstName", width=12, help="First name used in greetings."),
         C("OwnerLastName", width=14),
         C("EntityOwner", "bool", 8, validation="YesNo", help="Yes when the owner is an LLC, trust, estate or bank."),
-        C("BestPhone", "link", 17, link="tel", help="The phone to dial first (tel: link)."),
         C("Email", "link", 24, link="mailto"),
-        C("PropertyAddress", width=28),
         C("Unit", width=6),
-        C("City", width=14),
         C("State", width=6),
         C("PostalCode", width=8),
         C("MailingAddress", width=28),
@@ -209,31 +219,31 @@ LEADS = TableSheet(
         C("LotSizeArea", "float", 9),
         C("YearBuilt", "int", 7),
         C("PropertyType", width=14),
-        C("Latitude", "float", 9),
-        C("Longitude", "float", 9),
-        C("ParcelNumber", width=14),
-        C("AddressKey", width=24, help="Normalised address used for matching."),
-        C("PhotosCount", "int", 7),
-        C("RemarksLength", "int", 7),
         C("ListAgentName", width=18),
         C("ListAgentPhone", width=14),
         C("ListOfficeName", width=18),
-        C("Vendor", width=12),
         C("Cycle", "int", 6, help="Listing cycle: 2 and up means the home expired again after a relist."),
         C("ReExpired", "bool", 8, validation="YesNo"),
-        C("FirstImportedAt", "datetime", 17),
-        C("UpdatedAt", "datetime", 17),
         C("AppointmentAt", "datetime", 17),
         C("CallBackAt", "datetime", 17),
         C("Presentation", "link", 18, link="file", help="The listing presentation made for this lead."),
-        C("Notes", width=30),
-        C("Extra", width=30, help="Columns of the export Relist could not place, kept as name=value."),
         C("ClosedAt", "datetime", 17, help="When a listing you took closed (your time); the Dashboard counts closings from it."),
+        C("AddressKey", width=24, help="Normalised address used for matching."),
+        C("ParcelNumber", width=14),
+        C("Latitude", "float", 9),
+        C("Longitude", "float", 9),
+        C("PhotosCount", "int", 7),
+        C("RemarksLength", "int", 7),
+        C("Vendor", width=12),
+        C("FirstImportedAt", "datetime", 17),
+        C("UpdatedAt", "datetime", 17),
+        C("Extra", width=30, help="Columns of the export Relist could not place, kept as name=value."),
     ),
     highlights=(
-        Highlight('AND({NextDue}<>"",INT({NextDue})<TODAY())', _DUE_RED, "9C0006", "overdue"),
-        Highlight('AND({NextDue}<>"",INT({NextDue})=TODAY())', _DUE_AMBER, "9C5700", "due today"),
-        Highlight('AND({ExpiredAt}<>"",NOW()-{ExpiredAt}<=1,{TouchCount}=0)', _FRESH_GREEN, "006100", "inside the 24-hour window"),
+        # Relative to the moment of the last Today's Queue (AS_OF_NAME), not the clock: a workbook opened a week later keeps its colours.
+        Highlight('AND({NextDue}<>"",INT({NextDue})<INT(RelistAsOf))', _DUE_RED, "9C0006", "overdue"),
+        Highlight('AND({NextDue}<>"",INT({NextDue})=INT(RelistAsOf))', _DUE_AMBER, "9C5700", "due today"),
+        Highlight('AND({ExpiredAt}<>"",{NextDue}<>"",RelistAsOf-{ExpiredAt}<=1,{TouchCount}=0)', _FRESH_GREEN, "006100", "inside the 24-hour window"),
     ),
 )
 

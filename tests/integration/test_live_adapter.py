@@ -12,6 +12,7 @@ from tests.fakes import xl_engine as xe
 from relist import schema
 from relist.errors import NotARelistWorkbook, SchemaTooNew, WorkbookError
 from relist.workbook.live_adapter import LiveWorkbook
+from relist.workbook.template import col_letter
 
 LEADS = [
     {"LeadId": f"L{n:06d}", "Status": "New", "OwnerName": f"Owner {n}", "BestPhone": f"+1813555{n:04d}",
@@ -147,7 +148,8 @@ def test_updates_write_only_the_changed_cells(book: xw.Book) -> None:
     live.update_rows("tblLeads", [{"LeadId": "L000003", "Status": "Working", "TouchCount": 1}])
     assert xe.excel(book).calls == 3  # read the key column, write Status, write TouchCount
     before = xe.dump(book)["cells"]["Leads"]
-    assert before["B4"] == "Working" and before["B2"] == "New"
+    status = col_letter(schema.LEADS.names.index("Status") + 1)
+    assert before[f"{status}4"] == "Working" and before[f"{status}2"] == "New"
 
 
 def test_reads_fetch_only_the_columns_asked_and_remember_them(book: xw.Book) -> None:

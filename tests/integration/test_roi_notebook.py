@@ -9,6 +9,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from relist.roi.model import RoiInputs, compute
+from relist.roi.text import format_value
+
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "roi_calculator.ipynb"
 
 
@@ -50,7 +53,7 @@ def test_the_notebook_executes_headless_with_widget_state_saved(tmp_path: Path) 
     texts = [m["state"].get("value") for m in models if m["model_name"] == "TextModel"]
     assert str(book) in texts
     headline = next(m["state"]["value"] for m in models if "relist-roi-headline" in m["state"].get("_dom_classes", []))
-    assert "$34,531" in headline  # GCI per month at the defaults
+    assert format_value("gci_per_month", compute(RoiInputs()).gci_per_month) in headline  # GCI per month at the defaults
     out = tmp_path / "executed.ipynb"
     nbformat.write(nb, out)
     assert json.loads(out.read_text())["metadata"]["widgets"]

@@ -15,7 +15,8 @@ import pytest
 import xlwings as xw
 from tests.fakes import xl_engine as xe
 
-from relist import excel
+from relist import excel, schema
+from relist.workbook.template import col_letter
 
 ROOT = Path(__file__).resolve().parents[2]
 AT = datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("America/New_York"))
@@ -271,7 +272,7 @@ def test_import_and_a_log_touch_click_stay_light(template_path: Path, tmp_path: 
         book = xe.load({str(path)!r})
         LiveWorkbook(book).append_rows("tblLeads", [{LEAD!r}])
         LiveWorkbook(book).append_rows("tblPhones", [{PHONE!r}])
-        book.sheets["Leads"]["C2"].value = "no-answer"
+        book.sheets["Leads"][f"{col_letter(schema.LEADS.names.index('Outcome') + 1)}2"].value = "no-answer"
         xe.select(book, "Leads", "A2")
         at = datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("America/New_York"))
         print(excel.run("log_touch", book, at=at))

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from relist.cli import COMMANDS, cli
 from relist.cli.roi import parse_value, server_command
 from relist.roi.model import RoiInputs, compute
+from relist.roi.text import format_value
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -25,8 +26,10 @@ def test_registered() -> None:
 def test_roi_prints_the_model_at_the_defaults() -> None:
     code, out, _ = run("roi")
     assert code == 0
-    assert "GCI per month" in out and "$34,531" in out
-    assert out.strip().splitlines()[-1] == "GCI $34,531/month, net $23,900/month."
+    at = compute(RoiInputs())
+    gci, net = format_value("gci_per_month", at.gci_per_month), format_value("net_per_month", at.net_per_month)
+    assert "GCI per month" in out and gci in out and gci == "$24,172"  # listing-to-close 70% by default
+    assert out.strip().splitlines()[-1] == f"GCI {gci}/month, net {net}/month."
 
 
 def test_every_input_has_an_option() -> None:

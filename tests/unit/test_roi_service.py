@@ -57,7 +57,7 @@ def test_a_blank_roi_sheet_reads_as_the_defaults_and_text_cells_are_understood()
 
 
 @pytest.mark.parametrize(("name", "value", "words"), [
-    ("pickup_rate", "lots", ["ROI!B8", "not a number"]),
+    ("pickup_rate", "lots", [f"ROI!{sheet.ROI_INPUT_REFS['pickup_rate']}", "not a number"]),
     ("pickup_rate", 3, ["pickup_rate", "above 100%"]),
     ("chain", "both", ["chain", "appointments or contacts"]),
 ])

@@ -7,6 +7,7 @@ from dataclasses import fields
 import pytest
 
 from relist.roi.model import INPUT_FIELDS, RoiInputs, compute
+from relist.roi.text import format_value
 from relist.widgets.roi_app import RoiCalculator, RoiModel
 
 
@@ -16,7 +17,7 @@ def test_the_model_has_a_trait_per_input_and_recomputes_on_change() -> None:
     assert m.outputs == compute(RoiInputs())
     m.dials_per_day = 100
     assert m.outputs == compute(RoiInputs(dials_per_day=100))
-    assert "GCI per month: $49,330" in m.text
+    assert f"GCI per month: {format_value('gci_per_month', compute(RoiInputs(dials_per_day=100)).gci_per_month)}" in m.text
 
 
 def test_a_bad_value_sets_an_error_and_keeps_the_last_outputs() -> None:
@@ -90,3 +91,15 @@ def test_load_and_save_report_a_missing_workbook(tmp_path) -> None:  # type: ign
     assert m.message.startswith("Could not load:")
     m.save_scenario(tmp_path / "nope.xlsx")
     assert m.message.startswith("Could not save:")
+
+
+def test_a_slider_snapping_a_default_to_its_step_does_not_change_the_model() -> None:
+    """The browser snaps $124 to the $10 step and sends $120 back: the notebook must still agree with the sheet."""
+    app = RoiCalculator(charts=False)
+    assert app.model.dialer_cost == 124
+    app.sliders["dialer_cost"].value = 120  # the echo of the snap
+    assert app.model.dialer_cost == 124 and app.model.outputs == compute(RoiInputs())
+    app.sliders["dialer_cost"].value = 150  # the agent's own move
+    assert app.model.dialer_cost == 150
+    app.model.dials_per_day = 70.00000000000001
+    assert app.boxes["dials_per_day"].value == 70

@@ -54,3 +54,25 @@ def test_skip_reasons_group_by_kind_not_by_number() -> None:
         "The list vendor flagged a number as do-not-call",
         "FL calling hours: now in America/New_York, outside 08:00-20:00",
     ]
+
+
+def test_leads_first_screen_answers_who_where_what_next() -> None:
+    edge, visible = 0, []
+    for c in schema.LEADS.columns:
+        edge += excel_px(c.width)
+        if edge > GRID_PX:
+            break
+        visible.append(c.name)
+    for name in ("OwnerName", "BestPhone", "PropertyAddress", "City", "Status", "NextChannel", "NextDue", "TouchCount", "LastOutcome", "Outcome"):
+        assert name in visible, f"{name} is off the first screen of Leads"
+    tail = [c.name for c in schema.LEADS.columns[-len(schema.INTERNAL_LEADS) :]]
+    assert tail == list(schema.INTERNAL_LEADS)  # bookkeeping grouped at the right
+
+
+def test_leads_colours_count_from_the_queue_not_the_clock() -> None:
+    for h in schema.LEADS.highlights:
+        assert "TODAY()" not in h.formula and "NOW()" not in h.formula and schema.AS_OF_NAME in h.formula
+    names = schema.TODAY.names
+    from relist.workbook.template import col_letter
+
+    assert f"{col_letter(names.index('LeadId') + 1)}1" == schema.AS_OF_CELL  # above the table, at its right edge

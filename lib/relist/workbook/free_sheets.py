@@ -63,6 +63,13 @@ def _render(ws: Any, cells: Iterable[Any], charts: Iterable[Any], widths: Mappin
         elif style == "header":
             cell.font = Font(name="Calibri", bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        elif style == "headline":
+            cell.font = Font(name="Calibri", bold=True, size=20, color=HEADER_FILL)
+            cell.alignment = Alignment(horizontal="right", vertical="center")
+            ws.row_dimensions[cell.row].height = 30
+        elif style == "headline-label":
+            cell.font = Font(name="Calibri", bold=True, size=14, color=HEADER_FILL)
+            cell.alignment = Alignment(vertical="center")
         elif style == "help":
             cell.font = Font(name="Calibri", italic=True, color="595959")
             cell.alignment = Alignment(wrap_text=True, vertical="top")

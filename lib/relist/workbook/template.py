@@ -63,6 +63,13 @@ def _today_top(ws: Any) -> None:
             cell.fill = PatternFill("solid", fgColor=fill)
             cell.alignment = Alignment(horizontal="center")
     ws.row_dimensions[2].height = 18
+    label_col = col_letter(schema.TODAY.names.index("LeadId"))  # the cell left of the as-of moment
+    ws[f"{label_col}1"] = "as of"
+    ws[f"{label_col}1"].font = Font(name="Calibri", italic=True, size=10, color="595959")
+    ws[f"{label_col}1"].alignment = Alignment(horizontal="right", vertical="center")
+    ws[schema.AS_OF_CELL].number_format = "yyyy-mm-dd hh:mm"
+    ws[schema.AS_OF_CELL].font = Font(name="Calibri", size=10, color="595959")
+    ws[schema.AS_OF_CELL].alignment = Alignment(horizontal="left", vertical="center")
 
 
 def _excel_value(col: schema.Column, value: Any) -> Any:
@@ -118,6 +125,12 @@ def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]
     )
     ws.add_table(table)
     ws.freeze_panes = "B2" if spec.sheet == "Leads" else f"A{top + 1}"
+    if spec.sheet == "Leads":
+        for i, col in enumerate(spec.columns, start=1):
+            if col.name in schema.INTERNAL_LEADS:  # collapsed group at the right: Data > Show Detail opens it
+                dim = ws.column_dimensions[col_letter(i)]
+                dim.outline_level, dim.hidden = 1, True
+        ws.sheet_properties.outlinePr.summaryRight = True
     if spec.sheet == "Today":
         _today_top(ws)
     # Dropdowns from the hidden Lists sheet.
@@ -179,6 +192,14 @@ def _lists_sheet(wb: Any) -> None:
     ws.sheet_state = "hidden"
 
 
+def _as_of_name(wb: Any) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    c, r = schema.AS_OF_CELL[0], schema.AS_OF_CELL[1:]
+    cell = f"Today!${c}${r}"
+    wb.defined_names[schema.AS_OF_NAME] = DefinedName(schema.AS_OF_NAME, attr_text=f"IF(ISNUMBER({cell}),{cell},NOW())")
+
+
 def _meta_sheet(wb: Any) -> None:
     ws = wb.create_sheet(schema.META_SHEET)
     ws["A1"], ws["B1"] = "product", schema.PRODUCT_MARKER
@@ -207,6 +228,7 @@ def build_bytes() -> bytes:
     for spec in schema.TABLE_SHEETS:
         _table_sheet(wb, spec, default_rows(spec.table))
     _lists_sheet(wb)
+    _as_of_name(wb)
     _free_sheets(wb)
     _meta_sheet(wb)
     wb.active = wb.sheetnames.index("Today")
