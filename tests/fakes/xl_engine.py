@@ -596,6 +596,11 @@ class Sheet(base_classes.Sheet):
         if isinstance(arg1, Range):
             box1: Box = arg1.box
             areas: list[Box] | None = None
+        elif isinstance(arg1, tuple) and len(arg1) == 4:  # (row, col, nrows, ncols): how xlwings slices a range
+            row, col, nrows, ncols = arg1
+            if not nrows or not ncols:
+                raise NotImplementedError("an empty slice of a range is not modelled")
+            return Range(self, [(row, col, row + nrows - 1, col + ncols - 1)])
         elif isinstance(arg1, tuple):
             if 0 in arg1:
                 raise IndexError("Attempted to access 0-based Range. xlwings/Excel Ranges are 1-based.")

@@ -11,6 +11,7 @@ product table, read back through the file adapter and the live adapter.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -85,14 +86,20 @@ def _picker_title(fake: xw.Book) -> str:
 
 
 def _same(cli_book: Path, fake: xw.Book) -> None:
+    """Every product table alike; a path into the button's folder counts as the same path in the CLI's."""
     from relist.workbook import open_workbook
+
+    xl_dir, cli_dir = str(Path(fake.fullname).parent), str(cli_book.parent)
+
+    def here(v: Any) -> Any:
+        return v.replace(xl_dir, cli_dir) if isinstance(v, str) else v
 
     fb = open_workbook(cli_book)
     live = LiveWorkbook(fake)
     for spec in schema.TABLE_SHEETS:
         skip = IGNORE.get(spec.table, set())
         want = [{k: v for k, v in r.items() if k not in skip} for r in fb.read_records(spec.table)]
-        got = [{k: v for k, v in r.items() if k not in skip} for r in live.read_records(spec.table)]
+        got = [{k: here(v) for k, v in r.items() if k not in skip} for r in live.read_records(spec.table)]
         assert len(got) == len(want), f"{spec.table}: {len(got)} rows from the button, {len(want)} from the CLI"
         for i, (g, w) in enumerate(zip(got, want, strict=True)):
             diff = {k: (g.get(k), w.get(k)) for k in set(g) | set(w) if g.get(k) != w.get(k)}
@@ -286,4 +293,60 @@ def test_refresh_dashboard_is_the_roi_service(base: Path, tmp_path: Path, flavou
     live = LiveWorkbook(fake)
     assert live.read_cells(roi_sheet.DASHBOARD_SHEET, refs) == fb.read_cells(roi_sheet.DASHBOARD_SHEET, refs)
     assert [p.name for p in fake.sheets[roi_sheet.DASHBOARD_SHEET].pictures] == [roi_sheet.FUNNEL_PICTURE[0]]
+    _same(cli_book, fake)
+
+
+def _no_viewer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(excel, "_open", lambda path: None)  # the button opens its file for the agent
+
+
+def test_print_letters_and_log_them_as_mailed(base: Path, tmp_path: Path, flavour: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_viewer(monkeypatch)
+    cli_book, fake = _pair(base, tmp_path, flavour)
+    at = T + timedelta(days=2)  # the plan's letter step is due
+    _invoke("today", "--workbook", str(cli_book), "--at", _at(at))
+    excel.todays_queue(fake, at=at)
+    xe.excel(fake).answers = ["yes"]  # "Log these letters as mailed now?"
+    msg = excel.print_letters(fake, at=at) or ""
+    m = re.match(r"(\d+) letters in (.+\.pdf)", msg)
+    assert m and int(m.group(1)) > 0, msg
+    assert f"Logged {m.group(1)} letters as sent." in msg
+    assert Path(m.group(2)).read_bytes().startswith(b"%PDF")
+    _invoke("letters", "--out", str(tmp_path / "letters.pdf"), "--confirm", "--workbook", str(cli_book), "--at", _at(at))
+    _same(cli_book, fake)
+
+
+def test_door_route(base: Path, tmp_path: Path, flavour: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_viewer(monkeypatch)
+    cli_book, fake = _pair(base, tmp_path, flavour)
+    at = T + timedelta(days=5)  # the plan's door step is due
+    _invoke("today", "--workbook", str(cli_book), "--at", _at(at))
+    excel.todays_queue(fake, at=at)
+    msg = excel.door_route(fake, at=at) or ""
+    m = re.match(r"Door route: (\d+) stops in (.+\.pdf)", msg)
+    assert m and int(m.group(1)) > 0, msg
+    assert Path(m.group(2)).read_bytes().startswith(b"%PDF")
+    assert list(Path(m.group(2)).parent.glob("door-hangers-*.pdf"))
+    _invoke("route", "--out", str(tmp_path / "route.pdf"), "--workbook", str(cli_book), "--at", _at(at))
+    _same(cli_book, fake)
+
+
+@pytest.mark.e2e
+def test_listing_presentation_for_the_selected_lead(base: Path, tmp_path: Path, flavour: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from relist import sample_data
+
+    _no_viewer(monkeypatch)
+    comps = sample_data.write_csv(sample_data.sold_comps_export(400, 5, T - timedelta(hours=1)), tmp_path / "sold.csv")
+    for copy in ("cli", "xl"):
+        shutil.copytree(base, tmp_path / copy)
+        _invoke("import", str(comps), "--kind", "comps", "--workbook", str(tmp_path / copy / "Relist.xlsx"), "--at", _at(T))
+    cli_book, fake = tmp_path / "cli" / "Relist.xlsx", xe.load(tmp_path / "xl" / "Relist.xlsx", flavour)
+    lead_id = LiveWorkbook(fake).read_records("tblLeads", ["LeadId"])[0]["LeadId"]
+    xe.select(fake, "Leads", "B2")
+    msg = excel.listing_presentation(fake, at=T) or ""
+    assert msg.startswith(f"Presentation for {lead_id}: "), msg
+    link = msg.split(": ", 1)[1]
+    assert Path(link).exists() and Path(link).stat().st_size > 0
+    _invoke("present", lead_id, "--workbook", str(cli_book), "--at", _at(T))
     _same(cli_book, fake)

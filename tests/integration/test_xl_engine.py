@@ -80,3 +80,15 @@ def test_the_flavours_answer_with_their_own_api(template_path: Path) -> None:
     xe.excel(mac).open_filenames = [["/Users/pat/a.csv", "/Users/pat/b.csv"]]
     assert mac.app.api.get_open_filename(button_text="Open", multi_select=True) == ["/Users/pat/a.csv", "/Users/pat/b.csv"]
     assert mac.app.api.get_open_filename(file_filter="TEXT") is False  # nothing more to answer: cancelled
+
+
+def test_large_writes_and_reads_go_in_chunks_as_xlwings_cuts_them(template_path: Path) -> None:
+    """Past 100,000 cells xlwings writes in row chunks (base_classes.DEFAULT_MAX_CELLS_PER_WRITE), slicing the range."""
+    book = xe.load(template_path)
+    sheet = book.sheets["ROI"]
+    rows = [[float(r * 3 + c) for c in range(3)] for r in range(40_000)]  # 120,000 cells
+    xe.excel(book).calls = 0
+    sheet["A100"].value = rows
+    assert xe.excel(book).calls == 2  # two chunks
+    assert sheet.range((100, 1), (100 + 40_000 - 1, 3)).value == rows
+    assert sheet["A100:C110"][1:3, 0:2].address == "$A$101:$B$102"
