@@ -515,13 +515,16 @@ class TableCleaner:
         flag_is = [[(what, i) for what, ix in (("dnc", g.dnc), ("status", g.status), ("type", g.type),
                                                ("litigator", g.litigator)) for i in ix] for g in groups]
         row_flag_is = [(what, i) for what, i in (("dnc", self._i("OwnerDNC")), ("litigator", self._i("OwnerLitigator"))) if i >= 0]
-        flag_memo: dict[tuple[str, str], Flag] = {}
+        flag_memo: dict[str, dict[str, Flag]] = {w: {"": NO_FLAG} for w in ("dnc", "status", "type", "litigator")}
 
         def flag_column(what: str, col: Sequence[str]) -> list[Flag]:
-            for raw in set(col):
-                if (what, raw) not in flag_memo:
-                    flag_memo[what, raw] = read_flag(what, raw)
-            return [flag_memo[what, c] for c in col]
+            memo = flag_memo[what]
+            try:
+                return list(map(memo.__getitem__, col))
+            except KeyError:
+                for raw in set(col).difference(memo):
+                    memo[raw] = read_flag(what, raw)
+                return list(map(memo.__getitem__, col))
 
         agent_is = self.agent_cols
         agents = self.agent_numbers
@@ -620,7 +623,7 @@ class TableCleaner:
                             phone_memo[cell] = cell_phones if cell_phones.bad else cell_phones.phones or None
                     parsed = list(map(phone_memo.__getitem__, col))
                 flag_cols = row_flags + [flag_column(what, columns[d]) for what, d in own_flags]
-                flags = None if not flag_cols else flag_cols[0] if len(flag_cols) == 1 else list(map(_merge_row, *flag_cols))
+                flags = None if not flag_cols else flag_cols[0] if len(flag_cols) == 1 else _merge_columns(flag_cols)
                 phone_cols.append((parsed, flags, head))
             agent_cols = [columns[i] for i in agent_is]
             # most blocks bring no listing-agent number not met before: their rows need not look
@@ -723,8 +726,11 @@ class TableCleaner:
                             if number in agents:
                                 note(k, Problem(head, phones.display(number), "the listing agent's or your own number, not the owner's.", "keep"))
                                 continue
-                            hits.append(_tuple_new(PhoneHit, (number, len(hits) + 1, f.dnc or p.dnc, p.extension, f.kind or p.kind,
-                                                              "Bad" if f.bad else "Active", f.litigator)))
+                            if f is NO_FLAG:
+                                hits.append(_tuple_new(PhoneHit, (number, len(hits) + 1, p.dnc, p.extension, p.kind, "Active", False)))
+                            else:
+                                hits.append(_tuple_new(PhoneHit, (number, len(hits) + 1, f.dnc or p.dnc, p.extension, f.kind or p.kind,
+                                                                  "Bad" if f.bad else "Active", f.litigator)))
                             owner_numbers.add(number)
                 if base is None:
                     base = street_key(street, unit)
@@ -888,6 +894,13 @@ class _Reasons(dict[str, str]):
 
 def _merge_row(*flags: Flag) -> Flag:
     return merge(flags)
+
+
+def _merge_columns(cols: list[list[Flag]]) -> list[Flag]:
+    """Several flag columns of one phone, row by row (most cells say nothing: those rows cost one comparison)."""
+    if len(cols) == 2:
+        return [b if a is NO_FLAG else a if b is NO_FLAG else merge((a, b)) for a, b in zip(cols[0], cols[1], strict=True)]
+    return list(map(_merge_row, *cols))
 
 
 def _stripped_cells(indexes: Sequence[int]) -> Callable[[Sequence[str]], tuple[str, ...]]:

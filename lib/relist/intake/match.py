@@ -65,6 +65,8 @@ class LeadIndex:
         self.leads: dict[str, LeadState] = {}
         self.by_listing: dict[str, str] = {}
         """listing id + ZIP area -> lead."""
+        self._asked: tuple[Listing | None, str] = (None, "")
+        """The listing `find` last looked up and its listing key (a new lead is registered right after)."""
         self.by_parcel: dict[str, str] = {}
         self.by_address: dict[str, str] = {}
         self.by_phone_house: dict[str, dict[str, str]] = {}
@@ -99,7 +101,10 @@ class LeadIndex:
         self.leads[lead_id] = st
         item = st.listing
         if item is not None:
-            lk = listing_key(item.listing_id, item.postal_code, item.city)
+            asked, lk = self._asked
+            if asked is not item:
+                lid = item.listing_id
+                lk = f"{lid.upper()}|{item.postal_code[:3] or item.city.upper()}" if lid else ""
         else:
             lk = listing_key(str(st.record.get("ListingId") or ""), str(st.record.get("PostalCode") or ""),
                              str(st.record.get("City") or ""))
@@ -140,8 +145,11 @@ class LeadIndex:
 
     def find(self, listing: Listing) -> tuple[LeadState | None, str]:
         """The lead this listing belongs to and how it was found (listing id, parcel, address, phone)."""
-        if listing.listing_id:
-            lead_id = self.by_listing.get(listing_key(listing.listing_id, listing.postal_code, listing.city))
+        lid = listing.listing_id
+        if lid:  # (listing_key, inline: a listing's id is stripped and its ZIP five digits or '')
+            lk = f"{lid.upper()}|{listing.postal_code[:3] or listing.city.upper()}"
+            self._asked = (listing, lk)
+            lead_id = self.by_listing.get(lk)
             if lead_id:
                 return self.leads[lead_id], "listing"
         if listing.parcel_key:
