@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from relist.compliance.registry import AreaInfo, Registry, area_file, write_manifest
+from relist.compliance.registry import AreaInfo, Registry, area_file, checksum, write_manifest
 from relist.compliance.registry_files import load_files
 
 SPAN = 10_000_000
@@ -91,8 +91,10 @@ def build_index(folder: Path, total: int, rng: np.random.Generator) -> tuple[Reg
     infos = {}
     for i, a in enumerate(areas):
         s = area_numbers(rng, min(PER_AREA, total - i * PER_AREA))
-        s.astype("<u4").tofile(area_file(folder, f"{a:03d}"))
-        infos[f"{a:03d}"] = AreaInfo(f"{a:03d}", datetime.now(ZoneInfo("America/New_York")).date(), int(s.shape[0]), "bench")
+        data = s.astype("<u4")
+        data.tofile(area_file(folder, f"{a:03d}"))
+        infos[f"{a:03d}"] = AreaInfo(f"{a:03d}", datetime.now(ZoneInfo("America/New_York")).date(), int(s.shape[0]), "bench",
+                                     checksum=checksum(data))
     write_manifest(folder, infos)
     return Registry.open(folder), areas
 

@@ -24,7 +24,7 @@ from tests.reliability.conftest import export_rows, finish, is_valid_zip, relist
 
 pytestmark = pytest.mark.reliability
 
-FRACTIONS = (0.5, 0.8, 0.95)
+FRACTIONS = (0.6, 0.95)
 AT = "2026-11-25T09:30"
 _LENGTH: dict[str, float] = {}
 _NEW: dict[str, np.ndarray] = {}

@@ -74,7 +74,14 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            why = "an odd number of bytes (cut short?)" if len(data) % 2 else "bytes that are not UTF-16 text"
+            raise ImportRefused(
+                f"{name} is a UTF-16 text file with {why}; nothing was imported.",
+                "Save or export it again (as CSV UTF-8 if the program offers it).",
+            ) from exc
     if b"\x00" in data[:4096]:
         raise ImportRefused(
             f"{name} is not a text or spreadsheet file Relist can read.",
