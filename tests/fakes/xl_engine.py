@@ -232,6 +232,23 @@ class Apps(base_classes.Apps):
 _MISSING = object()
 
 
+class _Native:
+    """What `.api` gives for books, sheets, ranges, tables and pictures: Excel's native object, not modelled.
+
+    xlwings itself only tests it for truth; a product call through it fails here,
+    as it would be a COM- or AppleScript-only call.
+    """
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        raise NotImplementedError(f"the native Excel object (.api.{name}) is not modelled by the test engine")
+
+
+NATIVE = _Native()
+
+
 class WindowsApi:
     """The part of Excel's COM Application object Relist calls, with COM's parameter names."""
 
@@ -378,7 +395,7 @@ class Books(base_classes.Books):
 
     @property
     def api(self) -> Any:
-        return self
+        return NATIVE
 
     @property
     def active(self) -> Book | None:
@@ -427,7 +444,7 @@ class Book(base_classes.Book):
 
     @property
     def api(self) -> Any:
-        return self
+        return NATIVE
 
     @property
     def app(self) -> App:
@@ -479,7 +496,7 @@ class Sheets(base_classes.Sheets):
 
     @property
     def api(self) -> Any:
-        return self
+        return NATIVE
 
     @property
     def active(self) -> Sheet:
@@ -573,7 +590,7 @@ class Sheet(base_classes.Sheet):
 
     @property
     def api(self) -> Any:
-        return self
+        return NATIVE
 
     @property
     def name(self) -> str:
@@ -710,7 +727,7 @@ class Range(base_classes.Range):
 
     @property
     def api(self) -> Any:
-        return self
+        return NATIVE
 
     @property
     def coords(self) -> tuple[Any, int, int, int, int]:
@@ -908,7 +925,7 @@ class Table(base_classes.Table):
 
     @property
     def api(self) -> Any:
-        return self
+        return NATIVE
 
     @property
     def parent(self) -> Sheet:
@@ -980,7 +997,7 @@ class Picture(base_classes.Picture):
 
     @property
     def api(self) -> Any:
-        return self
+        return NATIVE
 
     @property
     def parent(self) -> Sheet:

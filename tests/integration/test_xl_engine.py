@@ -49,6 +49,8 @@ def test_what_xlwings_lacks_fails_as_in_excel(template_path: Path) -> None:
     assert rng.address == "$A$2,$C$3:$D$4" and rng.shape == (1, 1)  # like COM: geometry of the first area
     with pytest.raises(NotImplementedError):
         rng.impl.merge(False)
+    with pytest.raises(NotImplementedError, match="native Excel object"):
+        book.api.FullNameURLEncoded  # noqa: B018 - a COM-only call has no answer here
 
 
 def test_the_conversion_layer_is_xlwings_own(template_path: Path) -> None:
