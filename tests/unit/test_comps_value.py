@@ -117,3 +117,18 @@ def test_one_comp_gives_a_low_confidence_range_and_no_single_price() -> None:
 def test_no_comps_cannot_be_valued() -> None:
     with pytest.raises(BadInput, match="no comps to value"):
         value_from_comps([], 1_800)
+
+
+def test_the_next_best_match_stands_in_for_a_comp_set_aside() -> None:
+    """Six comps kept, one far above the rest: it is set aside and the seventh best match takes its place."""
+    rows = [(240, 0.1), (245, 0.2), (250, 0.3), (255, 0.4), (260, 0.5), (520, 0.6), (252, 0.7), (900, 0.8)]
+    market = [Comp(f"C{i}", f"{i} A St", "33611", p * 1500, AS_OF, 1500, latitude=27.9 + d / 100, longitude=-82.5)
+              for i, (p, d) in enumerate(rows)]
+    subject = Subject("L", "1 S St", "33611", 1500, latitude=27.9, longitude=-82.5)
+    sel = select_comps(subject, market, as_of=AS_OF)
+    assert [k.comp.comp_id for k in sel.kept] == ["C0", "C1", "C2", "C3", "C4", "C5"]
+    assert [k.comp.comp_id for k in sel.reserve] == ["C6", "C7"]
+    v = value_selection(sel)
+    assert [e.comp.comp_id for e in v.set_aside] == ["C5"]
+    assert [e.comp.comp_id for e in v.evidence] == ["C0", "C1", "C2", "C3", "C4", "C6"]  # C7 is an outlier too: not taken
+    assert v.evidence[-1].stand_in and v.comps == 6

@@ -48,6 +48,7 @@ def test_the_generator_covers_the_hard_cases(decks: list[tuple[Analysis, DeckSpe
     calls = {a.call for a, _ in decks}
     assert calls >= {"keep", "lower", "raise", "range"}
     assert any(a.valuation.set_aside for a, _ in decks)
+    assert any(e.stand_in for a, _ in decks for e in a.valuation.evidence)
     assert any(st.on is None for a, _ in decks for st in a.facts.steps)  # import-dated prices
     assert {a.valuation.confidence.level for a, _ in decks} == {"high", "medium", "low"}
 
@@ -81,6 +82,10 @@ def test_every_number_on_the_slides_is_the_models(decks: list[tuple[Analysis, De
             assert f"{a.facts.days_on_market} days" in why.subtitle
         for e in v.set_aside:
             assert f"Set aside: {e.comp.address}" in comp_set.note
+        for e in v.evidence:
+            assert not e.stand_in or e.comp.address in comp_set.note
+        assert [(p.x, p.y) for p in a.charts.scatter.comps] == [(e.comp.living_area, e.comp.close_price) for e in v.evidence]
+        assert len(a.charts.scatter.set_aside) == len(v.set_aside)
         assert [b.text for b in plan.bullets] == list(PLAN)
         assert when.table is not None and len(when.table.rows) == 6
 

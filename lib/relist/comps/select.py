@@ -155,6 +155,8 @@ class CompSelection:
     matched: int
     kept: tuple[ScoredComp, ...]
     notes: tuple[str, ...] = ()
+    reserve: tuple[ScoredComp, ...] = ()
+    """The next best matches after `kept`, in order: stand-ins for a comp the valuation sets aside."""
 
     @property
     def comps(self) -> tuple[Comp, ...]:
@@ -368,6 +370,7 @@ def select_comps(
         matched=len(matched),
         kept=tuple(scored[: requested.count]),
         notes=tuple(notes),
+        reserve=tuple(scored[requested.count: requested.count * 2]),
     )
 
 

@@ -10,7 +10,8 @@ Steps (docs/presentation.md, "Value"):
    must reflect the market's reaction, not a rule of thumb).
 2. Set aside comps far from the others: more than 2.5 robust standard
    deviations (1.4826 x the median absolute deviation) from the median, as
-   Leys et al. (2013) recommend; each is named with its reason.
+   Leys et al. (2013) recommend; each is named with its reason, and the next
+   best matches inside the same fence take their places.
 3. Indicated value = median adjusted $/sq ft x living area.
 4. A forecast standard deviation (FSD) the way public AVMs report it: the
    spread of the comps' indications around the estimate, widened for a small
@@ -77,6 +78,8 @@ class Evidence:
     adjusted_ppsf: float
     indicated_value: float
     set_aside: str = ""
+    stand_in: bool = False
+    """Taken from the next best matches in place of a comp set aside."""
 
     @property
     def adjustment_pct(self) -> float:
@@ -316,14 +319,27 @@ def _difference(name: str, mine: float, theirs: float) -> str:
 # ---------------------------------------------------------------- outliers and confidence
 
 
-def set_aside(values: Sequence[float]) -> list[bool]:
-    """Which values are outliers: robust z = |ln v - median| / max(1.4826 MAD, 5%) above 2.5; none with fewer than 4."""
+def fence(values: Sequence[float]) -> tuple[float, float] | None:
+    """The median log value and the robust spread an outlier is measured against (None with fewer than 4 values)."""
     if len(values) < 4:
-        return [False] * len(values)
+        return None
     logs = [math.log(v) for v in values]
     med = statistics.median(logs)
-    spread = max(MAD_SCALE * statistics.median(abs(x - med) for x in logs), MIN_SPREAD)
-    flags = [abs(x - med) / spread > OUTLIER_K for x in logs]
+    return med, max(MAD_SCALE * statistics.median(abs(x - med) for x in logs), MIN_SPREAD)
+
+
+def outside(value: float, center: tuple[float, float]) -> bool:
+    """Whether a value lies beyond 2.5 robust standard deviations of the center."""
+    med, spread = center
+    return abs(math.log(value) - med) / spread > OUTLIER_K
+
+
+def set_aside(values: Sequence[float]) -> list[bool]:
+    """Which values are outliers: robust z = |ln v - median| / max(1.4826 MAD, 5%) above 2.5; none with fewer than 4."""
+    center = fence(values)
+    if center is None:
+        return [False] * len(values)
+    flags = [outside(v, center) for v in values]
     if len(values) - sum(flags) < 3:
         return [False] * len(values)
     return flags
@@ -361,25 +377,34 @@ def _value(
     subject: Subject | None,
     fit: MarketFit | None,
     as_of: date | None,
+    reserve: Sequence[Comp] = (),
 ) -> Valuation:
     if not comps:
         raise BadInput("There are no comps to value the home from.", "Import a sold-listings export and try again.")
     if subject_area <= 0:
         raise BadInput(f"Living area {subject_area:g} cannot be valued.", "Fill in LivingArea on the Leads sheet.")
-    evidence = []
-    for c in comps:
+    def evidence_of(c: Comp, stand_in: bool = False) -> Evidence:
         adj = _adjust(c, subject, fit, as_of) if subject is not None and as_of is not None else ()
-        factor = math.prod(1 + a.pct / 100 for a in adj)
-        adjusted = c.price_per_sqft * factor
-        evidence.append(Evidence(c, c.price_per_sqft, adj, adjusted, adjusted * subject_area))
+        adjusted = c.price_per_sqft * math.prod(1 + a.pct / 100 for a in adj)
+        return Evidence(c, c.price_per_sqft, adj, adjusted, adjusted * subject_area, stand_in=stand_in)
+
+    evidence = [evidence_of(c) for c in comps]
     flags = set_aside([e.adjusted_ppsf for e in evidence])
     kept = [e for e, f in zip(evidence, flags, strict=True) if not f]
-    center = statistics.median(e.adjusted_ppsf for e in kept)
+    center = fence([e.adjusted_ppsf for e in evidence])
+    if any(flags) and center is not None:
+        for c in reserve:  # the next best matches stand in for the comps set aside, when they are not outliers too
+            if len(kept) >= len(evidence):
+                break
+            e = evidence_of(c, stand_in=True)
+            if not outside(e.adjusted_ppsf, center):
+                kept.append(e)
+    middle = statistics.median(e.adjusted_ppsf for e in kept)
     lo_k = min(e.adjusted_ppsf for e in kept)
     hi_k = max(e.adjusted_ppsf for e in kept)
     aside = tuple(
         Evidence(e.comp, e.ppsf, e.adjustments, e.adjusted_ppsf, e.indicated_value,
-                 f"${e.adjusted_ppsf:,.0f}/sq ft, far {'above' if e.adjusted_ppsf > center else 'below'} "
+                 f"${e.adjusted_ppsf:,.0f}/sq ft, far {'above' if e.adjusted_ppsf > middle else 'below'} "
                  f"the other sales' ${lo_k:,.0f}-${hi_k:,.0f}/sq ft")
         for e, f in zip(evidence, flags, strict=True) if f
     )
@@ -425,4 +450,4 @@ def value_selection(selection: CompSelection, market: Sequence[Comp] = ()) -> Va
     area = selection.subject.living_area
     assert area is not None
     fit = fit_market(market_sales(selection, market), selection.as_of) if market else None
-    return _value(area, selection.comps, selection.subject, fit, selection.as_of)
+    return _value(area, selection.comps, selection.subject, fit, selection.as_of, tuple(k.comp for k in selection.reserve))

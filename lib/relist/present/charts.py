@@ -146,8 +146,7 @@ def scatter_spec(selection: CompSelection, valuation: Valuation, one_price: bool
     """Sold price against living area; the suggested price is marked only when the deck names one (`one_price`)."""
     s = selection.subject
     area = valuation.subject_area
-    used = {id(e.comp) for e in valuation.evidence}
-    comps = tuple(Point(c.living_area, c.close_price, short_address(c.address)) for c in selection.comps if id(c) in used or not valuation.evidence)
+    comps = tuple(Point(e.comp.living_area, e.comp.close_price, short_address(e.comp.address)) for e in valuation.evidence)
     aside = tuple(Point(e.comp.living_area, e.comp.close_price, short_address(e.comp.address)) for e in valuation.set_aside)
     xs = [p.x for p in comps + aside] + [area]
     pad = max(100.0, (max(xs) - min(xs)) * 0.1)
@@ -188,7 +187,8 @@ def ppsf_spec(selection: CompSelection, valuation: Valuation) -> BarSpec:
 def dom_spec(selection: CompSelection, valuation: Valuation) -> BarSpec | None:
     s = selection.subject
     days = s.cumulative_days_on_market if s.cumulative_days_on_market is not None else s.days_on_market
-    bars = [Bar(short_address(c.address), float(c.days_on_market)) for c in selection.comps if c.days_on_market is not None]
+    used = [e.comp for e in valuation.evidence]  # the sales the median days is taken from
+    bars = [Bar(short_address(c.address), float(c.days_on_market)) for c in used if c.days_on_market is not None]
     if days is None and not bars:
         return None
     if days is not None:

@@ -319,6 +319,10 @@ def deck_spec(
         header.insert(5, "Adjusted $/sq ft")
         weights.insert(5, 1.05)
     notes = [f"Set aside: {e.comp.address}, sold at {e.set_aside}." for e in valuation.set_aside]
+    stand_ins = [e.comp.address for e in valuation.evidence if e.stand_in]
+    if stand_ins:
+        notes.append(f"In {'their' if len(valuation.set_aside) > 1 else 'its'} place, the next closest match"
+                     f"{'es' if len(stand_ins) > 1 else ''}: {', '.join(stand_ins)}.")
     notes += [w.sentence for w in selection.widenings] + list(selection.notes)
     if len(valuation.evidence) > MAX_TABLE_ROWS:
         notes.append(f"The table shows {MAX_TABLE_ROWS} of the {len(valuation.evidence)} sales.")

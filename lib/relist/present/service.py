@@ -105,6 +105,7 @@ class PresentationResult:
                  "score": k.score, "reasons": list(k.reasons)}
                 for k in a.selection.kept
             ],
+            "stand_ins": [{"comp_id": e.comp.comp_id, "address": e.comp.address} for e in a.valuation.evidence if e.stand_in],
             "matched": a.selection.matched,
             "widened": [w.sentence for w in a.selection.widenings],
             "value": {
