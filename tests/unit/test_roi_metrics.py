@@ -185,7 +185,18 @@ def test_a_young_log_measures_nothing_it_cannot_vouch_for() -> None:
     mine = my_numbers(funnel(log.rows, [lead("A", MON)], MON))
     assert "pickup_rate" not in mine.values and "20 needed" in mine.missing["pickup_rate"]
     assert "contacts_per_appointment" in mine.missing and "days_per_week" in mine.missing
-    assert mine.apply(RoiInputs()) == RoiInputs(dials_per_day=1.0)
+    assert "5 needed" in mine.missing["dials_per_day"]  # one day's dials are not a habit
+    assert mine.apply(RoiInputs()) == RoiInputs()
+
+
+def test_one_lucky_day_is_not_extrapolated() -> None:
+    """5 dials, 3 contacts and an appointment on one day: nothing the ROI model would multiply into a fortune."""
+    log = Log()
+    for i, outcome in enumerate(("spoke", "spoke", "appointment", "no-answer", "no-answer")):
+        log.add(f"L{i}", MON, outcome)
+    mine = my_numbers(funnel(log.rows, [lead(f"L{i}", MON) for i in range(5)], MON))
+    assert {"dials_per_day", "contacts_per_appointment", "pickup_rate"} <= set(mine.missing)
+    assert "1 appointment from 3 contacts" in mine.missing["contacts_per_appointment"]
 
 
 def test_an_empty_workbook_has_an_empty_funnel() -> None:

@@ -58,16 +58,15 @@ def _spans(spans: OutputSpans | None, names: tuple[str, ...], point: tuple[float
 
 
 def funnel_chart(out: RoiOutputs, spans: OutputSpans | None = None) -> BarSpec:
-    """Dials to closings per month (log scale: dials outnumber closings a hundredfold)."""
+    """Dials to closings per month, on a linear scale (each bar carries its value: closings are a sliver of dials)."""
     names = tuple(n for _, n in _FUNNEL)
     values = tuple(float(getattr(out, n)) for n in names)
     lows, highs = _spans(spans, names, values)
     return BarSpec(
-        title="Your month: dials to closings (log scale)",
+        title="Your month: dials to closings",
         labels=tuple(label for label, _ in _FUNNEL),
         values=values,
         horizontal=True,
-        log_scale=True,
         lows=lows,
         highs=highs,
         colors=_FUNNEL_COLORS,
@@ -93,12 +92,16 @@ def gci_chart(out: RoiOutputs, spans: OutputSpans | None = None) -> BarSpec:
 
 def measured_funnel_chart(f: Funnel) -> BarSpec:
     """The Dashboard's funnel: all-time counts from the touch log."""
+    from relist.roi.metrics import MIN_RATE_SAMPLE
+    from relist.words import count
+
     t = f.total
+    few = f"Only {count(t.dials, 'dial')}: too few to trust yet" if t.dials < MIN_RATE_SAMPLE else ""
     return BarSpec(
-        title="Your funnel, all time (log scale)",
+        title="Your funnel, all time",
         labels=("Dials", "Contacts", "Appointments", "Listings", "Closings"),
         values=(float(t.dials), float(t.contacts), float(t.appointments), float(t.listings), float(t.closings)),
         horizontal=True,
-        log_scale=True,
         colors=_FUNNEL_COLORS,
+        subtitle=few,
     )

@@ -30,6 +30,10 @@ STILL_WORKING_STATUSES = frozenset({"New", "Working"})
 """Lead statuses whose sequence is still running."""
 
 MIN_RATE_SAMPLE = 20
+MIN_DIAL_DAYS = 5
+"""Days of dialling before 'dials per day' is your habit rather than one day's burst."""
+MIN_EVENTS = 3
+"""Appointments (or listings) before a ratio built on them is used: one lucky call is not a rate."""
 """A measured rate replaces an ROI input only from this many dials or touches on."""
 
 WEEKS_SHOWN = 12
@@ -391,10 +395,11 @@ def my_numbers(f: Funnel) -> MyNumbers:
         values[name] = value
         evidence[name] = why
 
-    if f.dial_days:
+    if f.dial_days >= MIN_DIAL_DAYS:
         put("dials_per_day", t.dials / f.dial_days, f"{count(t.dials, 'dial')} on {count(f.dial_days, 'day')}")
     else:
-        missing["dials_per_day"] = "no dials logged yet"
+        missing["dials_per_day"] = (f"{count(f.dial_days, 'day')} of dialling logged; {MIN_DIAL_DAYS} needed"
+                                    if f.dial_days else "no dials logged yet")
     if f.first_dial is not None and f.last_dial is not None:
         span = (max(f.last_dial, f.as_of.date()) - f.first_dial).days + 1
         if span >= 7:
@@ -407,12 +412,14 @@ def my_numbers(f: Funnel) -> MyNumbers:
         put("pickup_rate", t.call_contacts / t.dials, f"{t.call_contacts:,} contacts on {t.dials:,} dials")
     else:
         missing["pickup_rate"] = f"{count(t.dials, 'dial')} logged; {MIN_RATE_SAMPLE} needed"
-    if t.appointments:
+    if t.appointments >= MIN_EVENTS and t.contacts >= MIN_RATE_SAMPLE:
         put("contacts_per_appointment", max(1.0, t.contacts / t.appointments),
             f"{t.contacts:,} contacts, {t.appointments:,} appointments")
     else:
-        missing["contacts_per_appointment"] = "no appointment logged yet"
-    if t.listings:
+        missing["contacts_per_appointment"] = (
+            f"{count(t.appointments, 'appointment')} from {count(t.contacts, 'contact')} logged; "
+            f"{MIN_EVENTS} appointments and {MIN_RATE_SAMPLE} contacts needed" if t.appointments else "no appointment logged yet")
+    if t.listings >= MIN_EVENTS:
         put("appointments_per_listing", max(1.0, t.appointments / t.listings),
             f"{t.appointments:,} appointments, {t.listings:,} listings")
         put("listing_to_close", min(1.0, f.leads_closed / f.leads_listed) if f.leads_listed else 0.0,
@@ -420,9 +427,10 @@ def my_numbers(f: Funnel) -> MyNumbers:
         put("listings_per_contact", min(1.0, t.listings / max(t.contacts, t.listings)),
             f"{t.listings:,} listings from {t.contacts:,} contacts")
     else:
-        missing["appointments_per_listing"] = "no listing logged yet"
-        missing["listings_per_contact"] = "no listing logged yet"
-        missing["listing_to_close"] = "no listing logged yet"
+        why = f"{count(t.listings, 'listing')} logged; {MIN_EVENTS} needed" if t.listings else "no listing logged yet"
+        missing["appointments_per_listing"] = why
+        missing["listings_per_contact"] = why
+        missing["listing_to_close"] = why
     ended = f.stopped_ended
     stops = [n for n, count in enumerate(ended) for _ in range(count) if n > 0]
     if stops:

@@ -67,7 +67,7 @@ def render_png(spec: BarSpec, width_px: int = 640, height_px: int = 320, dpi: in
     # fixed margins: a layout engine would cost more than the drawing itself
     top = 0.80 if spec.subtitle else 0.88
     if spec.horizontal:
-        fig.subplots_adjust(left=0.25, right=0.97, top=top, bottom=0.04)
+        fig.subplots_adjust(left=max(0.25, 110 / width_px), right=0.97, top=top, bottom=0.04)  # room for "Appointments"
     else:
         fig.subplots_adjust(left=0.03, right=0.97, top=top, bottom=0.12)
     draw(spec, fig.add_subplot())

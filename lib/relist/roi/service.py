@@ -12,8 +12,9 @@ from typing import Any
 
 from relist.errors import BadInput
 from relist.roi import sheet
-from relist.roi.metrics import Funnel, MyNumbers, funnel, my_numbers
+from relist.roi.metrics import MIN_RATE_SAMPLE, Funnel, MyNumbers, funnel, my_numbers
 from relist.roi.model import CHAINS, FIELD_BY_NAME, RoiInputs, validate
+from relist.words import count
 from relist.workbook.port import WorkbookPort
 
 TOUCH_COLUMNS = ("TouchId", "LeadId", "At", "Channel", "Outcome", "UndoOf")
@@ -110,9 +111,10 @@ def dashboard_values(f: Funnel, at_local: datetime) -> dict[str, Any]:
     t = f.total
     since = f" since {f.first_dial.isoformat()}" if f.first_dial else ""
     rate = f" ({t.pickup_rate:.1%} of dials)" if t.pickup_rate is not None else ""
+    few = f" Based on {count(t.dials, 'dial')}: too few to trust, keep logging." if t.dials < MIN_RATE_SAMPLE else ""
     cells[sheet.SUMMARY_REF] = (
-        f"{t.dials:,} dials, {t.contacts:,} contacts{rate}, {t.appointments:,} appointments, "
-        f"{t.listings:,} listings, {t.closings:,} closings{since}."
+        f"{count(t.dials, 'dial')}, {count(t.contacts, 'contact')}{rate}, {count(t.appointments, 'appointment')}, "
+        f"{count(t.listings, 'listing')}, {count(t.closings, 'closing')}{since}.{few}"
     )
     week_rows = [*f.weeks, t]
     for i, p in enumerate(week_rows):
@@ -179,6 +181,6 @@ def refresh_dashboard(book: WorkbookPort, at: datetime) -> Funnel:
     from relist.roi.render import render_png
 
     name, anchor = sheet.FUNNEL_PICTURE
-    book.add_picture(sheet.DASHBOARD_SHEET, render_png(measured_funnel_chart(f), 560, 300), anchor, name)
+    book.add_picture(sheet.DASHBOARD_SHEET, render_png(measured_funnel_chart(f), 380, 280), anchor, name)
     book.save()
     return f

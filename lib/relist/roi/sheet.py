@@ -24,7 +24,7 @@ from relist.roi.model import (
 )
 
 Role = Literal["input", "output", "label"]
-Style = Literal["", "title", "help", "heading", "header", "headline", "headline-label"]
+Style = Literal["", "title", "help", "heading", "header", "header-num", "headline", "headline-label"]
 
 ROI_SHEET = "ROI"
 DASHBOARD_SHEET = "Dashboard"
@@ -267,7 +267,7 @@ def roi_chart() -> ChartSpec:
         sheet=ROI_SHEET,
         categories_ref=f"'{ROI_SHEET}'!$A${first}:$A${last}",
         values_ref=f"'{ROI_SHEET}'!$B${first}:$B${last}",
-        anchor="E4",
+        anchor=f"C{_CHART_HEADING_ROW}",  # beside its data, below the answer: never over the sources column
         series_title="Per month",
     )
 
@@ -376,7 +376,8 @@ FUNNEL_PICTURE = ("relist_funnel", "I24")
 def _block(header_row: int, title: str, columns: tuple[tuple[str, str, str], ...], rows: int,
            first_labels: tuple[str, ...] = ()) -> list[CellSpec]:
     cells = [CellSpec(f"A{header_row - 1}", title, "label", style="heading")]
-    cells += [CellSpec(f"{col}{header_row}", head, "label", style="header") for col, head, _ in columns]
+    cells += [CellSpec(f"{col}{header_row}", head, "label", style="header" if j == 0 else "header-num")
+              for j, (col, head, _) in enumerate(columns)]
     for r in range(rows):
         row = header_row + 1 + r
         for j, (col, _, fmt) in enumerate(columns):
@@ -430,6 +431,7 @@ def dashboard_charts() -> list[ChartSpec]:
             values_ref=f"'{DASHBOARD_SHEET}'!$B${WEEK_HEADER_ROW}:$C${last}",
             anchor="I5",
             titles_from_data=True,
+            width_cm=10.0,  # inside a 1,366-px screen beside the weekly table
         )
     ]
 

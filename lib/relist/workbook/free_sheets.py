@@ -63,6 +63,7 @@ def _render(ws: Any, cells: Iterable[Any], charts: Iterable[Any], widths: Mappin
         elif style == "header":
             cell.font = Font(name="Calibri", bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+            cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         elif style == "headline":
             cell.font = Font(name="Calibri", bold=True, size=20, color=HEADER_FILL)
             cell.alignment = Alignment(horizontal="right", vertical="center")
@@ -70,9 +71,13 @@ def _render(ws: Any, cells: Iterable[Any], charts: Iterable[Any], widths: Mappin
         elif style == "headline-label":
             cell.font = Font(name="Calibri", bold=True, size=14, color=HEADER_FILL)
             cell.alignment = Alignment(vertical="center")
+        elif style == "header-num":  # over right-aligned numbers
+            cell.font = Font(name="Calibri", bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+            cell.alignment = Alignment(horizontal="right", wrap_text=True, vertical="bottom")
+            ws.row_dimensions[cell.row].height = 30  # long headers wrap instead of being cut
         elif style == "help":
-            cell.font = Font(name="Calibri", italic=True, color="595959")
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.font = Font(name="Calibri", italic=True, color="595959")  # one line running across the empty cells
         if spec.note and spec.role != "input":
             cell.comment = Comment(spec.note, "Relist")
     for chart_spec in charts:
@@ -92,7 +97,10 @@ def _render(ws: Any, cells: Iterable[Any], charts: Iterable[Any], widths: Mappin
             from openpyxl.chart.series import SeriesLabel
 
             chart.series[0].tx = SeriesLabel(v=chart_spec.series_title)
-        chart.legend = None
+        if chart_spec.titles_from_data and len(chart.series) > 1:
+            chart.legend.position = "b"  # several series: say which colour is which
+        else:
+            chart.legend = None
         ws.add_chart(chart, chart_spec.anchor)
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
