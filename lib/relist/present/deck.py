@@ -314,10 +314,10 @@ def deck_spec(
         row += [rooms, "-" if comp.days_on_market is None else str(comp.days_on_market)]
         rows.append(tuple(row))
     header = ["Address", "Sold", "Price", "Sq ft", "$/sq ft", "Rooms", "Days to sell"]
-    weights = [2.3, 1.9, 1.2, 0.75, 0.85, 1.25, 0.85]
+    weights = [1.5, 1.15, 0.85, 0.55, 0.6, 0.9, 0.75]  # inches of the 6.3 in table: a $1,261,400 price fits on one line
     if adjusted_any:
         header.insert(5, "Adjusted $/sq ft")
-        weights.insert(5, 1.05)
+        weights = [1.35, 1.05, 0.8, 0.5, 0.55, 0.72, 0.78, 0.55]
     notes = [f"Set aside: {e.comp.address}, sold at {e.set_aside}." for e in valuation.set_aside]
     stand_ins = [e.comp.address for e in valuation.evidence if e.stand_in]
     if stand_ins:
@@ -445,7 +445,7 @@ def write_pptx(deck: DeckSpec, images: Mapping[str, bytes], path: Path) -> Path:
             unit = body_w / sum(weights)
             for j, w in enumerate(weights):
                 table.columns[j].width = Inches(w * unit)
-            size = (11 if rows <= 7 else 10 if rows <= 9 else 9) if cols > 5 else 16 if roomy else 14
+            size = (11 if rows <= 7 and cols <= 7 else 10 if rows <= 9 else 9) if cols > 5 else 16 if roomy else 14
             for i, row in enumerate((spec.table.header, *spec.table.rows)):
                 for j, value in enumerate(row):
                     cell = table.cell(i, j)
