@@ -12,6 +12,7 @@ import click
 
 from relist.cli.common import at_option, emit, json_option, require_workbook, workbook_option
 from relist.errors import BadInput, NotFound
+from relist.words import count
 
 CHANNEL_CHOICE = click.Choice(["call", "text", "letter", "door", "email"])
 
@@ -87,7 +88,7 @@ def dnc_load(files: tuple[Path, ...], downloaded: str | None, covers: str, workb
     )
     rate = report.lines / report.seconds if report.seconds > 0 else 0.0
     lines = [
-        f"  {a.area}  {a.kind:<7}  {a.after:>11,} numbers  downloaded {a.downloaded}"
+        f"  {a.area}  {a.kind:<7}  {a.after:>11,} {'number ' if a.after == 1 else 'numbers'}  downloaded {a.downloaded}"
         + (f"  (+{a.added:,} / -{a.deleted:,})" if a.kind == "changes" else "")
         for a in report.areas
     ]
@@ -118,7 +119,8 @@ def dnc_status(workbook: Path | None, registry_dir: Path | None, at: str | None,
     data = [{"area": s.area, "state": s.state, "downloaded": s.downloaded, "age_days": s.age_days,
              "count": reg.areas[s.area].count, **({"message": s.message()} if s.state == "damaged" else {})} for s in rows]
     lines = [f"  {s.area}  damaged: {s.message()}" if s.state == "damaged" else
-             f"  {s.area}  {s.state:<8} {reg.areas[s.area].count:>11,} numbers  downloaded {s.downloaded}  ({s.age_days} days)"
+             f"  {s.area}  {s.state:<8} {reg.areas[s.area].count:>11,} {'number ' if reg.areas[s.area].count == 1 else 'numbers'}"
+             f"  downloaded {s.downloaded}  ({count(s.age_days or 0, 'day')})"
              for s in rows]
     stale = sum(1 for s in rows if not s.usable)
     lines.append(f"{len(rows)} area code(s) loaded, {stale} stale or damaged." if rows else
