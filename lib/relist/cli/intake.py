@@ -11,7 +11,8 @@ from relist.cli.common import at_option, emit, json_option, require_workbook, wo
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--vendor", default=None, metavar="NAME", help="Who made the export (REDX, Vulcan7, MLS...); --map is saved for this vendor.")
+@click.option("--vendor", default=None, metavar="NAME",
+              help="Who made the export (REDX, Vulcan7, Landvoice, BatchLeads, Flexmls...): reads it with that preset; --map is saved for this vendor.")
 @click.option(
     "--map",
     "maps",
