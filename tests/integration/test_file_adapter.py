@@ -191,8 +191,8 @@ import sys, time
 from relist.workbook import open_workbook
 from relist.workbook import writer
 orig = writer.write_package
-def slow(src, fh, parts, removed):
-    orig(src, fh, parts, removed)
+def slow(src, fh, parts, removed, *rest):
+    orig(src, fh, parts, removed, *rest)
     fh.flush()
     print("WRITTEN", flush=True)
     time.sleep(60)

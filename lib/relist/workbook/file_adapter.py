@@ -18,7 +18,7 @@ import stat
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from relist import schema
 from relist.clock import machine_now
 from relist.errors import NotARelistWorkbook, WorkbookError, WorkbookLocked
 from relist.workbook import package as pkg
+from relist.workbook import table_cache
 from relist.workbook.port import Record, Selection, check_columns, coerce, converter, meta_version
 
 if TYPE_CHECKING:
@@ -88,6 +89,12 @@ class _TableState:
     mode: str = ""  # "", "splice", "replace"
     changed: set[int] = field(default_factory=set)
     appended_from: int | None = None
+    # The read cache (table_cache): its entry (False once missed), and changes made without loading
+    # the table: changed rows by index (whole records) and appended records.
+    entry: Any = None
+    sparse: dict[int, Record] | None = None
+    extra: list[Record] = field(default_factory=list)
+    written: tuple[bool, list[int]] | None = None  # set by the writer: (spliced, sheet row of each record)
 
 
 def _records(spec: schema.TableSheet | None, header: Sequence[str], data: list[list[Any]]) -> list[Record]:
@@ -176,14 +183,15 @@ class FileWorkbook:
         )
         self._tables: dict[str, _TableState] = {}
         for sheet_name, part in self._sheet_parts.items():
-            for rel in pkg.parse_rels(self._read(pkg.rels_path(part))):
-                if rel.type.endswith("/table"):
-                    tpart = pkg.resolve(part, rel.target)
-                    info = pkg.parse_table(tpart, self._read(tpart) or b"")
-                    self._tables[info.name.lower()] = _TableState(info, sheet_name, part)
+            for target in pkg.table_targets(self._read(pkg.rels_path(part))):
+                tpart = pkg.resolve(part, target)
+                info = pkg.parse_table(tpart, self._read(tpart) or b"")
+                self._tables[info.name.lower()] = _TableState(info, sheet_name, part)
         self._cell_edits: dict[str, dict[str, Any]] = {}
         self._pending_parts: dict[str, bytes] = {}
         self._pics: list[tuple[str, bytes, str, str]] = []
+        self._cache = table_cache.TableCache(self.path) if table_cache.enabled() else None
+        self._cache_facts: tuple[Any, ...] | None = None
 
     def _read(self, part: str) -> bytes | None:
         try:
@@ -253,6 +261,113 @@ class FileWorkbook:
     def _load(self, st: _TableState) -> list[Record]:
         if st.records is not None:
             return st.records
+        if st.sparse is not None:
+            return self._materialize(st)
+        entry = self._cached(st)
+        if entry is not None:
+            try:
+                st.records, st.rownums = entry.records(), entry.rownums()
+                return st.records
+            except Exception:  # noqa: BLE001 - an unreadable cache: the full read
+                st.entry = False
+        records = self._read_table(st)
+        if self._cache is not None and st.info.name.lower() in _SPEC_NAMES and st.entry is False:
+            key = self._cache_key(st)
+            self._cache.store(st.info.name, key, st.info.columns, records, st.rownums)
+            st.entry = self._cache.open(st.info.name, key) or False
+        return records
+
+    # ---------------------------------------------------------------- the read cache
+
+    def _cache_key(self, st: _TableState) -> table_cache.Key:
+        if self._cache_facts is None:
+            self._cache_facts = table_cache.package_facts(self._zip, self._wb_part, self._read(self._wb_rels_path))
+        return table_cache.table_key(self._zip, self._cache_facts, st.info, st.sheet_part)
+
+    def _cached(self, st: _TableState) -> table_cache.Entry | None:
+        """The table's cache entry when it matches the file as read; None means the full read."""
+        if self._cache is None or st.info.name.lower() not in _SPEC_NAMES:
+            return None
+        if st.entry is None:
+            st.entry = self._cache.open(st.info.name, self._cache_key(st)) or False
+        return st.entry or None
+
+    def _sparse_entry(self, st: _TableState) -> table_cache.Entry | None:
+        """The entry to change the table through without loading it (only before any full load)."""
+        if st.records is not None or st.mode == "replace":
+            return None
+        entry = self._cached(st)
+        if entry is None:
+            return None
+        if st.sparse is None:
+            try:
+                st.rownums = entry.rownums()
+            except Exception:  # noqa: BLE001
+                st.entry = False
+                return None
+            st.sparse = {}
+        return entry
+
+    def _materialize(self, st: _TableState) -> list[Record]:
+        """Every record, the changes made without loading the table applied."""
+        sparse, extra = st.sparse or {}, st.extra
+        entry = st.entry
+        expected = len(entry)
+        try:
+            records: list[Record] = entry.records()
+        except Exception:  # noqa: BLE001 - read in full, then apply the same changes
+            st.entry = False
+            records = self._read_table(st)
+            if len(records) != expected:
+                raise WorkbookError(f"{self.path.name} changed while Relist was reading it; nothing was saved.", "Run the command again.") from None
+        for i, rec in sparse.items():
+            records[i] = rec
+        records.extend(extra)
+        st.records, st.sparse, st.extra = records, None, []
+        return records
+
+    def _segment_source(self, part: str) -> tuple[Any, bytes] | None:
+        """The segment layout of a sheet part and the part's compressed bytes, when the layout is for this very entry."""
+        if self._cache is None:
+            return None
+        try:
+            info = self._zip.getinfo(part)
+        except KeyError:
+            return None
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            return None
+        layout = self._cache.layout(part, (info.CRC, info.compress_size, info.file_size))
+        if layout is None:
+            return None
+        from relist.workbook import writer
+
+        try:
+            raw = writer._raw_bytes(self._zip, info)
+        except Exception:  # noqa: BLE001
+            return None
+        if len(raw) != info.compress_size or layout.tail_start > len(raw):
+            return None
+        return layout, raw
+
+    def _sparse_view(self, st: _TableState) -> _SparseRows:
+        return _SparseRows(st.entry, st.sparse or {}, st.extra)
+
+    def _rows_for_save(self, st: _TableState) -> Sequence[Record]:
+        """The records a save encodes: the loaded ones, or a view of the cached table with its changes."""
+        if st.records is not None:
+            return st.records
+        if st.sparse is not None:
+            return self._sparse_view(st)
+        return self._load(st)
+
+    def _fast(self, st: _TableState) -> table_cache.Entry | None:
+        """The cache entry to read from: only while the table has no pending change."""
+        if st.records is not None or st.mode or st.sparse is not None:
+            return None
+        return self._cached(st)
+
+    def _read_table(self, st: _TableState) -> list[Record]:
+        """The full read: the table's rows from the sheet, typed by the schema."""
         info = st.info
         c1, r1, c2, r2 = info.bounds
         rows = self._sheet_rows(st.sheet_name)
@@ -279,6 +394,64 @@ class FileWorkbook:
     def table_columns(self, table: str) -> list[str]:
         """The table's columns as the workbook has them (schema columns plus user columns)."""
         return list(self._state(table).info.columns)
+
+    def read_columns(self, table: str, columns: Sequence[str]) -> dict[str, list[Any]]:
+        """Typed values of several columns, one list per column (`read_records` without a dict per row)."""
+        st = self._state(table)
+        entry = self._fast(st)
+        if entry is not None:
+            try:
+                return {c: entry.column(c) if c in entry.columns else [None] * len(entry) for c in columns}
+            except Exception:  # noqa: BLE001 - an unreadable cache: the full read
+                st.entry = False
+        records = self._load(st)
+        return {c: [r.get(c) for r in records] for c in columns}
+
+    def column_values(self, table: str, column: str) -> list[Any]:
+        """One column's typed values, one per row (what read_records gives)."""
+        return self.read_columns(table, [column])[column]
+
+    def _rows_matching(
+        self, table: str, column: str, columns: Sequence[str], pick: Callable[[list[Any]], list[int]], keep: Callable[[Any], bool]
+    ) -> list[Record]:
+        """Some columns of the rows `pick` chooses from the column's values (the cache: one column, then those rows)."""
+        st = self._state(table)
+        cols = list(columns)
+        entry = self._fast(st)
+        if entry is not None:
+            try:
+                values = entry.column(column) if column in entry.columns else [None] * len(entry)
+                rows = [entry.row(i) for i in pick(values)]
+                return [{c: r.get(c) for c in cols} for r in rows]
+            except Exception:  # noqa: BLE001
+                st.entry = False
+        return [{c: r.get(c) for c in cols} for r in self._load(st) if keep(r.get(column))]
+
+    def records_if(self, table: str, column: str, keep: Callable[[Any], bool], columns: Sequence[str]) -> list[Record]:
+        """Some columns of the rows whose `column` value passes `keep`."""
+        return self._rows_matching(table, column, columns, lambda vs: [i for i, v in enumerate(vs) if keep(v)], keep)
+
+    def records_where(self, table: str, column: str, value: Any, columns: Sequence[str]) -> list[Record]:
+        """Some columns of the rows whose `column` equals `value`."""
+        return self._rows_matching(table, column, columns, lambda vs: [i for i, v in enumerate(vs) if v == value], lambda v: v == value)
+
+    def records_in(self, table: str, column: str, values: Collection[Any], columns: Sequence[str]) -> list[Record]:
+        """Some columns of the rows whose `column` value is one of `values`."""
+        wanted = set(values)
+        return self._rows_matching(table, column, columns, lambda vs: [i for i, v in enumerate(vs) if v in wanted], lambda v: v in wanted)
+
+    def tail(self, table: str, column: str) -> tuple[int, Any]:
+        """The table's row count and the `column` value of its last row."""
+        st = self._state(table)
+        entry = self._fast(st)
+        if entry is not None:
+            try:
+                n = len(entry)
+                return n, (entry.row(n - 1).get(column) if n else None)
+            except Exception:  # noqa: BLE001
+                st.entry = False
+        records = self._load(st)
+        return len(records), (records[-1].get(column) if records else None)
 
     def read_records(self, table: str, columns: Sequence[str] | None = None) -> list[Record]:
         st = self._state(table)
@@ -329,6 +502,13 @@ class FileWorkbook:
             return
         st = self._state(table)
         spec = self._check(st, rows)
+        entry = self._sparse_entry(st)
+        if entry is not None:
+            if st.appended_from is None:
+                st.appended_from = len(entry)
+            st.extra.extend(self._typed(spec, r) for r in rows)
+            st.mode = st.mode or "splice"
+            return
         records = self._load(st)
         if st.appended_from is None:
             st.appended_from = len(records)
@@ -344,6 +524,9 @@ class FileWorkbook:
             raise KeyError(f"{spec.table} has no key; pass key=")
         if spec.append_only and any(set(r) - {key, "RemovedAt", "RemovedReason"} for r in rows):
             raise PermissionError(f"{spec.table} is append-only")
+        entry = self._sparse_entry(st)
+        if entry is not None:
+            return self._update_sparse(st, entry, spec, rows, key)
         records = self._load(st)
         index = {r.get(key): i for i, r in enumerate(records)}
         changed = 0
@@ -353,6 +536,37 @@ class FileWorkbook:
                 continue
             records[i].update(self._typed(spec, r))
             if st.appended_from is None or i < st.appended_from:
+                st.changed.add(i)
+            changed += 1
+        if changed and not st.mode:
+            st.mode = "splice"
+        return changed
+
+    def _update_sparse(
+        self, st: _TableState, entry: table_cache.Entry, spec: schema.TableSheet, rows: Sequence[Mapping[str, Any]], key: str
+    ) -> int:
+        """update_rows through the cache: only the matching rows are read (whole) and kept as changed."""
+        try:
+            keys = entry.column(key)
+        except Exception:  # noqa: BLE001
+            self._materialize(st)
+            return self.update_rows(spec.table, rows, key)
+        keys.extend(r.get(key) for r in st.extra)
+        index = {v: i for i, v in enumerate(keys)}
+        sparse = st.sparse if st.sparse is not None else {}
+        n = len(entry)
+        changed = 0
+        for r in rows:
+            i = index.get(r.get(key))
+            if i is None:
+                continue
+            if i >= n:
+                st.extra[i - n].update(self._typed(spec, r))
+            else:
+                rec = sparse.get(i)
+                if rec is None:
+                    rec = sparse[i] = entry.row(i)
+                rec.update(self._typed(spec, r))
                 st.changed.add(i)
             changed += 1
         if changed and not st.mode:
@@ -425,14 +639,20 @@ class FileWorkbook:
         with writer_lock(self.path):
             self._refuse_if_open_elsewhere()
             self._fit_sheets()
+            pending = set(self._pending_parts)
             new_parts, removed = writer.render_changes(self)
+            after = self._cache_plans(pending)
+            written: dict[str, Any] = {}
+            segment = (
+                writer.segmenter({t.sheet_part for t in self._tables.values()}, written) if self._cache is not None else None
+            )
             _remove_stale_temps(self.path)
             fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX)
             tmp = Path(name)
             try:
                 _copy_mode(self.path, fd)
                 with os.fdopen(fd, "wb") as fh:
-                    writer.write_package(self._zip, fh, new_parts, removed)
+                    writer.write_package(self._zip, fh, new_parts, removed, segment)
                     fh.flush()
                     os.fsync(fh.fileno())
                 self._refuse_if_open_elsewhere()
@@ -444,18 +664,21 @@ class FileWorkbook:
             finally:
                 tmp.unlink(missing_ok=True)
             self._load_package(self.path.read_bytes())
+            self._cache_saved(after, written)
 
     def _fit_sheets(self) -> None:
         """Keep every changed table within Excel's rows a sheet: Rejects drops its oldest rows, others refuse."""
         from relist.workbook import limits
 
         for st in self._tables.values():
-            if not st.mode or st.records is None:
+            if not st.mode or (st.records is None and st.sparse is None):
                 continue
             room = limits.rows_room(st.info.bounds[1] + st.info.header_rows, st.info.totals_rows)
-            over = len(st.records) - room
+            over = len(self._rows_for_save(st)) - room
             if over <= 0:
                 continue
+            self._load(st)  # a table changed through the cache: every row, to cut or refuse
+            assert st.records is not None
             if st.info.name.lower() not in limits.ROLLING_TABLES:
                 raise WorkbookError(
                     f"{st.info.name} would need {len(st.records):,} rows; an Excel sheet holds {room:,} below its header. Nothing was saved.",
@@ -488,6 +711,65 @@ class FileWorkbook:
                 f"{self.path.name} changed on disk since Relist read it; nothing was saved.",
                 "Run the command again.",
             )
+
+    def _cache_plans(self, pending: set[str]) -> list[tuple[str, Any, Any]]:
+        """What the cache learns from this save, per changed table: (table, entry to update or None, what changed).
+
+        A table whose values cannot be told for sure without reading it back (a value the
+        writer would not give back as is, a sheet also changed by cell edits or pictures)
+        is dropped from the cache: the next command reads it in full.
+        """
+        if self._cache is None:
+            return []
+        plans: list[tuple[str, Any, Any]] = []
+        pic_sheets = {p[0] for p in self._pics}
+        for st in self._tables.values():
+            if not st.mode:
+                continue
+            name = st.info.name
+            spec = schema.table(name) if name.lower() in _SPEC_NAMES else None
+            if (
+                spec is None or st.written is None or st.sheet_name in self._cell_edits or st.sheet_name in pic_sheets
+                or st.sheet_part in pending or st.info.part in pending
+            ):
+                plans.append((name, None, None))
+                continue
+            spliced, rownum_of = st.written
+            records = self._rows_for_save(st)
+            settle = table_cache.settler(spec, st.info)
+            if spliced and isinstance(st.entry, table_cache.Entry):
+                start = st.appended_from if st.appended_from is not None else len(records)
+                changed = {i: settle(records[i]) for i in st.changed}
+                appended = [settle(records[i]) for i in range(start, len(records))]
+                if any(r is None for r in changed.values()) or any(r is None for r in appended):
+                    plans.append((name, None, None))
+                else:
+                    plans.append((name, st.entry, (changed, appended, rownum_of[start:])))
+            elif not spliced:
+                rows = [settle(r) for r in records]
+                plans.append((name, None, (rows, rownum_of) if all(r is not None for r in rows) else None))
+            else:
+                plans.append((name, None, None))
+        return plans
+
+    def _cache_saved(self, plans: list[tuple[str, Any, Any]], written: Mapping[str, Any]) -> None:
+        """Bring the cache up to the file just saved (keys from its central directory), with its sheets' segment layouts."""
+        cache = self._cache
+        if cache is None:
+            return
+        for part, c in written.items():
+            cache.store_layout(part, (c.crc, len(c.data), c.size), c.layout)
+        for name, entry, change in plans:
+            st = self._tables.get(name.lower())
+            if st is None or change is None:
+                cache.drop(name)
+                continue
+            key = self._cache_key(st)
+            if entry is not None:
+                cache.update(entry, key, *change)
+            else:
+                rows, rownums = change
+                cache.store(name, key, st.info.columns, rows, rownums)
 
 
 TEMP_SUFFIX = ".relist-tmp"
@@ -525,3 +807,23 @@ def _fsync_dir(folder: Path) -> None:
 
 
 _SPEC_NAMES = {t.table.lower() for t in schema.TABLE_SHEETS}
+
+
+class _SparseRows(Sequence[Record]):
+    """A table changed through the cache, as the list of records a save encodes (rows read on demand)."""
+
+    def __init__(self, entry: table_cache.Entry, sparse: Mapping[int, Record], extra: list[Record]) -> None:
+        self._entry, self._sparse, self._extra, self._n = entry, sparse, extra, len(entry)
+
+    def __len__(self) -> int:
+        return self._n + len(self._extra)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if i >= self._n:
+            return self._extra[i - self._n]
+        got = self._sparse.get(i)
+        return got if got is not None else self._entry.row(i)

@@ -93,6 +93,30 @@ def parse_rels(data: bytes | None) -> list[Rel]:
     return out
 
 
+_REL_ELEMENT = re.compile(rb"<Relationship\b[^>]*>")
+
+
+def table_targets(data: bytes | None) -> list[str]:
+    """Targets of a relationships part's table relationships, without parsing thousands of hyperlink ones."""
+    if not data or b"/table" not in data:
+        return []
+    if re.search(rb"<\w+:Relationship\b|<!", data):  # prefixed or with a DOCTYPE/CDATA: parse it all
+        return [r.target for r in parse_rels(data) if r.type.endswith("/table")]
+    out = []
+    seen = -1
+    for hit in re.finditer(rb"/table\b", data):
+        start = data.rfind(b"<Relationship", 0, hit.start())
+        m = _REL_ELEMENT.match(data, start) if start > seen else None
+        if m is None:
+            continue
+        seen = start
+        el = m.group(0)
+        rel = ET.fromstring(el if el.endswith(b"/>") else el[:-1] + b"/>")
+        if rel.get("Type", "").endswith("/table"):
+            out.append(rel.get("Target", ""))
+    return out
+
+
 @dataclass
 class TableInfo:
     """What the product needs to know of one table part."""

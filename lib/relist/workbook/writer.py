@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Mapping
+import zlib
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from relist import schema
 from relist.workbook import package as pkg
+from relist.workbook import segments
 from relist.workbook.port import link_target
 
 if TYPE_CHECKING:
@@ -100,14 +102,94 @@ def _tall_rows(encode: pkg.RowEncoder, spec: schema.TableSheet, columns: list[st
     return tall
 
 
-def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -> tuple[int, int, int]:
+def _row_values(spec: schema.TableSheet, columns: list[str]) -> Callable[[Mapping[str, Any]], list[Any]]:
+    """A record's cell values in the table's column order (booleans as Yes/No)."""
+    bool_cols = {c.name for c in spec.columns if c.type == "bool"}
+
+    def values(rec: Mapping[str, Any]) -> list[Any]:
+        out = []
+        for c in columns:
+            v = rec.get(c)
+            if c in bool_cols and isinstance(v, bool):
+                v = "Yes" if v else "No"
+            out.append(v)
+        return out
+
+    return values
+
+
+def _append_segmented(fwb: FileWorkbook, st: _TableState, parts: dict[str, Any]) -> tuple[int, int, int] | None:
+    """Rows only appended to a table whose sheet part Relist wrote as segments: the new part without inflating it.
+
+    Gives the same part, byte for byte, as the splice below would; None (the splice) whenever
+    anything else changes with it: other rows, hyperlinks, cell edits or pictures on the sheet.
+    """
+    info = st.info
+    if (
+        st.mode != "splice" or st.changed or st.appended_from is None or not st.rownums
+        or len(st.rownums) != st.appended_from or st.sheet_part in parts or st.sheet_name in fwb._cell_edits
+        or any(pic[0] == st.sheet_name for pic in fwb._pics)
+    ):
+        return None
+    spec = schema.table(info.name)
+    columns = info.columns
+    if any(c.link and c.name in columns for c in spec.columns):
+        return None
+    source = fwb._segment_source(st.sheet_part)
+    if source is None:
+        return None
+    layout, raw = source
+    c1, r1, _c2, r2 = info.bounds
+    first_data = r1 + info.header_rows
+    table_end = r2 - info.totals_rows
+    records = fwb._rows_for_save(st)
+    new_from = st.appended_from
+    if layout.last_row != table_end or len(records) <= new_from:
+        return None
+    prefix = pkg.SheetXml.parse(layout.head + layout.tail).prefix.encode()
+    n = len(columns)
+    styles = pkg.col_styles(layout.head, c1, n)
+    start = segments.first_rows(layout, raw)
+    first_span = _find_row(start, prefix, first_data)
+    if first_span is None:
+        return None  # not within the first rows inflated: the splice finds it
+    found = pkg.cell_styles(start[first_span[0] : first_span[1]], c1, n)
+    styles = [a or b for a, b in zip(found, styles, strict=True)]
+    encode = _tall_rows(pkg.make_row_encoder(c1, styles, [info.calculated.get(c) for c in columns]), spec, columns)
+    values = _row_values(spec, columns)
+    added = len(records) - new_from
+    new_rows = "".join(encode(table_end + 1 + k, values(records[new_from + k])) for k in range(added)).encode()
+    rownum_of = list(st.rownums) + list(range(table_end + 1, table_end + 1 + added))
+    last_row = max(rownum_of[-1], first_data)
+    ref = f"{pkg.col_letter(c1)}{r1}:{pkg.col_letter(c1 + n - 1)}{last_row}"
+    head = pkg.set_dimension(layout.head, ref)
+    links = _existing_hyperlinks(layout.tail)
+    for cell_ref, rid in links:
+        m = re.match(r"[A-Z]+(\d+)", cell_ref)
+        if rid.startswith(LINK_RID_PREFIX) and m and int(m.group(1)) > table_end:
+            return None  # a link of ours on a row being written: the splice drops it
+    if links:
+        head = pkg.ensure_r_namespace(head)
+    try:
+        parts[st.sheet_part] = segments.append(layout, raw, head, new_rows, layout.tail, last_row)
+    except (ValueError, zlib.error):
+        return None
+    parts[info.part] = pkg.set_table_ref(parts.get(info.part) or fwb._read(info.part) or b"", ref)
+    st.written = (True, rownum_of)
+    return fwb._sheet_ids.get(st.sheet_name, 0), last_row, c1
+
+
+def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, Any]) -> tuple[int, int, int]:
     """New sheet, table and rels parts for one changed table; returns (sheet id, last row, first col)."""
+    fast = _append_segmented(fwb, st, parts)
+    if fast is not None:
+        return fast
     info = st.info
     c1, r1, _c2, r2 = info.bounds
     columns = info.columns
     n = len(columns)
     spec = schema.table(info.name)
-    records = st.records or []
+    records = fwb._rows_for_save(st)
     sheet = pkg.SheetXml.parse(parts.get(st.sheet_part) or fwb._read(st.sheet_part) or b"")
     p = sheet.prefix.encode()
     header_row = r1 + info.header_rows - 1
@@ -120,16 +202,7 @@ def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -
         found = pkg.cell_styles(sheet.rows[first_span[0] : first_span[1]], c1, n)
         styles = [a or b for a, b in zip(found, styles, strict=True)]
     encode = _tall_rows(pkg.make_row_encoder(c1, styles, [info.calculated.get(c) for c in columns]), spec, columns)
-    bool_cols = {c.name for c in spec.columns if c.type == "bool"}
-
-    def values(rec: Mapping[str, Any]) -> list[Any]:
-        out = []
-        for c in columns:
-            v = rec.get(c)
-            if c in bool_cols and isinstance(v, bool):
-                v = "Yes" if v else "No"
-            out.append(v)
-        return out
+    values = _row_values(spec, columns)
 
     link_cols = [c for c in spec.columns if c.link and c.name in columns]
     link_letters = {pkg.col_letter(c1 + columns.index(c.name)): c for c in link_cols}
@@ -148,8 +221,12 @@ def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -
     if splice:
         rows_xml, rownum_of, touched = _splice_rows(sheet, p, st, records, new_from, table_end, encode, values)
     if rows_xml is None:
+        records = fwb._load(st)
         rows_xml, rownum_of = _rewrite_rows(sheet, p, st, records, header_row, first_data, c1, columns, styles, encode, values)
         touched = None
+    st.written = (touched is not None, rownum_of)
+    # the rows whose hyperlinks are written anew: those re-encoded (a splice) or all
+    link_rows = sorted([*st.changed, *range(new_from, len(records))]) if touched is not None else range(len(records))
     last_row = max(rownum_of[-1] if rownum_of else first_data, first_data)
     c2 = c1 + n - 1
     ref = f"{pkg.col_letter(c1)}{r1}:{pkg.col_letter(c2)}{last_row}"
@@ -176,7 +253,8 @@ def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -
     k = max_k if keep_ours else 0
     for letter, col in link_letters.items():
         name = col.name
-        for i, rec in enumerate(records):
+        for i in link_rows:
+            rec = records[i]
             rownum = rownum_of[i]
             if keep_ours and rownum not in (touched or set()):
                 continue
@@ -199,7 +277,7 @@ def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, bytes]) -
 
 
 def _splice_rows(
-    sheet: pkg.SheetXml, p: bytes, st: _TableState, records: list[Record], new_from: int, table_end: int,
+    sheet: pkg.SheetXml, p: bytes, st: _TableState, records: Sequence[Record], new_from: int, table_end: int,
     encode: pkg.RowEncoder, values: Any,
 ) -> tuple[bytes | None, list[int], set[int]]:
     """Changed rows replaced in place and new rows added after the table: no other row is re-encoded."""
@@ -300,9 +378,9 @@ def _ensure_full_calc(data: bytes) -> bytes:
     return data[:end] + b"<" + prefix + b'calcPr fullCalcOnLoad="1"/>' + data[end:]
 
 
-def render_changes(fwb: FileWorkbook) -> tuple[dict[str, bytes], set[str]]:
-    """Every part a save writes anew, and the parts it removes."""
-    parts: dict[str, bytes] = dict(fwb._pending_parts)
+def render_changes(fwb: FileWorkbook) -> tuple[dict[str, Any], set[str]]:
+    """Every part a save writes anew (bytes, or `segments.Compressed`), and the parts it removes."""
+    parts: dict[str, Any] = dict(fwb._pending_parts)
     removed: set[str] = set()
     rewritten: dict[int, tuple[int, set[str]]] = {}  # sheet id -> (last row, calculated column letters)
     for st in fwb._tables.values():
@@ -346,8 +424,37 @@ def render_changes(fwb: FileWorkbook) -> tuple[dict[str, bytes], set[str]]:
     return parts, removed
 
 
-def write_package(src: zipfile.ZipFile, fh: IO[bytes], new_parts: Mapping[str, bytes], removed: set[str]) -> None:
-    """Stream a package: changed parts written anew, every other part copied unchanged, in the original order."""
+def segmenter(sheet_parts: set[str], written: dict[str, segments.Compressed]) -> Callable[[str, Any], Any]:
+    """For write_package: table sheet parts compressed as segments (noted in `written`), other parts as they are."""
+
+    def segment(name: str, data: Any) -> Any:
+        if isinstance(data, segments.Compressed):
+            written[name] = data
+            return data
+        if name not in sheet_parts:
+            return data
+        try:
+            sheet = pkg.SheetXml.parse(data)
+        except ValueError:
+            return data
+        last = _last_row_number(sheet.rows, sheet.prefix.encode())
+        if last < 0:
+            return data
+        c = segments.compress(sheet.head, sheet.rows, sheet.tail, last, 1 if len(data) > 1_000_000 else 6)
+        written[name] = c
+        return c
+
+    return segment
+
+
+def write_package(
+    src: zipfile.ZipFile, fh: IO[bytes], new_parts: Mapping[str, Any], removed: set[str],
+    segment: Callable[[str, Any], Any] | None = None,
+) -> None:
+    """Stream a package: changed parts written anew, every other part copied unchanged, in the original order.
+
+    A new part is bytes, or a `segments.Compressed` written as it is; `segment` may turn bytes into the latter.
+    """
     with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
         done = set()
         for info in src.infolist():
@@ -355,10 +462,15 @@ def write_package(src: zipfile.ZipFile, fh: IO[bytes], new_parts: Mapping[str, b
             if name in removed:
                 continue
             if name in new_parts:
+                data = segment(name, new_parts[name]) if segment is not None else new_parts[name]
                 zi = zipfile.ZipInfo(name, date_time=info.date_time)
                 zi.compress_type = zipfile.ZIP_DEFLATED
                 zi.external_attr = info.external_attr
-                dst.writestr(zi, new_parts[name], compresslevel=1 if len(new_parts[name]) > 1_000_000 else 6)
+                if isinstance(data, segments.Compressed):
+                    zi.CRC, zi.compress_size, zi.file_size = data.crc, len(data.data), data.size
+                    _write_raw(dst, zi, data.data)
+                else:
+                    dst.writestr(zi, data, compresslevel=1 if len(data) > 1_000_000 else 6)
             else:
                 _copy_entry(src, dst, info)
             done.add(name)
@@ -366,7 +478,11 @@ def write_package(src: zipfile.ZipFile, fh: IO[bytes], new_parts: Mapping[str, b
             if name not in done:
                 zi = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 zi.compress_type = zipfile.ZIP_DEFLATED
-                dst.writestr(zi, data)
+                if isinstance(data, segments.Compressed):
+                    zi.CRC, zi.compress_size, zi.file_size = data.crc, len(data.data), data.size
+                    _write_raw(dst, zi, data.data)
+                else:
+                    dst.writestr(zi, data)
 
 
 def _copy_entry(src: zipfile.ZipFile, dst: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:

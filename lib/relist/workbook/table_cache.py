@@ -1,0 +1,311 @@
+"""A disposable columnar cache of the product tables beside a workbook file, in `<stem>.cache/`.
+
+Each table is kept as typed values, the ones a full read would give: one pickle per
+column (for commands that need a few columns of every row) and one per block of rows
+(for commands that need one lead's row), in an immutable base file, plus a small index
+naming the key it is valid for and the rows Relist itself changed or appended since
+(compacted into a new base now and then).
+
+The key is what the zip's central directory records of every part that decides the
+table's values: its sheet part and table part, the shared strings and styles (name,
+CRC-32, sizes, method), and the workbook's date system. When Excel, LibreOffice or a
+user changes any of them, the key no longer matches and the table is read in full
+again, as it is with no cache at all. Nothing here is ever needed: a missing, stale or
+unreadable cache means the full read, and RELIST_CACHE=0 switches the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import re
+import uuid
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from relist import schema
+from relist.workbook import package as pkg
+from relist.workbook.limits import CELL_CHARS
+
+FORMAT = 1
+"""Bumped whenever what the cache holds, or how a value is typed on reading, changes."""
+BLOCK = 512
+"""Rows per pickled row block."""
+COMPACT_AFTER = 4000
+"""Rows changed or appended since the base before a new base is written."""
+
+Record = dict[str, Any]
+Key = tuple[Any, ...]
+
+
+def enabled() -> bool:
+    """False when RELIST_CACHE is 0/off/no/false."""
+    return os.environ.get("RELIST_CACHE", "1").strip().lower() not in ("0", "off", "no", "false")
+
+
+def folder_for(path: Path) -> Path:
+    return path.with_name(path.stem + ".cache")
+
+
+def _part_key(zf: zipfile.ZipFile, name: str | None) -> tuple[Any, ...]:
+    if name is None:
+        return ("",)
+    try:
+        i = zf.getinfo(name)
+    except KeyError:
+        return (name, None)
+    return (name, i.CRC, i.compress_size, i.file_size, i.compress_type)
+
+
+_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(1|true)\"")
+
+
+def package_facts(zf: zipfile.ZipFile, wb_part: str, wb_rels: bytes | None) -> tuple[Any, ...]:
+    """What every table's key shares: shared strings, styles and the date system."""
+    shared = styles = None
+    for rel in pkg.parse_rels(wb_rels):
+        if rel.type.endswith("/sharedStrings"):
+            shared = pkg.resolve(wb_part, rel.target)
+        elif rel.type.endswith("/styles"):
+            styles = pkg.resolve(wb_part, rel.target)
+    try:
+        date1904 = bool(_DATE1904.search(zf.read(wb_part)))
+    except KeyError:
+        date1904 = False
+    return (_part_key(zf, shared), _part_key(zf, styles), date1904)
+
+
+def table_key(zf: zipfile.ZipFile, facts: tuple[Any, ...], info: pkg.TableInfo, sheet_part: str) -> Key:
+    return (FORMAT, schema.SCHEMA_VERSION, info.name, tuple(info.columns), _part_key(zf, sheet_part), _part_key(zf, info.part), facts)
+
+
+# ---------------------------------------------------------------- settling values
+
+
+def _settled_text(v: str) -> bool:
+    """Text the writer writes as it is (not cut to Excel's cell size, nothing stripped or normalised)."""
+    return len(v) <= CELL_CHARS // 2 and "\r" not in v and not pkg._ILLEGAL.search(v)
+
+
+_SERIAL_SAFE = datetime(1900, 3, 1)
+
+
+def settle(col: schema.Column | None, v: Any) -> tuple[bool, Any]:
+    """(sure, value): the value a full read gives back for `v` as the writer writes it; not sure -> (False, None)."""
+    if v is None or v == "":
+        return True, None
+    t = col.type if col is not None else None
+    tp = type(v)
+    if t in ("text", "link") or t is None:
+        if tp is str:
+            return _settled_text(v), v
+        if t is None and tp is float and v == v and v not in (float("inf"), float("-inf")):
+            return True, v
+        return False, None
+    if t == "int":
+        return (tp is int and abs(v) < 2**53), v
+    if t in ("float", "money", "pct"):
+        if tp is float:
+            return True, (v if v == v and v not in (float("inf"), float("-inf")) else None)
+        return False, None
+    if t == "datetime":  # serials before 1900-03-01 read back a day off (Excel's 1900 leap year)
+        return (tp is datetime and v.tzinfo is None and v.microsecond == 0 and v >= _SERIAL_SAFE), v
+    if t == "date":
+        return (tp is date and v >= _SERIAL_SAFE.date()), v
+    if t == "bool":
+        return tp is bool, v
+    return False, None
+
+
+def settler(spec: schema.TableSheet, info: pkg.TableInfo) -> Callable[[Mapping[str, Any]], Record | None]:
+    """A function: a record as saved -> the record a full read gives back (None when not sure)."""
+    cols = {c.name: c for c in spec.columns}
+    plan = [(name, cols.get(name), name in info.calculated) for name in info.columns]
+
+    def settled(rec: Mapping[str, Any]) -> Record | None:
+        out: Record = {}
+        for name, col, calculated in plan:
+            if calculated:
+                out[name] = None  # a formula written without a cached value reads back empty
+                continue
+            v = rec.get(name)
+            if col is not None and col.type == "bool" and v.__class__ is str and v in ("Yes", "No"):
+                v = v == "Yes"
+            sure, value = settle(col, v)
+            if not sure:
+                return None
+            out[name] = value
+        return out
+
+    return settled
+
+
+# ---------------------------------------------------------------- one table
+
+
+class Entry:
+    """One table's cached values, valid for the key it was opened with."""
+
+    def __init__(self, folder: Path, table: str, index: dict[str, Any]) -> None:
+        self.folder = folder
+        self.table = table
+        self.index = index
+        self.columns: list[str] = index["columns"]
+        self.n: int = index["n"]
+        self.patch: dict[int, Record] = index["patch"]
+        self.extra: list[Record] = index["extra"]
+        self.extra_rows: list[int] = index["extra_rows"]
+        self._base: dict[str, Any] | None = None
+        self._cols: dict[str, list[Any]] = {}
+        self._blocks: dict[int, list[tuple[Any, ...]]] = {}
+
+    def __len__(self) -> int:
+        return self.n + len(self.extra)
+
+    def __bool__(self) -> bool:  # an entry of an empty table is still an entry
+        return True
+
+    def _read_base(self) -> dict[str, Any]:
+        if self._base is None:
+            self._base = pickle.loads((self.folder / self.index["base"]).read_bytes())
+        return self._base
+
+    def column(self, name: str) -> list[Any]:
+        """Every row's value of one column (a new list: the caller may keep or change it)."""
+        got = self._cols.get(name)
+        if got is None:
+            got = pickle.loads(self._read_base()["columns"][name])
+            for i, rec in self.patch.items():
+                got[i] = rec.get(name)
+            got.extend(r.get(name) for r in self.extra)
+            if len(got) != len(self):
+                raise ValueError("cache column of the wrong length")
+            self._cols[name] = got
+        return list(got)
+
+    def rownums(self) -> list[int]:
+        rows: list[int] = pickle.loads(self._read_base()["rownums"])
+        rows.extend(self.extra_rows)
+        return rows
+
+    def row(self, i: int) -> Record:
+        """One row as a fresh record of every column."""
+        if i >= self.n:
+            return dict(self.extra[i - self.n])
+        if i in self.patch:
+            return dict(self.patch[i])
+        b = i // BLOCK
+        block = self._blocks.get(b)
+        if block is None:
+            block = pickle.loads(self._read_base()["blocks"][b])
+            self._blocks[b] = block
+        return dict(zip(self.columns, block[i - b * BLOCK], strict=True))
+
+    def records(self) -> list[Record]:
+        """Every row as a record (the full read's result)."""
+        cols = [self.column(c) for c in self.columns]
+        names = self.columns
+        return [dict(zip(names, vals, strict=True)) for vals in zip(*cols, strict=True)]
+
+
+class TableCache:
+    """The cache folder of one workbook file; every failure is a miss, never an error."""
+
+    def __init__(self, path: Path) -> None:
+        self.folder = folder_for(path)
+
+    def _idx(self, table: str) -> Path:
+        return self.folder / f"{table}.idx"
+
+    def open(self, table: str, key: Key) -> Entry | None:
+        """The table's cached values when they were made for exactly `key`."""
+        try:
+            index = pickle.loads(self._idx(table).read_bytes())
+            if index.get("format") != FORMAT or index.get("key") != key:
+                return None
+            return Entry(self.folder, table, index)
+        except Exception:  # noqa: BLE001 - a damaged or half-written cache is a miss
+            return None
+
+    def drop(self, table: str) -> None:
+        with contextlib.suppress(OSError):
+            self._idx(table).unlink(missing_ok=True)
+
+    def store(self, table: str, key: Key, columns: Sequence[str], records: Sequence[Mapping[str, Any]], rownums: Sequence[int]) -> None:
+        """A new base of every row (values as a full read gives them) for `key`."""
+        try:
+            self.folder.mkdir(exist_ok=True)
+            cols = list(columns)
+            base = {
+                "columns": {c: pickle.dumps([r.get(c) for r in records], pickle.HIGHEST_PROTOCOL) for c in cols},
+                "rownums": pickle.dumps(list(rownums), pickle.HIGHEST_PROTOCOL),
+                "blocks": [
+                    pickle.dumps([tuple(r.get(c) for c in cols) for r in records[s : s + BLOCK]], pickle.HIGHEST_PROTOCOL)
+                    for s in range(0, len(records), BLOCK)
+                ],
+            }
+            name = f"{table}-{uuid.uuid4().hex[:12]}.base"
+            _write_atomic(self.folder / name, pickle.dumps(base, pickle.HIGHEST_PROTOCOL))
+            self._write_index(table, {"format": FORMAT, "key": key, "columns": cols, "base": name, "n": len(records),
+                                      "patch": {}, "extra": [], "extra_rows": []})
+        except Exception:  # noqa: BLE001 - a cache that cannot be written is no cache
+            self.drop(table)
+
+    def update(self, entry: Entry, key: Key, changed: Mapping[int, Record], appended: Sequence[Record], appended_rows: Sequence[int]) -> None:
+        """The entry made valid for `key` after Relist changed and appended rows (already settled values)."""
+        try:
+            patch = dict(entry.patch)
+            extra = list(entry.extra)
+            for i, rec in changed.items():
+                if i >= entry.n:
+                    extra[i - entry.n] = dict(rec)
+                else:
+                    patch[i] = dict(rec)
+            extra.extend(dict(r) for r in appended)
+            rows = [*entry.extra_rows, *appended_rows]
+            if len(patch) + len(extra) > COMPACT_AFTER:
+                merged = Entry(entry.folder, entry.table, {**entry.index, "patch": patch, "extra": extra, "extra_rows": rows})
+                self.store(entry.table, key, entry.columns, merged.records(), merged.rownums())
+                return
+            self._write_index(entry.table, {**entry.index, "key": key, "patch": patch, "extra": extra, "extra_rows": rows})
+        except Exception:  # noqa: BLE001
+            self.drop(entry.table)
+
+    def _layout_file(self, part: str) -> Path:
+        return self.folder / ("part-" + part.replace("/", "_") + ".seg")
+
+    def layout(self, part: str, entry: tuple[int, int, int]) -> Any:
+        """The segment layout (see `segments`) of a sheet part as written, when the zip entry is still that one."""
+        try:
+            found = pickle.loads(self._layout_file(part).read_bytes())
+            return found["layout"] if found.get("format") == FORMAT and found.get("entry") == entry else None
+        except Exception:  # noqa: BLE001 - a damaged or half-written layout is a miss
+            return None
+
+    def store_layout(self, part: str, entry: tuple[int, int, int], layout: Any) -> None:
+        try:
+            self.folder.mkdir(exist_ok=True)
+            _write_atomic(self._layout_file(part), pickle.dumps({"format": FORMAT, "entry": entry, "layout": layout}, pickle.HIGHEST_PROTOCOL))
+        except Exception:  # noqa: BLE001
+            with contextlib.suppress(OSError):
+                self._layout_file(part).unlink(missing_ok=True)
+
+    def _write_index(self, table: str, index: dict[str, Any]) -> None:
+        _write_atomic(self._idx(table), pickle.dumps(index, pickle.HIGHEST_PROTOCOL))
+        keep = {index["base"]}
+        for old in self.folder.glob(f"{table}-*.base"):
+            if old.name not in keep:
+                old.unlink(missing_ok=True)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
