@@ -278,3 +278,40 @@ def test_cache_switched_off_writes_nothing(tmp_path: Path, cache_env: pytest.Mon
     path = seeded_book(tmp_path, random.Random(7), leads=5, touches=5)
     FileWorkbook(path).read_records("tblTouches")
     assert not table_cache.folder_for(path).exists()
+
+
+def test_damaged_compressed_bytes_are_read_in_full(tmp_path: Path, cache_env: pytest.MonkeyPatch) -> None:
+    """A byte flipped inside a sheet's compressed data (its recorded CRC and sizes unchanged) misses the cache."""
+    from relist.workbook.writer import _LOCAL_HEADER_SIZE
+
+    path = seeded_book(tmp_path, random.Random(8), leads=20, touches=400)
+    book = FileWorkbook(path)
+    book.read_records("tblTouches")
+    book.append_rows("tblTouches", [{"TouchId": "T0000401", "LeadId": "L000001", "Channel": "call", "Outcome": "no-answer"}])
+    book.save(backup=False)  # the sheet part is now written as segments and its layout kept
+    part = book._tables["tbltouches"].sheet_part
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo(part)
+    name_len = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_len = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + _LOCAL_HEADER_SIZE + name_len + extra_len
+    data[start + info.compress_size // 3] ^= 0x55
+    path.write_bytes(bytes(data))
+
+    def outcome(env: str | None) -> str:
+        if env:
+            cache_env.setenv("RELIST_CACHE", env)
+        else:
+            cache_env.delenv("RELIST_CACHE", raising=False)
+        try:
+            b = FileWorkbook(path)
+            b.read_records("tblTouches")
+            b.append_rows("tblTouches", [{"TouchId": "T0000402", "LeadId": "L000001", "Channel": "call", "Outcome": "voicemail"}])
+            b.save(backup=False)
+        except Exception as exc:  # noqa: BLE001 - the outcome compared is the exception
+            return type(exc).__name__
+        return "saved"
+
+    before = path.read_bytes()
+    assert outcome(None) == outcome("0") != "saved"
+    assert path.read_bytes() == before

@@ -85,6 +85,7 @@ class Layout:
     prefix_comp: int  # compressed length of the row chunks before the last
     prefix_raw: int
     prefix_crc: int  # CRC-32 of those chunks' raw bytes
+    prefix_stored: int  # CRC-32 of their compressed bytes (copied only when they are still these)
     last_comp: int  # the last row chunk (possibly empty)
     last_raw: int
     last_row: int  # number of the last <row> in sheetData
@@ -122,6 +123,7 @@ def compress(head: bytes, rows: bytes, tail: bytes, last_row: int, level: int) -
     layout = Layout(
         head=head, tail=tail, head_comp=len(out[0]),
         prefix_comp=sum(len(c) for c in comp[:-1]), prefix_raw=prefix_raw, prefix_crc=zlib.crc32(rows[:prefix_raw]),
+        prefix_stored=zlib.crc32(b"".join(comp[:-1])),
         last_comp=len(last_c), last_raw=len(last), last_row=last_row, level=level,
     )
     out += comp
@@ -150,6 +152,8 @@ def append(layout: Layout, raw: bytes, head: bytes, new_rows: bytes, tail: bytes
         raise ValueError("the last row chunk does not inflate to its recorded size")
     prefix_comp, prefix_raw, prefix_crc = layout.prefix_comp, layout.prefix_raw, layout.prefix_crc
     kept = raw[layout.head_comp : start]
+    if zlib.crc32(kept) != layout.prefix_stored:
+        raise ValueError("the part's earlier row chunks are not the ones recorded")
     if len(last) >= CHUNK:  # the last chunk is full: it joins the kept ones and the new rows start a chunk
         kept = raw[layout.head_comp : start + layout.last_comp]
         prefix_crc = crc32_combine(prefix_crc, zlib.crc32(last), len(last))
@@ -164,6 +168,6 @@ def append(layout: Layout, raw: bytes, head: bytes, new_rows: bytes, tail: bytes
     crc = zlib.crc32(tail, zlib.crc32(last, crc))
     new = replace(
         layout, head=head, tail=tail, head_comp=len(head_c), prefix_comp=prefix_comp, prefix_raw=prefix_raw,
-        prefix_crc=prefix_crc, last_comp=len(last_c), last_raw=len(last), last_row=last_row,
+        prefix_crc=prefix_crc, prefix_stored=zlib.crc32(kept), last_comp=len(last_c), last_raw=len(last), last_row=last_row,
     )
     return Compressed(head_c + kept + last_c + tail_c, crc, len(head) + prefix_raw + len(last) + len(tail), new)

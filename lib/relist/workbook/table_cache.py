@@ -20,8 +20,10 @@ import contextlib
 import os
 import pickle
 import re
+import struct
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -31,7 +33,7 @@ from relist import schema
 from relist.workbook import package as pkg
 from relist.workbook.limits import CELL_CHARS
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever what the cache holds, or how a value is typed on reading, changes."""
 BLOCK = 512
 """Rows per pickled row block."""
@@ -52,13 +54,20 @@ def folder_for(path: Path) -> Path:
 
 
 def _part_key(zf: zipfile.ZipFile, name: str | None) -> tuple[Any, ...]:
+    """A part as the central directory records it, plus the CRC-32 of its compressed bytes (damage shows)."""
     if name is None:
         return ("",)
     try:
         i = zf.getinfo(name)
     except KeyError:
         return (name, None)
-    return (name, i.CRC, i.compress_size, i.file_size, i.compress_type)
+    from relist.workbook.writer import _raw_bytes
+
+    try:
+        stored = zlib.crc32(_raw_bytes(zf, i))
+    except Exception:  # noqa: BLE001 - an unreadable entry: a key nothing matches
+        stored = None
+    return (name, i.CRC, i.compress_size, i.file_size, i.compress_type, stored)
 
 
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(1|true)\"")
@@ -159,7 +168,7 @@ class Entry:
         self.patch: dict[int, Record] = index["patch"]
         self.extra: list[Record] = index["extra"]
         self.extra_rows: list[int] = index["extra_rows"]
-        self._base: dict[str, Any] | None = None
+        self._header: tuple[int, dict[str, Any]] | None = None
         self._cols: dict[str, list[Any]] = {}
         self._blocks: dict[int, list[tuple[Any, ...]]] = {}
 
@@ -169,16 +178,27 @@ class Entry:
     def __bool__(self) -> bool:  # an entry of an empty table is still an entry
         return True
 
-    def _read_base(self) -> dict[str, Any]:
-        if self._base is None:
-            self._base = pickle.loads((self.folder / self.index["base"]).read_bytes())
-        return self._base
+    def _blob(self, what: str, which: Any = None) -> Any:
+        """One pickled piece of the base file (a column, the row numbers, a row block), read on its own."""
+        path = self.folder / self.index["base"]
+        with path.open("rb") as fh:
+            if self._header is None:
+                (size,) = struct.unpack("<Q", fh.read(8))
+                self._header = (8 + size, pickle.loads(fh.read(size)))
+            start, header = self._header
+            place = header[what] if which is None else header[what][which]
+            off, size = place
+            fh.seek(start + off)
+            data = fh.read(size)
+        if len(data) != size:
+            raise ValueError("cache base file cut short")
+        return pickle.loads(data)
 
     def column(self, name: str) -> list[Any]:
         """Every row's value of one column (a new list: the caller may keep or change it)."""
         got = self._cols.get(name)
         if got is None:
-            got = pickle.loads(self._read_base()["columns"][name])
+            got = self._blob("columns", name)
             for i, rec in self.patch.items():
                 got[i] = rec.get(name)
             got.extend(r.get(name) for r in self.extra)
@@ -188,7 +208,7 @@ class Entry:
         return list(got)
 
     def rownums(self) -> list[int]:
-        rows: list[int] = pickle.loads(self._read_base()["rownums"])
+        rows: list[int] = self._blob("rownums")
         rows.extend(self.extra_rows)
         return rows
 
@@ -201,7 +221,7 @@ class Entry:
         b = i // BLOCK
         block = self._blocks.get(b)
         if block is None:
-            block = pickle.loads(self._read_base()["blocks"][b])
+            block = self._blob("blocks", b)
             self._blocks[b] = block
         return dict(zip(self.columns, block[i - b * BLOCK], strict=True))
 
@@ -240,16 +260,23 @@ class TableCache:
         try:
             self.folder.mkdir(exist_ok=True)
             cols = list(columns)
-            base = {
-                "columns": {c: pickle.dumps([r.get(c) for r in records], pickle.HIGHEST_PROTOCOL) for c in cols},
-                "rownums": pickle.dumps(list(rownums), pickle.HIGHEST_PROTOCOL),
-                "blocks": [
-                    pickle.dumps([tuple(r.get(c) for c in cols) for r in records[s : s + BLOCK]], pickle.HIGHEST_PROTOCOL)
-                    for s in range(0, len(records), BLOCK)
-                ],
+            blobs: list[bytes] = []
+            end = [0]
+
+            def place(value: Any) -> tuple[int, int]:
+                data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+                blobs.append(data)
+                end[0] += len(data)
+                return end[0] - len(data), len(data)
+
+            header = {
+                "columns": {c: place([r.get(c) for r in records]) for c in cols},
+                "rownums": place(list(rownums)),
+                "blocks": [place([tuple(r.get(c) for c in cols) for r in records[s : s + BLOCK]]) for s in range(0, len(records), BLOCK)],
             }
+            head = pickle.dumps(header, pickle.HIGHEST_PROTOCOL)
             name = f"{table}-{uuid.uuid4().hex[:12]}.base"
-            _write_atomic(self.folder / name, pickle.dumps(base, pickle.HIGHEST_PROTOCOL))
+            _write_atomic(self.folder / name, b"".join([struct.pack("<Q", len(head)), head, *blobs]))
             self._write_index(table, {"format": FORMAT, "key": key, "columns": cols, "base": name, "n": len(records),
                                       "patch": {}, "extra": [], "extra_rows": []})
         except Exception:  # noqa: BLE001 - a cache that cannot be written is no cache
