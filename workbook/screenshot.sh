@@ -7,3 +7,5 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 .venv/bin/relist demo "$tmp/demo" >/dev/null
 .venv/bin/python -m relist.workbook.screens "$tmp/demo/Relist.xlsx" docs/img Today Leads Dashboard ROI
+# The two notebook apps (Voila in headless Chromium, 1,366 x 768).
+RELIST_SCREENSHOTS=docs/img RELIST_REQUIRE_E2E=1 .venv/bin/python -m pytest -q -p no:cacheprovider tests/e2e/test_notebook_apps_browser.py

@@ -103,3 +103,13 @@ def test_a_slider_snapping_a_default_to_its_step_does_not_change_the_model() -> 
     assert app.model.dialer_cost == 150
     app.model.dials_per_day = 70.00000000000001
     assert app.boxes["dials_per_day"].value == 70
+
+
+def test_chart_labels_round_as_the_sheet_shows() -> None:
+    from relist.roi.charts import funnel_chart
+    from relist.roi.render import _fmt
+
+    out = compute(RoiInputs())
+    spec = funnel_chart(out)
+    listings = spec.values[spec.labels.index("Signed listings")]
+    assert _fmt(listings, spec.value_format) == format_value("listings_per_month", out.listings_per_month) == "3.3"

@@ -6,18 +6,20 @@ import io
 from typing import Any
 
 from relist.roi.charts import BarSpec
+from relist.roi.text import excel_round
 
 
 def _fmt(value: float, kind: str) -> str:
+    """Bar labels, rounded as the ROI sheet shows numbers (3.25 -> 3.3, as the headline says)."""
     if kind == "money":
         sign = "-" if value < 0 else ""
         v = abs(value)
         if v >= 1_000_000:
-            return f"{sign}${v / 1_000_000:.2f}M"
+            return f"{sign}${excel_round(v / 1_000_000, 2):.2f}M"
         if v >= 10_000:
-            return f"{sign}${v / 1000:.0f}k"
-        return f"{sign}${v:,.0f}"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+            return f"{sign}${excel_round(v / 1000, 0):.0f}k"
+        return f"{sign}${excel_round(v, 0):,.0f}"
+    return f"{excel_round(value, 0):,.0f}" if abs(value) >= 100 else f"{excel_round(value, 1):,.1f}"
 
 
 def draw(spec: BarSpec, ax: Any) -> None:

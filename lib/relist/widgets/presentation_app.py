@@ -178,7 +178,7 @@ class PresentationBuilder(widgets.VBox):  # type: ignore[misc]
         self.lead = widgets.Dropdown(options=m.lead_options(), description="Lead", layout=widgets.Layout(width="420px"))
         if m.lead_id:
             self.lead.value = m.lead_id
-        style = {"description_width": "150px"}
+        style = {"description_width": "175px"}  # "Closed within (months)" whole, not cut
         fields = {
             "months": widgets.BoundedIntText(min=1, max=60, description="Closed within (months)", style=style),
             "area_pct": widgets.BoundedIntText(min=0, max=100, description="Living area ±%", style=style),
