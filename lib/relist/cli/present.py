@@ -1,4 +1,4 @@
-"""`relist present LEAD_ID`: the five-slide listing presentation for an expired lead (.pptx and .pdf)."""
+"""`relist present LEAD_ID`: the listing presentation (a cover and five slides) for an expired lead (.pptx and .pdf)."""
 
 from __future__ import annotations
 

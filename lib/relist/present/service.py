@@ -204,7 +204,7 @@ def build_presentation(
     pdf: bool = True,
     relaunch: date | None = None,
 ) -> PresentationResult:
-    """Make the five-slide deck for a lead (.pptx and .pdf), link it from the lead row and save the workbook."""
+    """Make the deck (a cover and five slides) for a lead (.pptx and .pdf), link it from the lead row and save the workbook."""
     from relist import settings as settings_mod
     from relist.leads import load_leads
 
