@@ -135,7 +135,7 @@ def test_check_prints_the_verdict_rule_by_rule(wb: Path, tmp_path: Path) -> None
     run("dnc", "load", str(registry_file(tmp_path)), "-w", str(wb), "--downloaded", "2026-06-01", "--at", AT)
     code, out, _ = run("check", "L1", "-w", str(wb), "--at", AT)
     assert code == 0 and out.strip().splitlines()[-1] == "L1: ALLOWED"
-    assert "state-hours:FL" in out and "[compliance.md State rules (FL) [src]]" in out and "+18135550142" in out
+    assert "state-hours:FL" in out and "[Fla. Stat. 501.616(6)(a), as amended by SB 1120 (2021) [src]]" in out and "+18135550142" in out
     code, out, _ = run("check", "L1", "-w", str(wb), "--at", "2026-06-03T20:30", "--json")
     data = json.loads(out)
     assert code == 0 and not data["allowed"] and data["next_allowed"] == "2026-06-04T08:00:00-04:00"

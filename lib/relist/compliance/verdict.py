@@ -44,17 +44,19 @@ if TYPE_CHECKING:
 
 PHONE_CHANNELS = ("call", "text")
 SRC_WINDOW = "47 CFR 64.1200(c)(1) [src]"
-SRC_REGISTRY = "47 CFR 64.1200(c)(2); texts since 2024-03-26 (FCC 23-107) [src]"
+SRC_REGISTRY = (
+    "47 CFR 64.1200(c)(2); FTC Telemarketing Sales Rule, 16 CFR 310.4(b)(1)(iii)(B); texts since 2024-03-26 (FCC 23-107) [src]"
+)
 SRC_INTERNAL = "47 CFR 64.1200(d): company-specific do-not-call list, kept 5 years [2nd]"
 SRC_OPT_OUT = "FCC 2024 order: STOP/QUIT/END/REVOKE/OPT OUT/CANCEL/UNSUBSCRIBE revoke [src]"
-SRC_SOP = "NAR Standard of Practice 16-4 (compliance.md Real-estate rules)"
-SRC_TEXT = "TCPA: manual one-by-one texts only to cold leads (compliance.md Texting cold leads) [src]"
+SRC_SOP = "NAR Standard of Practice 16-4 (Code of Ethics, Article 16)"
+SRC_TEXT = "TCPA, 47 U.S.C. 227 and 47 CFR 64.1200: texts typed and sent one at a time only, to cold leads [src]"
 SRC_VOICE = "TCPA: prerecorded/AI voice and ringless voicemail need written consent [src]"
-SRC_LICENSE = "state license law: brokerage name on every ad; Texas counts emails and texts (compliance.md)"
-SRC_CANSPAM = "CAN-SPAM: postal address, ad identification, working opt-out (compliance.md)"
-SRC_MAILBOX = "18 U.S.C. 1725: nothing without postage in or on a mailbox (compliance.md)"
+SRC_LICENSE = "state real-estate license law on ads (e.g. Texas, 22 TAC 535.155): brokerage name on every ad; Texas counts emails and texts"
+SRC_CANSPAM = "CAN-SPAM Act, 15 U.S.C. 7704 and FTC 16 CFR 316: postal address, ad identification, working opt-out"
+SRC_MAILBOX = "18 U.S.C. 1725: nothing without postage in or on a mailbox"
 SRC_LITIGATOR = "intake vendor litigator flag: vendors mark numbers whose owners sue under the TCPA (47 U.S.C. 227); blocked by default"
-SRC_LOCAL = "compliance.md 'Which clock is local': every candidate zone and state must allow it"
+SRC_LOCAL = "47 CFR 64.1200(c)(1) and state laws: the called party's local time; every candidate zone and state must allow it"
 
 # Rules whose block cannot lift by waiting (next_allowed gives up at once).
 _STATIC_RULES = frozenset(
