@@ -163,7 +163,7 @@ AS_OF_CELL = "R1"
 AS_OF_NAME = "RelistAsOf"
 """Defined name: that moment, or the clock's while no queue was ever built."""
 
-INTERNAL_LEADS = ("AddressKey", "ParcelNumber", "Latitude", "Longitude", "PhotosCount", "RemarksLength", "Vendor", "FirstImportedAt", "UpdatedAt", "Extra")
+INTERNAL_LEADS = ("AddressKey", "ParcelNumber", "Latitude", "Longitude", "PhotosCount", "RemarksLength", "Vendor", "FirstImportedAt", "UpdatedAt")
 """Leads columns an agent never acts on: grouped and collapsed at the sheet's right edge."""
 
 LEADS = TableSheet(
@@ -228,6 +228,7 @@ LEADS = TableSheet(
         C("CallBackAt", "datetime", 17),
         C("Presentation", "link", 18, link="file", help="The listing presentation made for this lead."),
         C("ClosedAt", "datetime", 17, help="When a listing you took closed (your time); the Dashboard counts closings from it."),
+        C("Extra", width=30, help="Columns of the export Relist could not place, kept as name=value."),
         C("AddressKey", width=24, help="Normalised address used for matching."),
         C("ParcelNumber", width=14),
         C("Latitude", "float", 9),
@@ -237,7 +238,6 @@ LEADS = TableSheet(
         C("Vendor", width=12),
         C("FirstImportedAt", "datetime", 17),
         C("UpdatedAt", "datetime", 17),
-        C("Extra", width=30, help="Columns of the export Relist could not place, kept as name=value."),
     ),
     highlights=(
         # Relative to the moment of the last Today's Queue (AS_OF_NAME), not the clock: a workbook opened a week later keeps its colours.

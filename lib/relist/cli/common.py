@@ -181,6 +181,10 @@ def translate_errors() -> Iterator[None]:
         if os.environ.get("RELIST_DEBUG"):
             raise
         raise UserError(f"A file is damaged ({exc}); nothing was changed. Restore the newest copy from the backups folder.") from exc
+    except RuntimeError as exc:  # zipfile: a damaged entry whose flag bits claim it is encrypted
+        if "encrypted" not in str(exc) or os.environ.get("RELIST_DEBUG"):
+            raise
+        raise UserError(f"A file is damaged ({exc}); nothing was changed. Restore the newest copy from the backups folder.") from exc
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         if os.environ.get("RELIST_DEBUG"):
             raise
