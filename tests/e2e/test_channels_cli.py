@@ -151,7 +151,7 @@ def test_route_and_hangers(workbook: Path, tmp_path: Path) -> None:
                                "--hangers", str(hangers), "--json")
     assert code == 0, stderr
     data = json.loads(stdout)
-    assert data["route"] == [{"zip": "33602", "street": "MAIN ST", "stops": ["L0003", "L0005", "L0006", "L0002"]}]
+    assert data["route"] == [{"zip": "33602", "street": "MAIN ST", "name": "Main St", "stops": ["L0003", "L0005", "L0006", "L0002"]}]
     assert any(s["lead_id"] == "L0004" for s in data["skipped"])
     assert rendered(out, tmp_path) > 0.005 and rendered(hangers, tmp_path) > 0.01
     assert "never in or on the mailbox" in PdfReader(out).pages[0].extract_text()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,11 +14,15 @@ from pypdf import PdfReader
 from relist.channels.route import (
     MAILBOX_RULE,
     door_hangers_pdf,
+    drive_order,
     hanger_for,
+    office_zip,
     parse_street,
     plan_route,
     route_sheet_pdf,
     stop_for,
+    street_as_written,
+    zip_centroids,
 )
 from relist.errors import BadInput
 from relist.model import Lead
@@ -51,7 +57,7 @@ def test_route_groups_by_zip_then_street_odd_side_up_then_even_side_back() -> No
         lead(1, "102 Main St"), lead(2, "101 Main Street"), lead(3, "7 Oak Ave", "33601"), lead(4, "110 Main St"),
         lead(5, "99 Main St"), lead(6, "5 Zed Ln"), lead(7, "115 main st."), lead(8, "Main St"),
     ]
-    runs = plan_route([stop_for(x) for x in leads])
+    runs = plan_route([stop_for(x) for x in leads], centroids={"33601": (27.95, -82.47), "33602": (27.95, -82.46)})
     assert [(r.zip, r.street) for r in runs] == [("33601", "OAK AVE"), ("33602", "MAIN ST"), ("33602", "ZED LN")]
     main = runs[1].stops
     assert [s.number for s in main] == [99, 101, 115, 110, 102, None]
@@ -107,3 +113,76 @@ def test_a_phone_number_is_never_broken_across_lines(phone: str) -> None:
         lines = wrap(pdf, text, step / 20)
         whole = [line for line in lines if phone.replace(" ", "\u00a0") in line]
         assert len(whole) == 1, (step, lines)
+
+
+# Hand-checked: four ZIPs on a small grid (degrees). From the westernmost (A, -82.6) the nearest is C
+# (0.1 deg east), then B (0.1 further), then D (0.3 deg north of B). From an office just east of B:
+# B first, then C, then A, then D (0.3 deg north, the farthest from A's row).
+GRID = {"A0001": (28.0, -82.6), "B0002": (28.0, -82.4), "C0003": (28.0, -82.5), "D0004": (28.3, -82.45)}
+
+
+def test_drive_order_is_nearest_neighbour_from_the_westernmost_zip() -> None:
+    assert drive_order(list(GRID), GRID) == ["A0001", "C0003", "B0002", "D0004"]
+
+
+def test_drive_order_starts_at_the_office_and_puts_unknown_zips_last() -> None:
+    assert drive_order([*GRID, "99999"], GRID, start=(28.0, -82.35)) == ["B0002", "C0003", "A0001", "D0004", "99999"]
+
+
+def test_route_runs_follow_the_drive_order_from_the_office_zip() -> None:
+    grid = {**GRID, "OFFIC": (28.0, -82.35)}
+    stops = [stop_for(lead(i, f"{i} Main St", z)) for i, z in enumerate(["A0001", "D0004", "B0002", "C0003"], start=1)]
+    assert [r.zip for r in plan_route(stops, centroids=GRID)] == ["A0001", "C0003", "B0002", "D0004"]
+    assert [r.zip for r in plan_route(stops, "OFFIC", centroids=grid)] == ["B0002", "C0003", "A0001", "D0004"]
+
+
+def test_real_zip_centroids_order_three_tampa_bay_cities() -> None:
+    # Clearwater 33755 is the westernmost; St. Petersburg 33701 is nearer to it than Tampa 33602.
+    c = zip_centroids(["33602", "33701", "33755"])
+    assert set(c) == {"33602", "33701", "33755"}
+    assert 27.5 < c["33602"][0] < 28.2 and -82.6 < c["33602"][1] < -82.3
+    assert drive_order(["33602", "33701", "33755"], c) == ["33755", "33701", "33602"]
+
+
+def test_office_zip_comes_from_the_postal_address() -> None:
+    assert office_zip(from_pairs([("PostalAddress", "100 Bay St, Suite 2, Tampa, FL 33602-1234")])) == "33602"
+    assert office_zip(from_pairs([("PostalAddress", "PO Box 5, Tampa, Florida")])) == ""
+
+
+@pytest.mark.parametrize(
+    ("address", "written"),
+    [("12 Hill Ct", "Hill Ct"), ("12B N. Oak Ave., Apt 4", "N. Oak Ave"), ("4-6 West Elm Road #2", "West Elm Road"),
+     ("77 Sunset Boulevard Unit 9", "Sunset Boulevard"), ("Main St", "Main St")],
+)
+def test_street_as_written(address: str, written: str) -> None:
+    assert street_as_written(address) == written
+
+
+def test_street_headings_are_written_as_in_the_addresses_not_as_keys() -> None:
+    stops = [stop_for(lead(1, "12 Hill Ct")), stop_for(lead(2, "14 Hill Court")), stop_for(lead(3, "16 Hill Ct"))]
+    runs = plan_route(stops, centroids={"33602": (27.95, -82.46)})
+    assert [(r.street, r.name) for r in runs] == [("HL CT", "Hill Ct")]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(route_sheet_pdf(runs, [], S, AT))).pages)
+    assert "Hill Ct" in text and "HL CT" not in text
+
+
+def test_route_sheet_keeps_every_full_owner_name_and_shows_the_overview(tmp_path: Path) -> None:
+    long_names = [
+        "Maximiliana Theodora Wojciechowska and Bartholomew Fitzwilliam Featherstonehaugh",
+        "The Estate of Konstantinos Papadopoulos-Vanderbilt, Trustee Alexandra Montgomery-Richardson",
+        "Sofia Delgado",
+    ]
+    leads = [Lead(f"L{i:03d}", owner_name=name, property_address=f"{10 + i} Bayshore Boulevard", city="Tampa",
+                  state="FL", postal_code=z)
+             for i, (name, z) in enumerate(zip(long_names, ["33602", "33701", "33755"], strict=True))]
+    runs = plan_route([stop_for(x) for x in leads])
+    pdf = route_sheet_pdf(runs, [], S, AT)
+    reader = PdfReader(io.BytesIO(pdf))
+    path = tmp_path / "route.pdf"
+    path.write_bytes(pdf)
+    # pdftotext (poppler) reads the owner column as one block: a wrapped name comes out whole
+    flat = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    for name in long_names:
+        assert name in flat, name
+    images = reader.pages[0].images
+    assert len(images) == 1 and images[0].image is not None and images[0].image.width > 600

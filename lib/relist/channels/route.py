@@ -1,27 +1,31 @@
-"""The drive-by and door-hanger route: stops grouped by ZIP, then street, then house number.
+"""The drive-by and door-hanger route: ZIPs in drive order, then street, then house number.
 
-Within a street the odd side comes first going up the numbers, then the even
+ZIPs are visited nearest-first: from the ZIP of the agent's office (the ZIP in Settings >
+PostalAddress) or, without one, from the westernmost ZIP on the route, each next ZIP is the
+nearest unvisited one, by straight-line distance between ZIP centroids (the offline `zipcodes`
+data). Within a street the odd side comes first going up the numbers, then the even
 side coming back down (101, 107, 115, then 110, 102), so each side of the
 street is walked together and the walk ends near where it started; this is
 the same order as the doors section of Today's queue. Door hangers go on the
 door, never in or on the mailbox: 18 U.S.C. 1725 forbids anything without
-postage in a mailbox (shared/reference/compliance.md).
+postage in a mailbox.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from relist.channels.printing import (
     PAGE_H,
     PAGE_W,
-    clip,
     draw_logo,
     font,
     logo_file,
@@ -31,6 +35,7 @@ from relist.channels.printing import (
     pdf_text,
     rule,
     text_lines,
+    wrap,
 )
 from relist.channels.templates import merge_fields, render
 from relist.model import Lead
@@ -78,6 +83,19 @@ def parse_street(address: str) -> tuple[int | None, str, str]:
     return number, number_text, " ".join(words)
 
 
+def street_as_written(address: str) -> str:
+    """The street of an address line as the owner wrote it ('Hill Ct', 'N. Oak Ave'): no house number, unit or comma."""
+    text = " ".join(address.replace(",", " ").replace("#", " # ").split())
+    m = re.match(r"^\s*\d+\s*[A-Za-z]?(?:\s*-\s*\d+[A-Za-z]?)?(?:\s+1/2)?\s+(.+)$", text)
+    rest = m.group(1) if m else text
+    words: list[str] = []
+    for word in rest.split():
+        if word.upper().rstrip(".") in UNIT_WORDS or word == "#":
+            break
+        words.append(word)
+    return " ".join(words).strip(" .") or address.strip()
+
+
 @dataclass(frozen=True)
 class Stop:
     """One house on the route."""
@@ -92,6 +110,8 @@ class Stop:
     street: str
     note: str = ""
     hanger: bool = True
+    street_name: str = ""
+    """The street as written in the address ('Hill Ct'); `street` is its normalised key ('HILL CT')."""
 
     @property
     def side(self) -> str:
@@ -107,6 +127,8 @@ class StreetRun:
     zip: str
     street: str
     stops: tuple[Stop, ...]
+    name: str = ""
+    """The street as written in the addresses (the most common spelling among its stops)."""
 
 
 def stop_for(lead: Lead, note: str = "") -> Stop:
@@ -122,37 +144,179 @@ def stop_for(lead: Lead, note: str = "") -> Stop:
     return Stop(
         lead.lead_id, lead.owner_name or lead.owner_name2, address, lead.city, lead.postal_code.strip()[:5],
         number, number_text, street or address.upper(), "; ".join(notes), hanger,
+        street_as_written(lead.property_address),
     )
 
 
-def plan_route(stops: Sequence[Stop]) -> list[StreetRun]:
-    """Stops grouped by ZIP, then street, then house number: odd side ascending, even side descending, unnumbered last."""
+Point = tuple[float, float]
+"""(latitude, longitude) in degrees."""
 
-    def key(s: Stop) -> tuple[str, str, int, int, str, str]:
+
+def zip_centroids(zips: Sequence[str]) -> dict[str, Point]:
+    """Each ZIP's centroid from the offline `zipcodes` data; ZIPs it does not know are left out."""
+    import zipcodes
+
+    out: dict[str, Point] = {}
+    for z in zips:
+        try:
+            found: list[dict[str, Any]] = zipcodes.matching(z)  # type: ignore[no-untyped-call]
+        except (TypeError, ValueError):
+            continue
+        for entry in found:
+            try:
+                out[z] = (float(entry["lat"]), float(entry["long"]))
+                break
+            except (KeyError, TypeError, ValueError):
+                continue
+    return out
+
+
+def distance_miles(a: Point, b: Point) -> float:
+    """Great-circle distance between two (lat, long) points (haversine, Earth radius 3,958.8 miles)."""
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 3958.8 * math.asin(math.sqrt(h))
+
+
+def office_zip(settings: Settings) -> str:
+    """The office ZIP: the last 5-digit group of Settings > PostalAddress ('' when there is none)."""
+    found = re.findall(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)", settings.postal_address or "")
+    return found[-1] if found else ""
+
+
+def drive_order(zips: Sequence[str], centroids: Mapping[str, Point], start: Point | None = None) -> list[str]:
+    """Nearest-neighbour order of the ZIPs from `start` (default: the westernmost ZIP); unknown ZIPs last, sorted."""
+    known = sorted(z for z in set(zips) if z in centroids)
+    unknown = sorted(z for z in set(zips) if z not in centroids)
+    if not known:
+        return unknown
+    if start is None:
+        first = min(known, key=lambda z: (centroids[z][1], z))
+        order, here = [first], centroids[first]
+        known.remove(first)
+    else:
+        order, here = [], start
+    while known:
+        nxt = min(known, key=lambda z: (distance_miles(here, centroids[z]), z))
+        order.append(nxt)
+        known.remove(nxt)
+        here = centroids[nxt]
+    return order + unknown
+
+
+def plan_route(
+    stops: Sequence[Stop], start_zip: str = "", centroids: Mapping[str, Point] | None = None
+) -> list[StreetRun]:
+    """ZIPs in drive order (nearest first from `start_zip`, else from the westernmost), then street, then house
+    number: odd side ascending, even side descending, unnumbered last."""
+    zips = sorted({s.zip or "~" for s in stops})
+    if centroids is None:
+        centroids = zip_centroids([*zips, *([start_zip] if start_zip else [])])
+    start = centroids.get(start_zip) if start_zip else None
+    rank = {z: i for i, z in enumerate(drive_order(zips, centroids, start))}
+
+    def key(s: Stop) -> tuple[int, str, int, int, str, str]:
         if s.number is None:
             side, order = 2, 0
         elif s.number % 2:
             side, order = 0, s.number
         else:
             side, order = 1, -s.number
-        return (s.zip or "~", s.street, side, order, s.number_text, s.lead_id)
+        return (rank[s.zip or "~"], s.street, side, order, s.number_text, s.lead_id)
 
     ordered = sorted(stops, key=key)
-    return [
-        StreetRun(z, st, tuple(group))
-        for (z, st), group in groupby(ordered, key=lambda s: (s.zip or "~", s.street))
-    ]
+    runs = []
+    for (z, st), group in groupby(ordered, key=lambda s: (s.zip or "~", s.street)):
+        members = tuple(group)
+        spellings = [s.street_name for s in members if s.street_name]
+        name = max(spellings, key=lambda w: (spellings.count(w), -spellings.index(w))) if spellings else st
+        runs.append(StreetRun(z, st, members, name))
+    return runs
 
 
-# ------------------------------------------------------------------ route sheet
+@dataclass(frozen=True)
+class ZipStop:
+    """One ZIP of the route for the overview: its place in the drive order, where it is, how many stops."""
 
-_COLS = (("", 0.25), ("#", 0.3), ("Address", 2.1), ("Side", 0.45), ("Owner", 1.55), ("Note", 1.85), ("Outcome", 1.0))
+    order: int
+    zip: str
+    city: str
+    stops: int
+    point: Point | None
+
+
+def zip_overview(runs: Sequence[StreetRun], centroids: Mapping[str, Point] | None = None) -> list[ZipStop]:
+    """The route's ZIPs in drive order with their stop counts and centroids."""
+    counts: dict[str, int] = {}
+    cities: dict[str, str] = {}
+    for run in runs:
+        counts[run.zip] = counts.get(run.zip, 0) + len(run.stops)
+        cities.setdefault(run.zip, next((s.city for s in run.stops if s.city), ""))
+    if centroids is None:
+        centroids = zip_centroids([z for z in counts if z != "~"])
+    return [ZipStop(i, z, cities[z], n, centroids.get(z)) for i, (z, n) in enumerate(counts.items(), start=1)]
+
+
+def overview_png(zips: Sequence[ZipStop], office: Point | None = None) -> bytes:
+    """A picture of the route: each ZIP at its centroid, numbered in drive order, sized by its stops, joined in
+    order from the office; a key beside it names each number's ZIP, city and stop count (labels on a crowded map
+    would overlap)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    placed = [z for z in zips if z.point is not None]
+    fig = Figure(figsize=(7.5, 3.4), dpi=150)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.01, 0.02, 0.62, 0.88))
+    key = fig.add_axes((0.65, 0.02, 0.34, 0.88))
+    key.axis("off")
+    xs = [z.point[1] for z in placed if z.point]
+    ys = [z.point[0] for z in placed if z.point]
+    path_x, path_y = ([office[1]], [office[0]]) if office else ([], [])
+    ax.plot(path_x + xs, path_y + ys, color="#8a8a8a", lw=1.2, ls="--", zorder=1)
+    if office:
+        ax.scatter([office[1]], [office[0]], marker="s", s=40, color="#222222", zorder=1.5, label="Your office")
+    most = max((z.stops for z in placed), default=1)
+    ax.scatter(xs, ys, s=[70 + 230 * z.stops / most for z in placed], color="#2b6cb0", alpha=0.8,
+               edgecolor="white", zorder=2)
+    for z in placed:
+        assert z.point is not None
+        ax.annotate(str(z.order), (z.point[1], z.point[0]), ha="center", va="center", color="white",
+                    fontsize=8, fontweight="bold", zorder=4)
+    every_x, every_y = xs + path_x, ys + path_y
+    if every_x:
+        pad_x = max(0.02, (max(every_x) - min(every_x)) * 0.08)
+        pad_y = max(0.02, (max(every_y) - min(every_y)) * 0.08)
+        ax.update_datalim([(min(every_x) - pad_x, min(every_y) - pad_y), (max(every_x) + pad_x, max(every_y) + pad_y)])
+        ax.autoscale_view()
+        mid = math.radians(sum(every_y) / len(every_y))
+        ax.set_aspect(1 / max(math.cos(mid), 0.2), adjustable="datalim")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title("ZIPs in drive order (west left, north up; dot size = stops)", fontsize=8)
+    if office:
+        ax.legend(loc="lower left", fontsize=7, frameon=False)
+    lines = [f"{z.order}. {z.zip}  {z.city}".rstrip() + f" - {z.stops} stop{'s' if z.stops != 1 else ''}"
+             + ("" if z.point else " (not on the map: ZIP unknown)") for z in zips]
+    size = 8 if len(lines) <= 18 else max(4.5, 8 * 18 / len(lines))
+    key.text(0.0, 1.0, "Drive order", fontsize=8.5, fontweight="bold", va="top", transform=key.transAxes)
+    key.text(0.0, 0.93, "\n".join(lines), fontsize=size, va="top", linespacing=1.35, transform=key.transAxes)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+_COLS = (("", 0.25), ("#", 0.3), ("Address", 2.0), ("Side", 0.45), ("Owner", 1.85), ("Note", 1.65), ("Outcome", 1.0))
+OVERVIEW_H = 3.4
+"""Height of the overview picture on page 1, inches (7.5 wide)."""
 
 
 def route_sheet_pdf(
-    runs: Sequence[StreetRun], skipped: Sequence[tuple[str, str, str]], settings: Settings, at: datetime
+    runs: Sequence[StreetRun], skipped: Sequence[tuple[str, str, str]], settings: Settings, at: datetime,
+    centroids: Mapping[str, Point] | None = None,
 ) -> bytes:
-    """The printable route: one section per ZIP and street, a box to tick and a line for the outcome.
+    """The printable route: an overview picture of the ZIPs in drive order, then one section per ZIP and street,
+    a box to tick and a line for the outcome. Owner names and notes wrap; nothing is cut.
 
     `skipped` rows are (lead id, owner, reason) for leads due a visit that compliance refused.
     """
@@ -160,14 +324,24 @@ def route_sheet_pdf(
     pdf = new_pdf(f"Door-knock route {local:%Y-%m-%d}", settings, at)
     stops = sum(len(r.stops) for r in runs)
     bottom = PAGE_H - 0.6
+    size, step = 9, 9 / 72 * 1.25
 
-    def page() -> float:
+    def page(first: bool = False) -> float:
         pdf.add_page()
         font(pdf, 15, "B")
         text_lines(pdf, 0.5, 0.45, [pdf_text(f"Drive-by and door-hanger route - {local:%A %B} {local.day}, {local.year}")], 15)
-        intro = (f"{stops} stop{'s' if stops != 1 else ''}. {MAILBOX_RULE} "
-                 "Grouped by ZIP, then street; each street's odd side going up, then its even side coming back.")
-        y = paragraph(pdf, 0.5, 0.78, PAGE_W - 1.0, intro, 9) + 0.08
+        y = 0.78
+        if first:
+            intro = (f"{stops} stop{'s' if stops != 1 else ''}. {MAILBOX_RULE} "
+                     "ZIPs in drive order, nearest first (numbered on the picture); then street; "
+                     "each street's odd side going up, then its even side coming back.")
+            y = paragraph(pdf, 0.5, y, PAGE_W - 1.0, intro, 9) + 0.05
+            if runs:
+                zips = zip_overview(runs, centroids)
+                start = office_zip(settings)
+                office = (centroids or zip_centroids([start])).get(start) if start else None
+                pdf.image(io.BytesIO(overview_png(zips, office)), x=0.5, y=y, w=PAGE_W - 1.0, h=OVERVIEW_H)
+                y += OVERVIEW_H + 0.08
         font(pdf, 8, "B")
         x = 0.5
         for name, w in _COLS:
@@ -176,33 +350,43 @@ def route_sheet_pdf(
         rule(pdf, 0.5, y + 0.17, PAGE_W - 0.5, gray=90)
         return y + 0.22
 
-    y = page()
+    y = page(first=True)
     n = 0
+    zip_no = 0
     current_zip = None
+    zip_counts: dict[str, int] = {}
+    for r in runs:
+        zip_counts[r.zip] = zip_counts.get(r.zip, 0) + len(r.stops)
     for run in runs:
         if y + 0.55 > bottom:
             y = page()
         if run.zip != current_zip:
             current_zip = run.zip
+            zip_no += 1
             font(pdf, 11, "B")
             city = next((s.city for s in run.stops if s.city), "")
-            y = text_lines(pdf, 0.5, y + 0.05, [pdf_text(f"ZIP {run.zip if run.zip != '~' else '(none)'}  {city}".rstrip())], 11)
+            count = zip_counts[run.zip]
+            head = f"{zip_no}. ZIP {run.zip if run.zip != '~' else '(none)'}  {city}".rstrip()
+            y = text_lines(pdf, 0.5, y + 0.05, [pdf_text(f"{head} - {count} stop{'s' if count != 1 else ''}")], 11)
         font(pdf, 10, "B")
-        y = text_lines(pdf, 0.6, y + 0.02, [pdf_text(run.street)], 10)
+        y = text_lines(pdf, 0.6, y + 0.02, [pdf_text(run.name or run.street)], 10)
         for stop in run.stops:
-            if y + 0.3 > bottom:
-                y = page()
             n += 1
-            font(pdf, 9)
+            font(pdf, size)
+            cells = [str(n), stop.address, stop.side, f"{stop.owner} ({stop.lead_id})".lstrip(), stop.note]
+            wrapped = [wrap(pdf, pdf_text(value), w - 0.08) for (_, w), value in zip(_COLS[1:6], cells, strict=True)]
+            height = max(0.27, max(len(lines) for lines in wrapped) * step + 0.08)
+            if y + height > bottom:
+                y = page()
+                font(pdf, size)
             pdf.set_line_width(0.01)
             pdf.rect(0.52, y + 0.03, 0.13, 0.13)
             x = 0.5 + _COLS[0][1]
-            cells = [str(n), stop.address, stop.side, f"{stop.owner} ({stop.lead_id})".lstrip(), stop.note]
-            for (_, w), value in zip(_COLS[1:6], cells, strict=True):
-                text_lines(pdf, x, y + 0.02, [clip(pdf, pdf_text(value), w - 0.08)], 9)
+            for (_, w), lines in zip(_COLS[1:6], wrapped, strict=True):
+                text_lines(pdf, x, y + 0.02, lines, size, step)
                 x += w
             rule(pdf, x, y + 0.19, x + _COLS[6][1] - 0.05, gray=120)
-            y += 0.27
+            y += height
     if skipped:
         if y + 0.6 > bottom:
             y = page()

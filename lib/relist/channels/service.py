@@ -268,6 +268,7 @@ def route(book: Any, at: datetime, *, hangers: bool = False, dirs: Sequence[Path
     from relist.channels.route import (
         door_hangers_pdf,
         hanger_for,
+        office_zip,
         plan_route,
         route_sheet_pdf,
         stop_for,
@@ -296,7 +297,7 @@ def route(book: Any, at: datetime, *, hangers: bool = False, dirs: Sequence[Path
             except RelistError as exc:
                 skipped.append(Skip(lead.lead_id, _owner(lead), f"no door hanger: {exc.one_line()}"))
         stops.append(stop)
-    runs = plan_route(stops)
+    runs = plan_route(stops, office_zip(run.settings))
     sheet = route_sheet_pdf(runs, [(s.lead_id, s.owner, s.reason) for s in skipped], run.settings, at)
     hanger_pdf = door_hangers_pdf(made, run.settings, at) if hangers else None
     return RouteResult(sheet, hanger_pdf, runs, skipped)

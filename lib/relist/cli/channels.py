@@ -142,7 +142,8 @@ def letters(out: Path, labels: Path | None, skip_labels: int, confirm: bool, tem
 @at_option
 @json_option
 def route(out: Path, hangers: Path | None, templates: Path | None, workbook: Path | None, at: str | None, as_json: bool) -> None:
-    """Today's drive-by and door-hanger route: by ZIP, street, then house number (odd side, then even)."""
+    """Today's drive-by and door-hanger route: ZIPs nearest first from your office ZIP (Settings > PostalAddress),
+    then street, then house number (odd side, then even), with a picture of the ZIPs in drive order."""
     from relist.channels import service
 
     book, moment = _open(workbook, at)
@@ -153,7 +154,7 @@ def route(out: Path, hangers: Path | None, templates: Path | None, workbook: Pat
         _write(hangers, result.hangers)
         lines.append(f"Wrote door hangers to {hangers}: hang them on the door, never in or on the mailbox.")
     data = {"out": str(out), "hangers": str(hangers) if hangers else None, "stops": result.stops,
-            "route": [{"zip": r.zip, "street": r.street, "stops": [s.lead_id for s in r.stops]} for r in result.runs],
+            "route": [{"zip": r.zip, "street": r.street, "name": r.name, "stops": [s.lead_id for s in r.stops]} for r in result.runs],
             "skipped": _skip_json(result.skipped)}
     emit(as_json, data, lines)
 
