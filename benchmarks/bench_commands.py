@@ -78,6 +78,7 @@ def fresh_copy(master: Path, into: Path) -> Path:
     into.mkdir(parents=True)
     shutil.copy2(master, into / master.name)
     shutil.copytree(master.with_name("Relist.dnc"), into / "Relist.dnc")
+    shutil.copy2(master.with_name("export-300.csv"), into / "export-300.csv")
     return into / master.name
 
 
@@ -152,32 +153,35 @@ def main(argv: list[str] | None = None) -> int:
     print(f"workbook: {MASTER.stat().st_size / 1e6:.1f} MB")
     work = Path(tempfile.mkdtemp(prefix="relist-bench-commands-"))
     rows: list[tuple[str, float, float]] = []
+    base: tuple[float, float] | None = None
+
+    def show(label: str, wall: float, peak: float) -> None:
+        rows.append((label, wall, peak))
+        ratio = f"1/{base[0] / wall:.0f}" if base and wall else ""
+        print(f"{label:<52} {wall:>7.2f}s {peak:>6.0f} MB {ratio:>11}", flush=True)
+
+    print(f"{'command':<52} {'wall':>8} {'peak':>9} {'/ openpyxl':>11}")
     try:
         book = fresh_copy(MASTER, work / "w")
-        base = None
         if not args.skip_openpyxl:
             code = ("import sys; from openpyxl import load_workbook; "
                     "load_workbook(sys.argv[1]).save(sys.argv[2])")
             base = run([sys.executable, "-c", code, str(book), str(work / "openpyxl-copy.xlsx")])
-            rows.append(("bare openpyxl load + save (baseline)", *base))
+            show("bare openpyxl load + save (baseline)", *base)
         if not args.skip_full:
             for name in ("today", "log", "import"):
                 book = fresh_copy(MASTER, work / "w")
-                rows.append((f"relist {name}, full path (RELIST_CACHE=0)", *measure(book, name, args.repeat, {"RELIST_CACHE": "0"})))
+                show(f"relist {name}, full path (RELIST_CACHE=0)", *measure(book, name, args.repeat, {"RELIST_CACHE": "0"}))
         for name in ("today", "log", "import"):
             book = fresh_copy(MASTER, work / "w")
             run(commands(book)["today"])  # the cache is made by the first command on this file
-            rows.append((f"relist {name}, cache warm", *measure(book, name, args.repeat, {})))
+            show(f"relist {name}, cache warm", *measure(book, name, args.repeat, {}))
         book = fresh_copy(MASTER, work / "w")
         run(commands(book)["today"])
         resave(book)
-        rows.append(("relist log, first after a re-save (cache stale)", *run(commands(book)["log"])))
+        show("relist log, first after a re-save (cache stale)", *run(commands(book)["log"]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{'command':<52} {'wall':>8} {'peak':>9} {'/ openpyxl':>11}")
-    for label, wall, peak in rows:
-        ratio = f"1/{base[0] / wall:.0f}" if base and wall else ""
-        print(f"{label:<52} {wall:>7.2f}s {peak:>6.0f} MB {ratio:>11}")
     if base:
         for name, (share, mb) in ISSUE_TARGETS.items():
             print(f"target relist {name}: wall <= {base[0] * share:.2f} s" + (f", peak <= {mb} MB" if mb else ""))
