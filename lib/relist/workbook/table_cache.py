@@ -17,6 +17,7 @@ unreadable cache means the full read, and RELIST_CACHE=0 switches the cache off.
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import pickle
 import re
@@ -269,10 +270,12 @@ class TableCache:
                 end[0] += len(data)
                 return end[0] - len(data), len(data)
 
+            rows = _row_tuples(records, cols)
+            values = list(zip(*rows, strict=True)) if rows else [() for _ in cols]
             header = {
-                "columns": {c: place([r.get(c) for r in records]) for c in cols},
+                "columns": {c: place(list(v)) for c, v in zip(cols, values, strict=True)},
                 "rownums": place(list(rownums)),
-                "blocks": [place([tuple(r.get(c) for c in cols) for r in records[s : s + BLOCK]]) for s in range(0, len(records), BLOCK)],
+                "blocks": [place(rows[s : s + BLOCK]) for s in range(0, len(rows), BLOCK)],
             }
             head = pickle.dumps(header, pickle.HIGHEST_PROTOCOL)
             name = f"{table}-{uuid.uuid4().hex[:12]}.base"
@@ -327,6 +330,18 @@ class TableCache:
         for old in self.folder.glob(f"{table}-*.base"):
             if old.name not in keep:
                 old.unlink(missing_ok=True)
+
+
+def _row_tuples(records: Sequence[Mapping[str, Any]], cols: list[str]) -> list[tuple[Any, ...]]:
+    """Each record's values in `cols` order (missing keys as None); itemgetter when every record has every column."""
+    if not cols:
+        return [() for _ in records]
+    get = operator.itemgetter(*cols)
+    try:
+        got = list(map(get, records))
+    except KeyError:
+        return [tuple(r.get(c) for c in cols) for r in records]
+    return got if len(cols) > 1 else [(v,) for v in got]
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
