@@ -105,9 +105,10 @@ def build(leads: int) -> tuple[Path, str]:
     from relist.compliance.registry_files import load_files
     from relist.compliance.verdict import registry_dir_for
     from relist.intake import service as intake
+    from relist.schema import SCHEMA_VERSION
     from relist.workbook import open_workbook, template
 
-    folder = Path(tempfile.gettempdir()) / f"relist-bench-excel-year-{leads}"
+    folder = Path(tempfile.gettempdir()) / f"relist-bench-excel-year-{leads}-v{SCHEMA_VERSION}"  # a new schema: a new workbook
     path = folder / "Relist.xlsx"
     about = folder / "about.txt"
     if path.exists() and about.exists():
@@ -199,13 +200,15 @@ def main() -> None:
     assert xe.excel(book).alerts[-1]["prompt"].startswith("Today "), xe.excel(book).alerts[-1]
 
     today = LiveWorkbook(book).read_records("tblToday", ["Section", "LeadId"])
-    rows = [i + 2 for i, r in enumerate(today) if r["Section"] == "calls"]
-    outcome_col = xe.col_letters(list(LiveWorkbook(book).table_columns("tblToday")).index("Outcome") + 1)
+    place = book.sheets["Today"].tables["tblToday"].range  # the table sits below the sheet's heading
+    first = place.row + 1
+    rows = [i + first for i, r in enumerate(today) if r["Section"] == "calls"]
+    outcome_col = xe.col_letters(place.column + list(LiveWorkbook(book).table_columns("tblToday")).index("Outcome"))
     log_times: list[float] = []
     log_calls: list[int] = []
     for k, row in enumerate(rows[: args.clicks]):
         book.sheets["Today"][f"{outcome_col}{row}"].value = "no-answer"
-        xe.select(book, "Today", f"C{row}")
+        xe.select(book, "Today", f"{outcome_col}{row}")
         xe.excel(book).calls = 0
         t = time.process_time()
         msg = excel.log_touch(book, at=T + timedelta(minutes=10 + k))
@@ -216,14 +219,14 @@ def main() -> None:
     after_times: list[float] = []  # the morning as it goes: a touch logged, the queue rebuilt, again
     for k, row in enumerate(rows[args.clicks : 2 * args.clicks]):
         book.sheets["Today"][f"{outcome_col}{row}"].value = "no-answer"
-        xe.select(book, "Today", f"C{row}")
+        xe.select(book, "Today", f"{outcome_col}{row}")
         excel.log_touch(book, at=T + timedelta(minutes=30 + k))
         t = time.process_time()
         excel.todays_queue(book, at=T + timedelta(minutes=31 + k))
         after_times.append(time.process_time() - t)
         # the queue was rebuilt: find the next call row again
         today = LiveWorkbook(book).read_records("tblToday", ["Section", "LeadId"])
-        rows = [i + 2 for i, r in enumerate(today) if r["Section"] == "calls"]
+        rows = [i + first for i, r in enumerate(today) if r["Section"] == "calls"]
 
     mac_queue: list[float] = []  # macOS: a fresh Python per click, so no session memo
     mac_log: list[float] = []
@@ -233,9 +236,9 @@ def main() -> None:
         excel.todays_queue(book, at=T + timedelta(minutes=60 + k))
         mac_queue.append(time.process_time() - t)
         today = LiveWorkbook(book).read_records("tblToday", ["Section", "LeadId"])
-        row = next(i + 2 for i, r in enumerate(today) if r["Section"] == "calls")
+        row = next(i + first for i, r in enumerate(today) if r["Section"] == "calls")
         book.sheets["Today"][f"{outcome_col}{row}"].value = "no-answer"
-        xe.select(book, "Today", f"C{row}")
+        xe.select(book, "Today", f"{outcome_col}{row}")
         SESSION.clear()
         t = time.process_time()
         msg = excel.log_touch(book, at=T + timedelta(minutes=61 + k))

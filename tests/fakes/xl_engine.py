@@ -16,7 +16,15 @@ would in Excel.
 
 What it keeps per cell is what Excel hands over through COM or AppleScript:
 floats, strings, booleans, datetimes (a time of day is a datetime on
-1899-12-30), nothing for an empty cell. `=HYPERLINK("target","text")` is the
+1899-12-30), nothing for an empty cell. `Range.raw_value` (what xlwings'
+converters start from) hands them over in each engine's own raw form:
+- "windows" (pywin32's `Range.Value`): a tuple of row tuples, None for an
+  empty cell, dates as `ComTime` (pywintypes.TimeType: a datetime subclass
+  tagged UTC, which `_xlwindows._com_time_to_datetime` rebuilds naive);
+- "mac" (appscript's `value.get()`): a list of row lists, "" for an empty
+  cell, dates as naive datetimes; reads above 1,500,000 cells are chunked
+  (`_xlmac.Range.max_cells_per_read`).
+A single cell is a scalar on both. `=HYPERLINK("target","text")` is the
 only formula it computes; others read back as their text.
 
 `app.api` comes in two flavours, as `App.api` differs by engine:
@@ -68,6 +76,27 @@ _NS = {
 
 Cell = tuple[int, int]
 Box = tuple[int, int, int, int]  # row1, col1, row2, col2
+
+
+class ComTime(dt.datetime):
+    """A date as pywin32 hands a COM VT_DATE over: pywintypes.TimeType, a datetime subclass with a UTC tzinfo.
+
+    xlwings' `_xlwindows.time_types` includes it and `_com_time_to_datetime`
+    rebuilds it as a naive datetime; it never equals a naive datetime, and
+    comparing its order with one raises TypeError, as the real one does.
+    """
+
+
+def com_time(value: dt.datetime) -> ComTime:
+    return ComTime(value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond,
+                   tzinfo=dt.UTC)
+
+
+def naive(value: Any) -> Any:
+    """A cell as the tests read it: a ComTime as the naive datetime Excel shows."""
+    if isinstance(value, ComTime):
+        return dt.datetime(value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
+    return value
 
 
 def col_index(letters: str) -> int:
@@ -587,6 +616,7 @@ class Sheet(base_classes.Sheet):
         self.hyperlinks: dict[Cell, str] = {}
         self._tables: dict[str, Table] = {}
         self._pictures: dict[str, Picture] = {}
+        self.windows = book.app.flavour == "windows"  # dates kept as COM hands them over (ComTime)
 
     @property
     def api(self) -> Any:
@@ -680,6 +710,8 @@ class Sheet(base_classes.Sheet):
             if self.format_of(cell) == "General":
                 # Excel gives a General cell a date format when a date is written into it.
                 self.formats[cell] = "m/d/yyyy" if value.time() == dt.time() else "m/d/yyyy h:mm"
+            if self.windows:
+                value = com_time(value)
         elif isinstance(value, str):
             if value.startswith("'"):
                 value = value[1:] or None
@@ -760,10 +792,19 @@ class Range(base_classes.Range):
 
     @property
     def raw_value(self) -> Any:
+        """The cells in the engine's raw form (see the module docstring): COM's tuples or AppleScript's lists."""
         self._app.calls += 1
         r1, c1, r2, c2 = self.box
         grid = self.sheet.cells_.block(r1, c1, r2, c2)
-        return grid[0][0] if (r1, c1) == (r2, c2) else grid
+        if not self.sheet.windows:
+            grid = [["" if v is None else v for v in row] for row in grid]
+            return grid[0][0] if (r1, c1) == (r2, c2) else grid
+        return grid[0][0] if (r1, c1) == (r2, c2) else tuple(map(tuple, grid))
+
+    @property
+    def max_cells_per_read(self) -> int | None:
+        """As each engine: AppleScript's event buffer caps a read (`_xlmac`), COM takes xlwings' default."""
+        return 1_500_000 if not self.sheet.windows else base_classes.DEFAULT_MAX_CELLS_PER_READ
 
     @raw_value.setter
     def raw_value(self, data: Any) -> None:
@@ -814,7 +855,7 @@ class Range(base_classes.Range):
         if got is not None:
             return got
         v = self.sheet.cells_.get(cell)
-        return "" if v is None else v
+        return "" if v is None else naive(v)
 
     @formula.setter
     def formula(self, value: Any) -> None:
@@ -1111,8 +1152,8 @@ def dump(book: xlwings.Book) -> dict[str, Any]:
     out: dict[str, Any] = {"tables": {}, "cells": {}, "hyperlinks": {}}
     for sheet in book.impl._sheets:
         for t in sheet._tables.values():
-            out["tables"][t._name] = sheet.cells_.block(t.r1, t.c1, t.r2, t.c2)
-        out["cells"][sheet._name] = {f"{col_letters(c)}{r}": v for (r, c), v in sheet.cells_.items()}
+            out["tables"][t._name] = [[naive(v) for v in row] for row in sheet.cells_.block(t.r1, t.c1, t.r2, t.c2)]
+        out["cells"][sheet._name] = {f"{col_letters(c)}{r}": naive(v) for (r, c), v in sheet.cells_.items()}
         out["hyperlinks"][sheet._name] = {f"{col_letters(c)}{r}": a for (r, c), a in sorted(sheet.links().items())}
     return out
 
@@ -1166,7 +1207,7 @@ def _from_file(path: Path, app: App) -> Book:
             for c, v in enumerate(row, start=1):
                 val = _file_value(v)
                 if val is not None:
-                    sheet.cells_.set((r, c), val)
+                    sheet.cells_.set((r, c), com_time(val) if sheet.windows and isinstance(val, dt.datetime) else val)
         sheet.formats.update(formats.get(name, {}))
         sheet.column_formats.update(column_formats.get(name, {}))
         for tname, ref in tables.get(name, []):

@@ -29,9 +29,9 @@ def template_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return template.build(tmp_path_factory.mktemp("tpl") / "Relist.xlsx")
 
 
-@pytest.fixture
-def book(template_path: Path) -> xw.Book:
-    return xe.load(template_path)
+@pytest.fixture(params=xe.FLAVOURS)
+def book(template_path: Path, request: pytest.FixtureRequest) -> xw.Book:
+    return xe.load(template_path, request.param)
 
 
 def test_a_plain_workbook_is_refused(tmp_path: Path) -> None:

@@ -32,12 +32,12 @@ def _touch(n: int, lead: str, outcome: str = "no-answer", undo: str | None = Non
             "Outcome": outcome, "UndoOf": undo}
 
 
-@pytest.fixture()
-def book(tmp_path: Path) -> xw.Book:
+@pytest.fixture(params=xe.FLAVOURS)
+def book(tmp_path: Path, request: pytest.FixtureRequest) -> xw.Book:
     from relist.workbook import template
 
     path = template.build(tmp_path / "Relist.xlsx")
-    fake = xe.load(path)
+    fake = xe.load(path, request.param)
     LiveWorkbook(fake).append_rows("tblTouches", [_touch(n, f"L{n % 7}", "dnc-request" if n == 9 else "no-answer") for n in range(1, 41)])
     return fake
 

@@ -3,8 +3,16 @@
 It never imports xlwings: it drives the xlwings Book it is given (in tests,
 real xlwings objects over the in-memory engine of tests/fakes/xl_engine.py),
 touching only what `xlwings.main` defines: Book/Sheet/Range/Table `value`,
-`options(ndim=2)`, `address`, `resize`, `selection`, `pictures`,
-`add_hyperlink`, `fullname`, `save`, `app.alert` and `app.status_bar`.
+`options(ndim=2)`, `options("raw")`, `address`, `resize`, `selection`, `pictures`,
+`add_hyperlink`, `fullname`, `save`, `app.alert`, `app.status_bar` and
+`app.engine`.
+
+Table bodies are read raw (xlwings' "raw" converter: the engine's own values,
+in xlwings' chunks) and cleaned here, column by column, to exactly what
+xlwings' converted read gives (`clean_cells`): xlwings' cleaning is a
+function call per cell, and a year's workbook is six million cells a click.
+The session memo keeps the raw cells with the cleaned ones, so an unchanged
+column costs one comparison in C.
 
 Each Excel call is a round trip to another process, so reads fetch only the
 columns asked for (one call per column, or one for the whole table when most
@@ -36,6 +44,7 @@ from relist.workbook.live_memo import (
     kinds_of,
     retyped,
     same_cells,
+    same_engine_cells,
 )
 from relist.workbook.package import split_ref
 from relist.workbook.port import Record, Selection, check_columns, coerce, link_target, meta_version
@@ -173,6 +182,51 @@ def typed_column(col: schema.Column | None, raw: Sequence[Any]) -> list[Any]:
         return [None if v is None else True if v == "Yes" and v.__class__ is str else False if v == "No" and v.__class__ is str else conv(v)
                 for v in raw]
     return [None if v is None else conv(v) for v in raw]
+
+
+_KEPT_KINDS: frozenset[type] = frozenset({float, bool, type(None), datetime})
+"""Cell types xlwings' cleaning leaves as they are (a naive datetime is what AppleScript hands over)."""
+_TEXT_KINDS: frozenset[type] = _KEPT_KINDS | {str}
+
+
+def engine_rows(rng: Any) -> Sequence[Sequence[Any]]:
+    """A range's cells as the engine hands them over, as rows: xlwings' "raw" converter (its chunked reads, no cleaning).
+
+    COM hands over a tuple of row tuples, AppleScript a list of row lists; a
+    single cell is a scalar and a single row may be flat.
+    """
+    raw = rng.options("raw").value
+    if not isinstance(raw, (list, tuple)):
+        return [[raw]]
+    if raw and not isinstance(raw[0], (list, tuple)):
+        return [raw] if rng.shape[0] == 1 else [[v] for v in raw]
+    return raw
+
+
+def clean_cells(cells: Sequence[Any], kinds: frozenset[type], odd: Callable[[Any], Any]) -> list[Any]:
+    """Engine cells as xlwings' converted read gives them (its engines' `clean_value_data` with the default options).
+
+    Empty cells ("" from AppleScript, None from COM) become None; dates become
+    naive datetimes (COM's pywintypes datetimes are tagged UTC, and rebuilt as
+    `_xlwindows._com_time_to_datetime` does); numbers, booleans and text stay
+    as they are. Any other cell (a COM error code, Currency) goes to `odd`,
+    which asks the engine itself. `kinds`: the types in `cells`. The common
+    columns (no text, or text and no other odd cell) cost one pass in C or a
+    comprehension, not a function call per cell.
+    """
+    if kinds <= _KEPT_KINDS:
+        return list(cells)
+    if kinds <= _TEXT_KINDS:
+        return [(v or None) if v.__class__ is str else v for v in cells]
+
+    def one(v: Any) -> Any:
+        if v.__class__ is str:
+            return v or None
+        if isinstance(v, datetime):
+            return datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+        return odd(v)
+
+    return [v if v.__class__ in _KEPT_KINDS else one(v) for v in cells]
 
 
 @dataclass
@@ -332,21 +386,38 @@ class LiveWorkbook:
         if memo is not None and st.spec.table in self._trust and st.spec.append_only and self._from_memo(st, memo, want):
             return
         last = st.first + st.body_rows - 1
-        read: list[str] = []
+        read: dict[str, tuple[tuple[Any, ...], frozenset[type]]] = {}  # column -> its engine cells and their types
         if len(want) > _WHOLE_READ_SHARE * len(st.header):
-            grid = st.sheet.range((st.first, st.col0), (last, st.col0 + len(st.header) - 1)).options(ndim=2).value
-            for n, column in zip(st.header, zip(*grid, strict=True), strict=True):
+            rows = engine_rows(st.sheet.range((st.first, st.col0), (last, st.col0 + len(st.header) - 1)))
+            for n, cells in zip(st.header, zip(*rows, strict=True), strict=True):
                 if n not in st.columns:
-                    st.columns[n] = list(column)
-                    read.append(n)
+                    st.columns[n] = self._cleaned(memo, n, cells, read)
         else:
             for n in want:
                 c = st.position(n)
-                grid = st.sheet.range((st.first, c), (last, c)).options(ndim=2).value
-                st.columns[n] = [row[0] for row in grid]
-                read.append(n)
+                (cells,) = zip(*engine_rows(st.sheet.range((st.first, c), (last, c))), strict=True)
+                st.columns[n] = self._cleaned(memo, n, cells, read)
         if memo is not None:
             self._remember(st, memo, read)
+
+    def _cleaned(self, memo: TableMemo | None, name: str, cells: tuple[Any, ...],
+                 read: dict[str, tuple[tuple[Any, ...], frozenset[type]]]) -> list[Any]:
+        """A column's engine cells as xlwings would clean them: the memo's list when the cells are as it remembers."""
+        if memo is not None:
+            old, kinds = memo.cells.get(name), memo.cell_kinds.get(name)
+            was = memo.raw.get(name)
+            if old is not None and kinds is not None and was is not None and len(was) == len(old) \
+                    and same_engine_cells(cells, old, kinds):
+                read[name] = (old, kinds)
+                return was
+        kinds = kinds_of(cells)
+        read[name] = (cells, kinds)
+        return clean_cells(cells, kinds, self._odd_cell)
+
+    def _odd_cell(self, value: Any) -> Any:
+        """One cell of a type Relist does not clean itself, cleaned by the engine as xlwings' converted read would."""
+        impl = self.book.app.engine.impl
+        return impl.clean_value_data([[value]], datetime, None, None, False)[0][0]
 
     # ---------------------------------------------------------------- the session memo
 
@@ -366,11 +437,12 @@ class LiveWorkbook:
             return None
         return self._memo.table(self._book_key, st.spec.table, st.header, (st.sheet.name, st.first, st.col0))
 
-    def _remember(self, st: _Table, memo: TableMemo, names: Sequence[str]) -> None:
-        """Columns just read afresh: typed reusing what the memo had for unchanged cells, then remembered."""
+    def _remember(self, st: _Table, memo: TableMemo, read: Mapping[str, tuple[tuple[Any, ...], frozenset[type]]]) -> None:
+        """Columns just read afresh: typed reusing what the memo had for unchanged cells, then remembered
+        (with the engine cells they were cleaned from)."""
         cols = _COLUMNS[st.spec.table]
         old_rows = memo.rows
-        for n in names:
+        for n, (cells, cell_kinds) in read.items():
             fresh = st.columns[n]
             old_raw, old_typed = memo.raw.get(n), memo.typed.get(n)
             typed, kept, kinds = retyped(fresh, old_raw, old_typed, functools.partial(typed_column, cols.get(n)), memo.kinds.get(n))
@@ -379,6 +451,7 @@ class LiveWorkbook:
             index = memo.indexes.get(n) if kept and kept == old_rows else None
             memo.forget(n)
             memo.raw[n], memo.typed[n], memo.kinds[n] = fresh, typed, kinds
+            memo.cells[n], memo.cell_kinds[n] = cells, cell_kinds
             if index is not None:
                 index.add(fresh, kept)
                 memo.indexes[n] = index
@@ -400,18 +473,26 @@ class LiveWorkbook:
             self._columns_from_memo(st, memo, want)
             return True
         k = min(OVERLAP, n0)
-        grid = st.sheet.range((st.first + n0 - k, st.col0), (st.first + n - 1, st.col0 + len(st.header) - 1)).options(ndim=2).value
+        rows = engine_rows(st.sheet.range((st.first + n0 - k, st.col0), (st.first + n - 1, st.col0 + len(st.header) - 1)))
         cols = _COLUMNS[st.spec.table]
         added: dict[str, list[Any]] = {}
+        added_cells: dict[str, tuple[Any, ...]] = {}
         for c in memo.raw:
-            tail = [row[st.header.index(c)] for row in grid]
+            i = st.header.index(c)
+            cells = tuple(row[i] for row in rows)
+            tail = clean_cells(cells, kinds_of(cells), self._odd_cell)
             if not same_cells(tail[:k], memo.raw[c][n0 - k :]):  # a few cells: compared type by type
                 assert self._memo is not None
                 self._memo.drop(self._book_key, st.spec.table)
                 return False
-            added[c] = tail[k:]
+            added[c], added_cells[c] = tail[k:], cells[k:]
         for c, more in added.items():
             if more:
+                old_cells = memo.cells.pop(c, None)
+                old_kinds = memo.cell_kinds.pop(c, None)
+                if old_cells is not None and old_kinds is not None and len(old_cells) == n0:  # the engine cells follow
+                    memo.cells[c] = old_cells + added_cells[c]
+                    memo.cell_kinds[c] = old_kinds | kinds_of(added_cells[c])
                 memo.raw[c].extend(more)
                 memo.typed[c].extend(typed_column(cols.get(c), more))  # rows are only ever added: what callers saw stays as it was
                 if c in memo.kinds:
@@ -430,7 +511,8 @@ class LiveWorkbook:
         for c in want:
             if c not in memo.raw:
                 pos = st.position(c)
-                memo.raw[c] = [row[0] for row in st.sheet.range((st.first, pos), (st.first + n - 1, pos)).options(ndim=2).value]
+                (cells,) = zip(*engine_rows(st.sheet.range((st.first, pos), (st.first + n - 1, pos))), strict=True)
+                memo.raw[c] = clean_cells(cells, kinds_of(cells), self._odd_cell)
                 memo.typed[c] = typed_column(cols.get(c), memo.raw[c])
         for c in [c for c in memo.raw if c not in st.columns]:
             st.columns[c] = memo.raw[c]

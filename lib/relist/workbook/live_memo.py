@@ -50,6 +50,19 @@ def same_cells(a: Sequence[Any], b: Sequence[Any], b_kinds: frozenset[type] | No
     return (b_kinds is not None and b_kinds <= _PLAIN_KINDS) or list(map(type, a)) == list(map(type, b))
 
 
+def same_engine_cells(a: Sequence[Any], b: Sequence[Any], b_kinds: frozenset[type]) -> bool:
+    """Whether cells read now (`a`) clean to what cells read before (`b`, of types `b_kinds`) cleaned to.
+
+    Equal values are enough unless `b` holds numbers (1.0, True and an error code
+    1 are equal but clean differently): text equals only text, and equal dates
+    clean to equal naive datetimes whatever their class (an engine tags all its
+    dates alike: COM as UTC, AppleScript not at all).
+    """
+    if len(a) != len(b) or a != b:
+        return False
+    return all(k is str or k is type(None) or issubclass(k, date) for k in b_kinds) or list(map(type, a)) == list(map(type, b))
+
+
 def retyped(
     fresh: list[Any],
     old_raw: list[Any] | None,
@@ -121,6 +134,10 @@ class TableMemo:
     rows: int = 0
     raw: dict[str, list[Any]] = field(default_factory=dict)
     typed: dict[str, list[Any]] = field(default_factory=dict)
+    cells: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    """Column -> its cells as the engine handed them over (`raw` is them cleaned): a read equal to these
+    needs no cleaning (see `same_engine_cells`)."""
+    cell_kinds: dict[str, frozenset[type]] = field(default_factory=dict)
     kinds: dict[str, frozenset[type]] = field(default_factory=dict)
     """Column -> the cell types it may hold (a superset): see `same_cells`."""
     indexes: dict[str, ColumnIndex] = field(default_factory=dict)
@@ -157,6 +174,8 @@ class TableMemo:
     def forget(self, name: str) -> None:
         self.raw.pop(name, None)
         self.typed.pop(name, None)
+        self.cells.pop(name, None)
+        self.cell_kinds.pop(name, None)
         self.kinds.pop(name, None)
         self.indexes.pop(name, None)
 
