@@ -106,18 +106,28 @@ def test_cleaned_engine_cells_are_xlwings_converted_cells_type_for_type(book: xw
 @pytest.mark.parametrize("memo", [False, True])
 def test_records_read_raw_are_the_records_read_through_xlwings_converters(
         book: xw.Book, monkeypatch: pytest.MonkeyPatch, memo: bool) -> None:
-    def read_all() -> dict[str, Any]:
-        session = SessionMemo() if memo else None
-        out: dict[str, Any] = {}
-        for _ in range(2 if memo else 1):  # with a memo: the second read comes from the remembered cells
-            wb = LiveWorkbook(book, session)
-            out = {t.table: wb.read_records(t.table) for t in schema.TABLE_SHEETS}
-            out["cols"] = wb.read_columns("tblLeads", ["Notes", "ExpiredAt", "SequenceStart", "Contactable"])
+    session = SessionMemo()
+
+    def read_all(session: SessionMemo | None) -> dict[str, Any]:
+        wb = LiveWorkbook(book, session)
+        out: dict[str, Any] = {t.table: wb.read_records(t.table) for t in schema.TABLE_SHEETS}
+        out["cols"] = wb.read_columns("tblLeads", ["Notes", "ExpiredAt", "SequenceStart", "Contactable"])
         return out
 
-    raw = read_all()
+    def touches(ns: range) -> list[dict[str, Any]]:
+        return [{"TouchId": f"T{n:07d}", "LeadId": "L001", "At": dt.datetime(2026, 11, 25, 9, n), "Channel": "call",
+                 "Outcome": "no-answer"} for n in ns]
+
+    LiveWorkbook(book).append_rows("tblTouches", touches(range(1, 3)))
+    if memo:  # the second read takes unchanged cells from the memo, cleans only rows added and columns changed
+        read_all(session)
+        wb = LiveWorkbook(book, session)
+        wb.append_rows("tblTouches", touches(range(3, 6)))
+        wb.update_rows("tblLeads", [{"LeadId": "L002", "Notes": "'0042", "ListPrice": None}])
+    raw = read_all(session if memo else None)
     monkeypatch.setattr(live_adapter, "engine_rows", _converted_rows)
-    converted = read_all()
+    converted = read_all(None)
+    assert len(raw["tblTouches"]) == (5 if memo else 2)
     assert raw.keys() == converted.keys()
     for table in raw:
         assert raw[table] == converted[table], table

@@ -406,10 +406,16 @@ class LiveWorkbook:
         if memo is not None:
             old, kinds = memo.cells.get(name), memo.cell_kinds.get(name)
             was = memo.raw.get(name)
-            if old is not None and kinds is not None and was is not None and len(was) == len(old) \
-                    and same_engine_cells(cells, old, kinds):
-                read[name] = (old, kinds)
-                return was
+            if old is not None and kinds is not None and was is not None and len(was) == len(old):
+                n0 = len(old)
+                if n0 == len(cells) and same_engine_cells(cells, old, kinds):
+                    read[name] = (old, kinds)
+                    return was
+                if 0 < n0 < len(cells) and same_engine_cells(cells[:n0], old, kinds):  # rows added at the end: clean only those
+                    more = cells[n0:]
+                    more_kinds = kinds_of(more)
+                    read[name] = (old + more, kinds | more_kinds)
+                    return was + clean_cells(more, more_kinds, self._odd_cell)
         kinds = kinds_of(cells)
         read[name] = (cells, kinds)
         return clean_cells(cells, kinds, self._odd_cell)
