@@ -110,3 +110,17 @@ def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180) -> Pa
 @pytest.fixture
 def tool() -> object:
     return require_tool
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """End a test server started in its own process group: SIGTERM, then SIGKILL after 20 s."""
+    import signal
+
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

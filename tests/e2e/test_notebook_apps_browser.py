@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import time
 import urllib.error
@@ -18,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from tests.conftest import require_tool
+from tests.conftest import require_tool, stop_server
 
 from relist.cli.roi import NOTEBOOKS, free_port, notebooks_dir, server_command, voila_installed
 from relist.roi.model import RoiInputs, compute
@@ -63,13 +62,7 @@ def voila(app: str, tmp_path: Path, workbook: Path) -> Iterator[str]:
             time.sleep(0.5)
         yield url
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_server(proc)
         log.close()
 
 

@@ -7,7 +7,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import require_tool
+from tests.conftest import require_tool, stop_server
 from tests.data.comps.fixture import file_book
 
 pytestmark = pytest.mark.e2e
@@ -73,12 +72,7 @@ def lab(tmp_path: Path) -> Iterator[str]:
         _wait_http(f"{base}/api/status?token={token}", proc, log)
         yield f"{base}/lab/tree/{NOTEBOOK.name}?token={token}"
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_server(proc)
 
 
 def test_changing_a_comp_filter_changes_the_comp_count(lab: str) -> None:

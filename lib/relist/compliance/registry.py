@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from relist.compliance.numbers import ten_digits
+from relist.durable import fsync_dir
 from relist.errors import BadInput
 
 if TYPE_CHECKING:
@@ -130,17 +131,6 @@ def checksum(data: Any) -> str:
     import xxhash
 
     return "xxh3_64:" + xxhash.xxh3_64_hexdigest(memoryview(data).cast("B"))
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make renames in `directory` durable (POSIX; Windows syncs directory entries itself)."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_manifest(directory: Path, areas: Mapping[str, AreaInfo]) -> None:

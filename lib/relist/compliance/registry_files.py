@@ -25,10 +25,10 @@ from relist.compliance.registry import (
     Registry,
     area_file,
     checksum,
-    fsync_dir,
     read_manifest,
     write_manifest,
 )
+from relist.durable import fsync_dir
 from relist.errors import BadInput
 
 if TYPE_CHECKING:

@@ -26,6 +26,7 @@ from xml.etree import ElementTree as ET
 
 from relist import schema
 from relist.clock import machine_now
+from relist.durable import fsync_dir
 from relist.errors import NotARelistWorkbook, WorkbookError, WorkbookLocked
 from relist.workbook import package as pkg
 from relist.workbook import table_cache
@@ -660,7 +661,7 @@ class FileWorkbook:
                 if backup:
                     self._backup_current(self._backup_count())
                 os.replace(tmp, self.path)
-                _fsync_dir(self.path.parent)
+                fsync_dir(self.path.parent)
             finally:
                 tmp.unlink(missing_ok=True)
             self._load_package(self.path.read_bytes())
@@ -793,17 +794,6 @@ def _copy_mode(book: Path, fd: int) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     os.fchmod(fd, mode)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 _SPEC_NAMES = {t.table.lower() for t in schema.TABLE_SHEETS}
