@@ -332,7 +332,9 @@ def deck_spec(
         adjusted += "; these sales needed none"
     comp_set = Slide(
         title=SLIDE_TITLES[2],
-        subtitle=(f"{valuation.comps} comparable sales point to {money(valuation.indicated_value)} "
+        # A range deck names no single price anywhere the seller reads, the comp set's heading included.
+        subtitle=(f"{valuation.comps} comparable sales point to {span} ({conf.level} confidence)" if call == "range" else
+                  f"{valuation.comps} comparable sales point to {money(valuation.indicated_value)} "
                   f"(range {span}, {conf.level} confidence)"),
         table=Table(tuple(header), tuple(rows), tuple(weights)),
         charts=("scatter",),
