@@ -82,6 +82,19 @@ def _shot(page: object, name: str, tmp_path: Path) -> None:
     assert target.stat().st_size > 10_000
 
 
+def _title_once(page: object, title: str) -> None:
+    """The notebook's heading is the app's only title (the widget used to repeat it)."""
+    assert page.inner_text("body").count(title) == 1  # type: ignore[attr-defined]
+
+
+def _on_first_screen(page: object, selector: str) -> None:
+    """The element is wholly inside the 1,366 x 768 viewport as the app opens: no scrolling to reach it."""
+    box = page.locator(selector).first.bounding_box()  # type: ignore[attr-defined]
+    assert box is not None, selector
+    assert box["x"] >= 0 and box["y"] >= 0, (selector, box)
+    assert box["x"] + box["width"] <= SCREEN["width"] and box["y"] + box["height"] <= SCREEN["height"], (selector, box)
+
+
 def _no_code_no_popups(page: object) -> None:
     text = page.inner_text("body")  # type: ignore[attr-defined]
     assert "import os" not in text and "PresentationBuilder(" not in text and "RoiCalculator(" not in text
@@ -103,6 +116,15 @@ def test_roi_app_opens_with_its_answer_and_no_code(demo_book: Path, tmp_path: Pa
             expect(box).to_have_value("124", timeout=30_000)  # the slider's $10 step does not round the default
             page.wait_for_timeout(1500)
             expect(gci).to_have_text(format_value("gci_per_month", compute(RoiInputs()).gci_per_month))
+            _title_once(page, "ROI calculator: what your expired math is worth")
+            assert page.evaluate("window.scrollY") == 0
+            for answer in ("net_per_month", "listings_per_month", "gci_per_hour", "gci_per_month"):
+                _on_first_screen(page, f".relist-out-{answer}")
+            _on_first_screen(page, ".relist-preset-solo-agent")
+            for first in ("dials_per_day", "days_per_week", "minutes_per_dial", "pickup_rate"):
+                _on_first_screen(page, f".relist-slider-{first}")
+                _on_first_screen(page, f".relist-box-{first} input")
+            _on_first_screen(page, ".relist-roi-funnel")
             _shot(page, "notebook-roi", tmp_path)
         finally:
             browser.close()
@@ -120,6 +142,11 @@ def test_presentation_app_opens_on_a_lead_with_no_code(demo_book: Path, tmp_path
             expect(page.locator(".relist-export").first).to_be_visible()
             _no_code_no_popups(page)
             page.wait_for_timeout(1500)
+            _title_once(page, "Listing presentation")
+            assert page.evaluate("window.scrollY") == 0
+            for selector in (".relist-export", ".relist-comp-count", ".relist-filter-months input",
+                             ".relist-filter-count input", ".relist-filter-widen input"):
+                _on_first_screen(page, selector)
             _shot(page, "notebook-presentation", tmp_path)
         finally:
             browser.close()

@@ -210,9 +210,11 @@ class PresentationBuilder(widgets.VBox):  # type: ignore[misc]
         m.observe(lambda _c: self._show(), names=["revision"])
         grid = widgets.GridBox(list(fields.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 330px)"))
         charts_box = widgets.GridBox(list(self.images.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 50%)"))
+        # The notebook's heading is the title (the widget adds none, so it shows once); the export
+        # button sits beside the lead, on the first screen, not under the charts.
         super().__init__([
-            widgets.HTML("<h3>Listing presentation</h3>"), self.lead, grid, self.count_label, self.alert, self.findings, self.comps,
-            charts_box, widgets.HBox([self.export_button, self.export_status]),
+            widgets.HBox([self.lead, self.export_button, self.export_status], layout=widgets.Layout(align_items="center")),
+            grid, self.count_label, self.alert, self.findings, self.comps, charts_box,
         ])
         self._show()
 

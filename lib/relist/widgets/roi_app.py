@@ -47,6 +47,8 @@ HEADLINE_OUTPUTS: tuple[str, ...] = (
     "gci_per_hour",
     "return_on_costs",
 )
+BIG_OUTPUTS: tuple[str, ...] = ("net_per_month", "listings_per_month", "gci_per_hour")
+"""The answer in large type, the same three as the top of the ROI sheet."""
 
 SLIDER_RANGES: dict[str, tuple[float, float]] = {
     "dials_per_day": (0, 300),
@@ -254,6 +256,7 @@ class RoiCalculator(w.VBox):  # type: ignore[misc]
             unit = " (0.30 = 30%)" if rate else ""
             label = w.HTML(f"<span title='{f.help} Default: {f.source}'>{f.label}{unit}</span>",
                            layout=w.Layout(width="300px"))
+            slider.layout.width = "320px"
             rows.append(w.HBox([label, slider, box]))
         m.observe(self._from_model, names=[f.name for f in INPUT_FIELDS])
 
@@ -282,7 +285,7 @@ class RoiCalculator(w.VBox):  # type: ignore[misc]
 
         default_path = str(workbook) if workbook else os.environ.get("RELIST_WORKBOOK", "")
         self.path = w.Text(value=default_path, description="Workbook", placeholder="path/to/relist.xlsx",
-                           layout=w.Layout(width="520px"))
+                           layout=w.Layout(width="740px"))
         load = w.Button(description="Load my numbers from the workbook", layout=w.Layout(width="auto"))
         save = w.Button(description="Save this scenario to the workbook", layout=w.Layout(width="auto"))
         load.on_click(lambda _b: m.load_my_numbers(self.path.value))
@@ -295,15 +298,19 @@ class RoiCalculator(w.VBox):  # type: ignore[misc]
         m.observe(lambda _c: self._show_message(), names="message")
         m.observe(lambda _c: self._show_ranges(), names="ranges")
 
-        inputs_box = w.VBox([w.HBox(preset_buttons), self.chain, *rows,
-                             w.HBox([self.range_field, self.range_low, self.range_high, set_range, clear_ranges]),
-                             self.ranges_text])
-        outputs_box = w.VBox([self.headline, self.error, w.HBox([self.funnel_image, self.gci_image], layout=w.Layout(flex_flow="row wrap")),
-                              self.details])
-        workbook_box = w.VBox([w.HBox([self.path]), w.HBox([load, save]), self.message])
+        # One screen at 1,366 x 768: the answer on top, the inputs beside the charts under it (the
+        # notebook's own heading is the title; the widget adds none, so the title shows once).
+        inputs_box = w.VBox([w.HBox(preset_buttons, layout=w.Layout(flex_flow="row wrap")), self.chain, *rows,
+                             w.HBox([self.range_field, self.range_low, self.range_high]),
+                             w.HBox([set_range, clear_ranges]), self.ranges_text,
+                             w.HBox([self.path]), w.HBox([load, save], layout=w.Layout(flex_flow="row wrap")),
+                             self.message],
+                            layout=w.Layout(width="760px"))
+        inputs_box.add_class("relist-roi-inputs")
+        charts_box = w.VBox([self.funnel_image, self.gci_image, self.details], layout=w.Layout(width="490px"))
         super().__init__([
-            w.HTML("<h2>ROI calculator: what your expired math is worth</h2>"),
-            outputs_box, inputs_box, workbook_box,
+            self.headline, self.error,
+            w.HBox([inputs_box, charts_box], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
         ], **kw)
         self.add_class("relist-roi")
         self._show_outputs()
@@ -391,15 +398,26 @@ class RoiCalculator(w.VBox):  # type: ignore[misc]
 
 
 def headline_html(out: RoiOutputs, spans: Mapping[str, tuple[float | None, float | None]]) -> str:
-    """The headline outputs as HTML (one line each, with ranges)."""
+    """The answer as HTML: net income, signed listings and GCI per hour in large type (as on the
+    ROI sheet), then the other headline outputs on one line; ranges in grey beside each."""
     values = out.as_dict()
-    items = []
-    for name in HEADLINE_OUTPUTS:
+
+    def figure(name: str) -> str:
+        return f"<span class='relist-out-{name}'>{format_value(name, values[name])}</span>"
+
+    def span_of(name: str) -> str:
         span = format_span(name, spans.get(name, (None, None)))
-        extra = f" <span style='color:#595959'>({span})</span>" if span else ""
-        items.append(f"<li><b>{OUTPUT_LABELS[name]}:</b> <span class='relist-out-{name}'>"
-                     f"{format_value(name, values[name])}</span>{extra}</li>")
-    return "<ul style='margin:0'>" + "".join(items) + "</ul>"
+        return f" <span style='color:#595959'>({span})</span>" if span else ""
+
+    big = "".join(
+        f"<div style='margin-right:40px'><div style='font-size:13px;color:#404040'>{OUTPUT_LABELS[name]}</div>"
+        f"<div style='font-size:26px;font-weight:bold;line-height:1.2'>{figure(name)}</div>"
+        f"<div style='font-size:12px'>{span_of(name)}</div></div>"
+        for name in BIG_OUTPUTS)
+    small = " &middot; ".join(f"{OUTPUT_LABELS[name]}: <b>{figure(name)}</b>{span_of(name)}"
+                              for name in HEADLINE_OUTPUTS if name not in BIG_OUTPUTS)
+    return (f"<div style='display:flex;flex-wrap:wrap'>{big}</div>"
+            f"<div style='font-size:13px;margin:4px 0 8px 0'>{small}</div>")
 
 
 def details_html(out: RoiOutputs, spans: Mapping[str, tuple[float | None, float | None]],
