@@ -266,8 +266,8 @@ def lead_to_record(lead: Lead, tz: ZoneInfo) -> dict[str, Any]:
         if attr in _DATETIMES:
             value = to_local_naive(value, tz)
         rec[col] = value if value != "" else None
-    best = lead.usable_phones()
-    rec["BestPhone"] = best[0].number if best else None
+    best = lead.best_phone()
+    rec["BestPhone"] = best.number if best else None
     return rec
 
 

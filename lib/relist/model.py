@@ -7,9 +7,10 @@ converts at the edge.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 Channel = Literal["call", "text", "letter", "door", "email"]
 CHANNEL_NAMES: tuple[Channel, ...] = ("call", "text", "letter", "door", "email")
@@ -19,6 +20,10 @@ CONTACTABLE_STATUSES = frozenset({"Expired", "Canceled"})
 
 CLOSED_LEAD_STATUSES = frozenset({"Listed", "Relisted", "Dead", "DNC", "Not contactable"})
 """Lead statuses whose sequence has ended."""
+
+
+USABLE_PHONE_STATUSES = frozenset({"Active", "Verified"})
+"""Phone statuses a call may use (Bad, Retired and a non-owner's number are never dialled)."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,28 @@ class Phone:
 
     @property
     def usable(self) -> bool:
-        return self.status in ("Active", "Verified")
+        return self.status in USABLE_PHONE_STATUSES
+
+
+class _PhoneLike(Protocol):
+    @property
+    def position(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def vendor_dnc(self) -> bool: ...
+    @property
+    def litigator(self) -> bool: ...
+
+
+P = TypeVar("P", bound=_PhoneLike)
+
+def best_phone(phones: Iterable[P]) -> P | None:
+    """The lead's BestPhone: the first usable number (Verified before Active) the vendor flagged neither
+    do-not-call nor litigator. None when every usable number is flagged: a flagged number is never shown
+    as the one to dial first (the Phones sheet still lists it, and the verdict decides on each number)."""
+    clean = [p for p in phones if p.status in USABLE_PHONE_STATUSES and not p.vendor_dnc and not p.litigator]
+    return min(clean, key=lambda p: (p.status != "Verified", p.position)) if clean else None
 
 
 @dataclass
@@ -85,6 +111,10 @@ class Lead:
 
     def usable_phones(self) -> list[Phone]:
         return sorted((p for p in self.phones if p.usable), key=lambda p: p.position)
+
+    def best_phone(self) -> Phone | None:
+        """The phone to dial first: see `best_phone`."""
+        return best_phone(self.phones)
 
     def zips(self) -> list[str]:
         """The ZIP codes that locate the owner: property first, then mailing."""

@@ -90,3 +90,28 @@ def test_mailing_city_and_zip_without_a_street_are_kept_and_make_absentee(tmp_pa
     assert (by["Ann Poe"]["MailingCity"], by["Ann Poe"]["MailingState"], by["Ann Poe"]["MailingPostalCode"]) == ("Atlanta", "GA", "30301")
     assert by["Ann Poe"]["Absentee"] is True and by["Bo Lee"]["Absentee"] is False
     assert by["Ann Poe"]["ListingStatus"] == "Expired"
+
+
+def test_best_phone_is_never_a_flagged_number_while_a_clean_one_exists(tmp_path: Path) -> None:
+    header = ["Status", "MLS/FSBO ID", "Owner Name", "Property Address", "Property City", "Property State", "Property Zip",
+              "Phone", "Phone Status", "Phone 2", "Phone 2 Status", "Phone 3", "Phone 3 Status"]
+    f = write(tmp_path, "redx.csv", header, [
+        ["Expired", "T5300001", "Ruth Ames", "12 Oak St", "Tampa", "FL", "33602",
+         "(813) 555-0131", "Litigator", "(813) 555-0132", "DNC", "(813) 555-0133", "Wireless"],
+        ["Expired", "T5300002", "Ned Voss", "14 Oak St", "Tampa", "FL", "33602",
+         "(813) 555-0134", "DNC", "(813) 555-0135", "Clean", "", ""],
+        ["Expired", "T5300003", "Ida Lorne", "16 Oak St", "Tampa", "FL", "33602",
+         "(813) 555-0136", "Litigator", "(813) 555-0137", "DNC", "", ""],
+    ])
+    book = MemoryWorkbook()
+    import_files(book, [f], at=AT)
+    best = {r["ListingId"]: r["BestPhone"] for r in book.tables["tblLeads"]}
+    assert best == {"T5300001": "+18135550133", "T5300002": "+18135550135", "T5300003": None}
+    assert len(book.tables["tblPhones"]) == 7  # nothing lost: the flagged numbers stay on the Phones sheet
+    # a later export brings a clean number for the lead that had none: it becomes BestPhone; a flagged one never does
+    g = write(tmp_path, "redx2.csv", header, [
+        ["Expired", "T5300003", "Ida Lorne", "16 Oak St", "Tampa", "FL", "33602",
+         "(813) 555-0138", "Litigator", "(813) 555-0139", "", "", ""],
+    ])
+    import_files(book, [g], at=AT)
+    assert {r["ListingId"]: r["BestPhone"] for r in book.tables["tblLeads"]}["T5300003"] == "+18135550139"

@@ -77,7 +77,7 @@ def test_new_lead_fields(tmp_path: Path) -> None:
     assert rec["SequenceStart"] == date(2026, 11, 24)
     assert rec["AddressKey"] == "123 MAIN ST|33602" and rec["ParcelNumber"] == "12-34-5.0"
     assert rec["Cycle"] == 1 and rec["ReExpired"] is False and rec["Vendor"] == "REDX"
-    assert rec["BestPhone"] == "+18135550142" and rec["ListPrice"] == 425000.0
+    assert rec["BestPhone"] == "+18135550143" and rec["ListPrice"] == 425000.0  # phone 1 is vendor-DNC: never BestPhone
     assert rec["Extra"] == "Lead Source=REDX" and rec["FirstImportedAt"] == datetime(2026, 11, 24, 9, 0)
     phones = book.tables["tblPhones"]
     assert [(p["PhoneId"], p["Phone"], p["VendorDNC"], p["Display"]) for p in phones] == [

@@ -33,10 +33,9 @@ from relist.intake.match import (
 from relist.intake.sources import EXCEL_CELL_CHARS, RawTable
 from relist.intake.speed import no_cycle_collection
 from relist.intake.values import DateOrder
+from relist.model import USABLE_PHONE_STATUSES, best_phone
 
 KINDS = ("expired", "active", "comps")
-USABLE_PHONE_STATUSES = ("Active", "Verified")
-"""Phone statuses a call may use (relist.model.Phone.usable): the first one is the lead's BestPhone."""
 KEEP_STATUSES = frozenset({"DNC", "Listed", "Dead"})
 """Lead statuses an import never changes: a do-not-call request, the agent's own listing, a lead given up."""
 
@@ -306,8 +305,8 @@ class Importer:
         at_local = self.at_local
         phones = item.phones
         best = None
-        for p in phones:  # positions ascend along the tuple: the first usable one is the lowest
-            if p.status in USABLE_PHONE_STATUSES:
+        for p in phones:  # positions ascend along the tuple: the first clean usable one is the lowest (model.best_phone)
+            if p.status in USABLE_PHONE_STATUSES and not p.vendor_dnc and not p.litigator:
                 best = p.number
                 break
         extra = d.extra
@@ -462,7 +461,9 @@ class Importer:
                 "PhoneStatus": p.status, "Kind": p.kind, "AddedAt": self.at_local, "Litigator": p.litigator,
             })
         if not st.record.get("BestPhone"):
-            st.set("BestPhone", new[0].number)
+            best = best_phone(new)
+            if best is not None:
+                st.set("BestPhone", best.number)
         return True
 
     def _reopen(self, st: LeadState, item: Listing, expired_local: datetime | None, *, new_cycle: bool) -> None:

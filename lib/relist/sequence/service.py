@@ -217,7 +217,7 @@ def derived_row(plan: Plan, state: LeadState, touches: Sequence[TouchRow], gate:
         status = "Nurture"
     nxt = next_action(plan, state, gate, tz) if is_open(state) else None
     zone = gate.zone(lead) or tz
-    usable = lead.usable_phones()
+    best = lead.best_phone()
     row: dict[str, Any] = {
         "LeadId": lead.lead_id,
         "Status": status,
@@ -228,7 +228,7 @@ def derived_row(plan: Plan, state: LeadState, touches: Sequence[TouchRow], gate:
         "NextChannel": nxt.channel if nxt else None,
         "NextDue": to_local_naive(nxt.due, tz) if nxt and nxt.due else None,
         "NextDueLeadLocal": _local_text(nxt.due, zone) if nxt and nxt.due else None,
-        "BestPhone": usable[0].number if usable else None,
+        "BestPhone": best.number if best else None,
     }
     outcomes = {t.outcome for t in touches}
     if "appointment" in outcomes:
