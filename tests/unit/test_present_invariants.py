@@ -15,6 +15,7 @@ from relist.comps.findings import MAX_SUPPORTED_CHANGE_PCT
 from relist.comps.select import NoComparables, comps_from_records
 from relist.comps.words import internal_words, money, price_range
 from relist.leads import lead_from_record
+from relist.present.charts import legend_texts
 from relist.present.deck import MAX_TABLE_ROWS, Branding, DeckSpec, deck_spec
 from relist.present.service import Analysis, analyse, owners
 
@@ -101,13 +102,16 @@ def test_one_price_only_inside_the_evidence_else_the_range_and_why(decks: list[t
             assert span in what.subtitle and "walk-through" in what.subtitle, what.subtitle
             assert a.alert and a.alert in what.speaker_notes and a.alert in deck.slides[0].speaker_notes
             assert "Suggested list price" not in deck.text()
-            assert a.charts.scatter.suggested.label != "Suggested list price"
-            assert a.charts.scatter.suggested.y == v.indicated_value
+            assert a.charts.scatter.suggested is None  # no single point on a range deck's scatter
+            assert a.charts.scatter.value_range is not None and span in a.charts.scatter.value_range.label
+            assert (a.charts.scatter.value_range.low, a.charts.scatter.value_range.high) == (v.low_price, v.high_price)
+            assert a.charts.history is None or (not a.charts.history.references and span in a.charts.history.band_label)
         else:
             assert v.suggested_list_price is not None and v.within(v.suggested_list_price)
             assert money(v.suggested_list_price) in what.subtitle and money(v.suggested_list_price) in plan.subtitle
             assert not a.alert
-            assert a.charts.scatter.suggested.y == v.suggested_list_price
+            assert a.charts.scatter.suggested is not None and a.charts.scatter.suggested.y == v.suggested_list_price
+            assert a.charts.scatter.value_range is None
             if s.list_price is not None:
                 gap = abs(v.suggested_list_price / s.list_price - 1) * 100
                 assert gap <= MAX_SUPPORTED_CHANGE_PCT + 2 or a.call != "keep"
@@ -115,6 +119,25 @@ def test_one_price_only_inside_the_evidence_else_the_range_and_why(decks: list[t
             assert "last price was already inside the range" not in deck.text()
         text = deck.text().lower()
         assert "not what held it back" not in text
+
+
+def test_range_decks_chart_legends_name_the_range_not_a_price(decks: list[tuple[Analysis, DeckSpec]]) -> None:
+    """The legends a seller reads on a range deck agree with its heading: the range, in the same rounding, and no
+    single price of the comps (the demo's L000004 scatter said 'Value the comps point to $498,378' beside its range)."""
+    ranged = [(a, deck) for a, deck in decks if a.call == "range"][:12]
+    assert ranged
+    for a, deck in ranged:
+        v = a.valuation
+        span = price_range(v.low_price, v.high_price)
+        assert span in deck.slides[3].subtitle
+        for name, spec in a.charts.items():
+            legend = "\n".join(legend_texts(spec))
+            assert money(v.indicated_value) not in legend and "Value the comps point to" not in legend, (name, legend)
+            if name in ("scatter", "history"):
+                assert f"Range the comps point to {span}" in legend, (name, legend)
+    one_price = next(a for a, _deck in decks if a.call != "range")
+    assert one_price.charts.scatter.suggested is not None
+    assert f"Suggested list price {money(one_price.charts.scatter.suggested.y)}" in legend_texts(one_price.charts.scatter)
 
 
 def test_no_two_findings_contradict(decks: list[tuple[Analysis, DeckSpec]]) -> None:

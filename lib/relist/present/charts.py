@@ -14,7 +14,7 @@ from typing import Any, Literal
 from relist.comps.findings import ListingFacts, listing_facts
 from relist.comps.select import CompSelection
 from relist.comps.value import Valuation
-from relist.comps.words import money, per_sqft
+from relist.comps.words import money, per_sqft, price_range
 
 SET_ASIDE_COLOR = "#A6A6A6"
 SUBJECT_COLOR = "#C00000"
@@ -51,19 +51,31 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class ValueRange:
+    """A price range drawn as a bar at the home's living area (a range deck names no single price)."""
+
+    x: float
+    low: float
+    high: float
+    label: str
+
+
+@dataclass(frozen=True)
 class ScatterSpec:
-    """Sale price against living area, the subject marked, the suggested price band drawn."""
+    """Sale price against living area, the subject marked, the suggested price (or, on a range deck,
+    the range the comps point to) drawn at its living area."""
 
     title: str
     x_label: str
     y_label: str
     comps: tuple[Point, ...]
     subject: Point | None
-    suggested: Point
+    suggested: Point | None
     band_ppsf: tuple[float, float]
     median_ppsf: float
     x_range: tuple[float, float]
     set_aside: tuple[Point, ...] = ()
+    value_range: ValueRange | None = None
     kind: Literal["scatter"] = "scatter"
 
 
@@ -93,6 +105,7 @@ class HistorySpec:
     references: tuple[Reference, ...] = ()
     band: tuple[float, float] | None = None
     undated: tuple[float, ...] = ()
+    band_label: str = "Range the comps support"
     kind: Literal["history"] = "history"
 
 
@@ -142,8 +155,14 @@ def short_address(address: str, width: int = 22) -> str:
     return address if len(address) <= width else address[: width - 1].rstrip() + "…"
 
 
+def range_label(valuation: Valuation) -> str:
+    """The legend of a range deck's range, in the words and rounding of the comp set's heading."""
+    return f"Range the comps point to {price_range(valuation.low_price, valuation.high_price)}"
+
+
 def scatter_spec(selection: CompSelection, valuation: Valuation, one_price: bool = True) -> ScatterSpec:
-    """Sold price against living area; the suggested price is marked only when the deck names one (`one_price`)."""
+    """Sold price against living area; the suggested price is marked only when the deck names one (`one_price`),
+    otherwise the range the comps point to is drawn at the home's area and no single price is named."""
     s = selection.subject
     area = valuation.subject_area
     comps = tuple(Point(e.comp.living_area, e.comp.close_price, short_address(e.comp.address)) for e in valuation.evidence)
@@ -157,12 +176,13 @@ def scatter_spec(selection: CompSelection, valuation: Valuation, one_price: bool
         y_label="Price",
         comps=comps,
         subject=Point(area, s.list_price, "This home at its last list price") if s.list_price is not None else None,
-        suggested=Point(area, value if value is not None else valuation.indicated_value,
-                        "Suggested list price" if value is not None else "Value the comps point to"),
+        suggested=(Point(area, value, "Suggested list price") if value is not None else
+                   None if not one_price else Point(area, valuation.indicated_value, "Value the comps point to")),
         band_ppsf=(valuation.q1_ppsf, valuation.q3_ppsf),
         median_ppsf=valuation.median_ppsf,
         x_range=(min(xs) - pad, max(xs) + pad),
         set_aside=aside,
+        value_range=None if one_price else ValueRange(area, valuation.low_price, valuation.high_price, range_label(valuation)),
     )
 
 
@@ -197,8 +217,10 @@ def dom_spec(selection: CompSelection, valuation: Valuation) -> BarSpec | None:
     return BarSpec(title="Days on market", y_label="Days", bars=tuple(bars), references=refs, value_format="{:,.0f}")
 
 
-def history_spec(selection: CompSelection, valuation: Valuation, facts: ListingFacts | None = None) -> HistorySpec | None:
-    """Every price of the listing from its facts (the same ones the findings read)."""
+def history_spec(selection: CompSelection, valuation: Valuation, facts: ListingFacts | None = None,
+                 one_price: bool = True) -> HistorySpec | None:
+    """Every price of the listing from its facts (the same ones the findings read), against the comps' value
+    and range; on a range deck (`one_price` False) against the range alone, labelled with its prices."""
     f = facts or listing_facts(selection.subject)
     dated = [(st.on, st.price) for st in f.steps if st.on is not None]
     undated = tuple(st.price for st in f.steps if st.on is None)
@@ -214,9 +236,11 @@ def history_spec(selection: CompSelection, valuation: Valuation, facts: ListingF
         y_label="Price",
         steps=tuple((d.isoformat(), p) for d, p in dated),
         end=end.isoformat(),
-        references=(Reference(f"Value the comps point to {money(valuation.indicated_value)}", valuation.indicated_value),),
-        band=(valuation.low, valuation.high),
+        references=(Reference(f"Value the comps point to {money(valuation.indicated_value)}", valuation.indicated_value),)
+        if one_price else (),
+        band=(valuation.low, valuation.high) if one_price else (valuation.low_price, valuation.high_price),
         undated=undated,
+        band_label="Range the comps support" if one_price else range_label(valuation),
     )
 
 
@@ -228,7 +252,7 @@ def build_charts(
         scatter=scatter_spec(selection, valuation, one_price),
         ppsf=ppsf_spec(selection, valuation),
         dom=dom_spec(selection, valuation),
-        history=history_spec(selection, valuation, facts),
+        history=history_spec(selection, valuation, facts, one_price),
     )
 
 
@@ -268,8 +292,13 @@ def _draw_scatter(ax: Any, spec: ScatterSpec) -> None:
     if spec.subject is not None:
         ax.scatter([spec.subject.x], [spec.subject.y], color=SUBJECT_COLOR, marker="*", s=220, zorder=4,
                    label=_t(f"{spec.subject.label} {money(spec.subject.y)}"))
-    ax.scatter([spec.suggested.x], [spec.suggested.y], facecolor="white", edgecolor=SUBJECT_COLOR, marker="D", s=60,
-               zorder=4, label=_t(f"{spec.suggested.label} {money(spec.suggested.y)}"))
+    if spec.suggested is not None:
+        ax.scatter([spec.suggested.x], [spec.suggested.y], facecolor="white", edgecolor=SUBJECT_COLOR, marker="D", s=60,
+                   zorder=4, label=_t(f"{spec.suggested.label} {money(spec.suggested.y)}"))
+    if spec.value_range is not None:
+        r = spec.value_range
+        ax.errorbar([r.x], [(r.low + r.high) / 2], yerr=[[(r.high - r.low) / 2], [(r.high - r.low) / 2]], fmt="none",
+                    ecolor=SUBJECT_COLOR, elinewidth=3, capsize=6, capthick=2, zorder=4, label=_t(r.label))
     ax.set_xlim(lo, hi)
     ax.set_xlabel(_t(spec.x_label))
     ax.set_ylabel(_t(spec.y_label))
@@ -302,7 +331,7 @@ def _draw_history(ax: Any, spec: HistorySpec) -> None:
     prices = [p for _, p in spec.steps]
     end = date.fromisoformat(spec.end)
     if spec.band is not None:
-        ax.axhspan(spec.band[0], spec.band[1], color=BAND_COLOR, alpha=0.35, label="Range the comps support")
+        ax.axhspan(spec.band[0], spec.band[1], color=BAND_COLOR, alpha=0.35, label=_t(spec.band_label))
     for ref in spec.references:
         ax.axhline(ref.value, color=REFERENCE_COLOR, ls="--", lw=1, label=_t(ref.label))
     if spec.undated:
@@ -327,8 +356,21 @@ def _draw_history(ax: Any, spec: HistorySpec) -> None:
     _legend_below(ax)
 
 
+def legend_texts(spec: ChartSpec) -> list[str]:
+    """The legend entries the renderer draws for a spec, as a reader sees them."""
+    fig = _figure(spec, 6.0, 3.6, 72)
+    return [t.get_text().replace(r"\$", "$") for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+
+
 def render_png(spec: ChartSpec, *, width_in: float = 6.0, height_in: float = 3.6, dpi: int = 150) -> bytes:
     """The chart drawn as PNG bytes."""
+    fig = _figure(spec, width_in, height_in, dpi)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def _figure(spec: ChartSpec, width_in: float, height_in: float, dpi: int) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -345,9 +387,7 @@ def render_png(spec: ChartSpec, *, width_in: float = 6.0, height_in: float = 3.6
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    return fig
 
 
 def render_all(charts: ChartSet, *, dpi: int = 150) -> dict[str, bytes]:
