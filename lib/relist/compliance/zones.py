@@ -5,14 +5,21 @@ code (it fell back), the zones of every exchange of that area code are added, be
 fallback can be wrong (219 falls back to New_York though Gary/Hammond are Central; 423 falls back
 to Chicago though it is mostly Eastern: compliance.md "Which clock is local"). Toll-free numbers
 give dozens of zones. ZIP zones come from the offline `zipcodes` data (military ZIPs have none).
+The phone's state and every ZIP are read from the compact tables `zone_table` generates from those
+same sources; when the tables do not match the installed sources, the sources are asked directly.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from relist.compliance import zone_table
 from relist.compliance.numbers import TOLL_FREE_AREAS, ten_digits
+
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 US_STATES: dict[str, str] = {
     "Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "Arkansas": "AR", "California": "CA",
@@ -69,7 +76,8 @@ def _matched_prefix_len(ten: str) -> int:
     return 0
 
 
-def _state_from_description(text: str) -> str:
+def state_from_description(text: str) -> str:
+    """The state code a geocoder description names ('Tampa, FL', 'Florida'), or ''."""
     t = text.strip()
     if not t:
         return ""
@@ -88,7 +96,7 @@ def phone_place(number: str) -> Place:
     if ten is None:
         return Place(label, (), "", "not a US number")
     import phonenumbers
-    from phonenumbers import geocoder, timezone
+    from phonenumbers import timezone
 
     parsed = phonenumbers.parse("+1" + ten)
     zones = set(timezone.time_zones_for_number(parsed))
@@ -105,39 +113,54 @@ def phone_place(number: str) -> Place:
         if extra:
             zones |= extra
             note = f"exchange not in the data: every zone of area code {area} counts ({', '.join(sorted(zones))})"
-    state = _state_from_description(geocoder.description_for_number(parsed, "en"))
-    return Place(label, tuple(sorted(zones)), state, note)
+    return Place(label, tuple(sorted(zones)), _phone_state(parsed), note)
 
 
-def _zip_entry(z: dict[str, object]) -> tuple[str, str, str]:
-    return (str(z.get("timezone") or ""), str(z.get("state") or ""), str(z.get("zip_code_type") or ""))
+def _phone_state(parsed: PhoneNumber) -> str:
+    """The state in the geocoder's English description of a +1 number, read from the compact table.
 
+    The same steps as `phonenumbers.geocoder.description_for_number`: no description for an
+    unknown number type, the longest described prefix for a geographic one, else the name of the
+    one NANP region where the number is valid (none when it is valid in several).
+    """
+    from phonenumbers import (
+        PhoneNumberType,
+        is_number_type_geographical,
+        is_valid_number_for_region,
+        number_type,
+        region_codes_for_country_code,
+    )
 
-@functools.lru_cache(maxsize=1)
-def _zip_table() -> dict[str, tuple[str, str, str]]:
-    """ZIP -> (timezone, state, zip type) from the offline zipcodes data."""
-    import zipcodes
+    table = zone_table.phone_table()
+    if table is None:
+        from phonenumbers import geocoder
 
-    return {str(z["zip_code"]): _zip_entry(z) for z in zipcodes.list_all()}  # type: ignore[no-untyped-call]
-
-
-_ONE_BY_ONE = 64
-"""Distinct ZIPs looked up one at a time before the whole table (42,000 ZIPs, about 0.6 s) is worth building."""
-_looked_up: set[str] = set()
+        return state_from_description(geocoder.description_for_number(parsed, "en"))
+    kind = number_type(parsed)
+    if kind == PhoneNumberType.UNKNOWN:
+        return ""
+    if is_number_type_geographical(kind, 1):
+        digits = f"1{parsed.national_number}"
+        for n in range(min(table.longest, len(digits)), 0, -1):
+            found = table.prefixes.get(digits[:n])
+            if found is not None:
+                return found
+    valid_in = [r for r in region_codes_for_country_code(1) if is_valid_number_for_region(parsed, r)]
+    return table.regions.get(valid_in[0], "") if len(valid_in) == 1 else ""
 
 
 def _zip_lookup(z: str) -> tuple[str, str, str] | None:
-    """A ZIP's entry: asked of zipcodes one at a time for a click's few leads, from the whole table for a queue's thousands."""
-    if _zip_table.cache_info().currsize or len(_looked_up) >= _ONE_BY_ONE:
-        return _zip_table().get(z)
-    import zipcodes
+    """A ZIP's (time zone, state, "MILITARY" or ""), from the compact table, or None when not in the data."""
+    table = zone_table.zip_table()
+    if table is not None:
+        return table.get(z)
+    return _zip_source().get(z)
 
-    _looked_up.add(z)
-    try:
-        found = zipcodes.matching(z)  # type: ignore[no-untyped-call]
-    except (TypeError, ValueError):
-        return _zip_table().get(z)
-    return _zip_entry(found[-1]) if found else None
+
+@functools.lru_cache(maxsize=1)
+def _zip_source() -> dict[str, tuple[str, str, str]]:
+    """The whole zipcodes table (about 0.5 s and 140 MB): only when the compact table cannot be used."""
+    return zone_table.zip_entries_from_source()
 
 
 def zip5(text: str) -> str:
