@@ -51,7 +51,8 @@ def _duty(book: RuleBook, st: str, kind: str, settings: Settings) -> list[Duty]:
             said = "Relist cannot see state lists: register and scrub against it; put the numbers on your DNC sheet"
         else:
             status = "done"
-            said = "Relist blocks these days (docs/holidays.md)"
+            days = [h.name for h in book.holidays if h.state == st]
+            said = f"Relist blocks them: {', '.join(days)}" if days else "Relist blocks these days"
         out.append(Duty(st, kind, what, status, said, r.cite))
     return out
 

@@ -290,7 +290,7 @@ def resolve_date_rule(rule: str, year: int, state: str = FEDERAL) -> date | None
 
 
 def _bad(path: str, line: int, what: str) -> BadInput:
-    return BadInput(f"{path} line {line}: {what}.", f"Fix that row of {Path(path).name}; each column is described in docs/compliance.md.")
+    return BadInput(f"{path} line {line}: {what}.", f"Fix that row of {Path(path).name}: fill each column named on its first line, as the rows around it do.")
 
 
 def parse_days(text: str) -> frozenset[int]:

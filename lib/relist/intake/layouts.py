@@ -82,7 +82,7 @@ def parse_map(text: str, aliases: AliasTable) -> tuple[str, str]:
         also = f" Did you mean {', '.join(close)}?" if close else ""
         raise BadInput(
             f"--map {text!r}: {target!r} is not a field Relist knows.{also}",
-            "The fields are listed in docs/intake.md (RESO names such as OwnerPhone, UnparsedAddress, ListingId), or use Ignore.",
+            "Name a field Relist knows: a RESO name such as OwnerPhone, UnparsedAddress or ListingId, or Ignore to skip the column.",
         )
     return header, field
 
