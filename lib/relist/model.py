@@ -33,7 +33,7 @@ class Phone:
     number: str
     position: int = 1
     vendor_dnc: bool = False
-    status: str = "Active"  # Active, Verified, Bad, Retired
+    status: str = "Active"  # Active, Verified, Bad, Retired, Not owner
     extension: str = ""
     kind: str = "unknown"
     litigator: bool = False

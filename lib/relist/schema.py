@@ -52,7 +52,7 @@ OUTCOMES = (
     "relisted-other",
 )
 YES_NO = ("Yes", "No")
-PHONE_STATUSES = ("Active", "Verified", "Bad", "Retired")
+PHONE_STATUSES = ("Active", "Verified", "Bad", "Retired", "Not owner")
 QUEUE_SECTIONS = ("calls", "texts", "letters", "doors", "emails", "blocked", "overflow")
 
 VALIDATION_LISTS: dict[str, tuple[str, ...]] = {
@@ -261,7 +261,7 @@ PHONES = TableSheet(
         C("Display", width=16),
         C("Extension", width=8),
         C("VendorDNC", "bool", 9, validation="YesNo", help="The vendor flagged this number as on a DNC list."),
-        C("PhoneStatus", width=10, validation="PhoneStatus", help="Bad and Retired numbers are never dialled."),
+        C("PhoneStatus", width=10, validation="PhoneStatus", help="Bad and Retired numbers are never dialled; nor is a Not owner number (a resident or relative the vendor found)."),
         C("Kind", width=9, help="mobile, landline, voip, unknown"),
         C("AddedAt", "datetime", 17),
         C("Litigator", "bool", 9, validation="YesNo",

@@ -86,3 +86,32 @@ def test_agent_and_office_phones_are_not_owner_phones() -> None:
 )
 def test_flag_values_are_read_fail_closed(what: str, text: str, flag: Flag) -> None:
     assert read_flag(what, text) == flag
+
+
+def test_a_contacts_relation_column_flags_each_of_its_phones_and_stays_in_extra() -> None:
+    header = ["property_address_line_1", "owner_1_name", "contact_1_name", "contact_1_flags", "contact_1_phone1",
+              "contact_1_phone2", "contact_2_name", "contact_2_flags", "contact_2_phone1", "contact_2_phone1_type"]
+    lay = build_layout(header, 1, ALIASES, {}, [])
+    rel = {header[g.phone]: [header[i] for i in g.relation] for g in lay.phone_groups}
+    assert rel == {"contact_1_phone1": ["contact_1_flags"], "contact_1_phone2": ["contact_1_flags"],
+                   "contact_2_phone1": ["contact_2_flags"]}
+    assert {"contact_1_flags", "contact_2_flags"} <= set(lay.unplaced)  # the relation itself is not lost
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Likely Owner", Flag()),
+        ("Likely Owner, Resident", Flag()),  # an owner who lives there
+        ("Likely Owner, Wireless", Flag(kind="mobile")),
+        ("Resident", Flag(not_owner=True)),
+        ("Family", Flag(not_owner=True)),
+        ("Family, Wireless", Flag(kind="mobile", not_owner=True)),
+        ("Relative; DNC", Flag(dnc=True, not_owner=True)),
+        ("Associate", Flag(not_owner=True)),  # any relation that is not an owner: not the owner
+        ("", Flag()),
+        ("Wireless", Flag(kind="mobile")),  # says nothing about who the person is
+    ],
+)
+def test_relation_words(text: str, expected: Flag) -> None:
+    assert read_flag("relation", text) == expected

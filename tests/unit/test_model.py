@@ -23,3 +23,8 @@ def test_no_best_phone_when_every_usable_number_is_flagged() -> None:
     assert best_phone([Phone("+18135550121", 1, litigator=True), Phone("+18135550122", 2, vendor_dnc=True, litigator=True),
                        Phone("+18135550123", 3, status="Retired")]) is None
     assert best_phone([]) is None
+
+
+def test_a_non_owner_contacts_number_is_never_dialled_as_the_owners() -> None:
+    lead = Lead("L000002", phones=[Phone("+18135550131", 1, status="Not owner"), Phone("+18135550132", 2, status="Not owner")])
+    assert lead.usable_phones() == [] and lead.best_phone() is None

@@ -472,7 +472,7 @@ def _evaluate(
     if channel in PHONE_CHANNELS:
         cands = _candidates(lead, channel, phone)
         if not cands:
-            base.append(Reason("phone", False, "no usable phone number on file (every phone is Bad or Retired, or none)", "Relist"))
+            base.append(Reason("phone", False, "no usable phone number on file (every phone is Bad, Retired or Not owner, or none)", "Relist"))
             return Verdict(False, tuple(base)), base, checks
         chosen: _PhoneCheck | None = None
         for p in cands:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from relist import schema
 from relist.intake import addresses, owners, phones, status, values
 from relist.intake.layouts import Layout
-from relist.intake.phone_groups import FLAG_FIELD, NO_FLAG, Flag, merge, read_flag
+from relist.intake.phone_groups import FLAG_FIELD, NO_FLAG, NOT_OWNER_STATUS, Flag, merge, read_flag
 from relist.intake.problems import CellError, Policy, Problem
 from relist.intake.values import DateOrder
 
@@ -513,9 +513,9 @@ class TableCleaner:
         groups = self.layout.phone_groups
         phone_is = [(g.phone, header[g.phone]) for g in groups]
         flag_is = [[(what, i) for what, ix in (("dnc", g.dnc), ("status", g.status), ("type", g.type),
-                                               ("litigator", g.litigator)) for i in ix] for g in groups]
+                                               ("litigator", g.litigator), ("relation", g.relation)) for i in ix] for g in groups]
         row_flag_is = [(what, i) for what, i in (("dnc", self._i("OwnerDNC")), ("litigator", self._i("OwnerLitigator"))) if i >= 0]
-        flag_memo: dict[str, dict[str, Flag]] = {w: {"": NO_FLAG} for w in ("dnc", "status", "type", "litigator")}
+        flag_memo: dict[str, dict[str, Flag]] = {w: {"": NO_FLAG} for w in ("dnc", "status", "type", "litigator", "relation")}
 
         def flag_column(what: str, col: Sequence[str]) -> list[Flag]:
             memo = flag_memo[what]
@@ -730,7 +730,8 @@ class TableCleaner:
                                 hits.append(_tuple_new(PhoneHit, (number, len(hits) + 1, p.dnc, p.extension, p.kind, "Active", False)))
                             else:
                                 hits.append(_tuple_new(PhoneHit, (number, len(hits) + 1, f.dnc or p.dnc, p.extension, f.kind or p.kind,
-                                                                  "Bad" if f.bad else "Active", f.litigator)))
+                                                                  NOT_OWNER_STATUS if f.not_owner else "Bad" if f.bad else "Active",
+                                                                  f.litigator)))
                             owner_numbers.add(number)
                 if base is None:
                     base = street_key(street, unit)

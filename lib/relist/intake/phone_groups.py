@@ -1,4 +1,4 @@
-"""Owner phone columns and the flag columns that belong to each: DNC, status, type, litigator.
+"""Owner phone columns and the flag columns that belong to each: DNC, status, type, litigator, relation.
 
 Vendors put a number's flags in the columns beside it, named after it: REDX `Phone 1` +
 `Phone 1 Status`, BatchLeads/PropStream `Phone 1` + `Phone 1 DNC` + `Phone 1 TYPE`,
@@ -8,6 +8,11 @@ column is paired with its phone by name (the phone's header with `phone` replace
 followed by, the flag word), or by number when a `--map` names it (`OwnerPhone2DNC` goes
 with the second phone column). A flag value is read fail-closed: anything that is not a
 clear "no" marks the number do-not-call; a litigator word marks it litigator.
+
+A skip-traced contact's relation column (DealMachine `contact_N_flags`: `Likely Owner`,
+`Resident`, `Family`...) flags every phone of that contact: a person the vendor links to the
+home but does not call an owner is kept as a non-owner contact (PhoneStatus `Not owner`), never
+dialled as the owner. The column also stays in Extra, so the relation is not lost.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ FLAG_WORDS: dict[str, str] = {
     "litigator": "litigator", "tcpalitigator": "litigator", "knownlitigator": "litigator", "islitigator": "litigator",
 }
 """Header words (folded) of a phone's flag column -> what the column says about the number."""
+RELATION_WORDS = ("flags", "flag", "relation", "relationship", "relationtoowner", "role")
+"""Header words (folded) of a contact's relation column, after the contact's prefix: contact_1_flags."""
+NOT_OWNER_STATUS = "Not owner"
+"""PhoneStatus of a number the vendor found for someone other than the owner (a resident, a relative)."""
 
 FLAG_FIELD = re.compile(r"^OwnerPhone(\d+)(DNC|Litigator|Type|Status)$")
 """Relist fields naming one numbered phone's flag (OwnerPhone2DNC, OwnerPhone1Litigator...)."""
@@ -56,6 +65,7 @@ class PhoneGroup(NamedTuple):
     status: tuple[int, ...] = ()
     type: tuple[int, ...] = ()
     litigator: tuple[int, ...] = ()
+    relation: tuple[int, ...] = ()
 
 
 class Flag(NamedTuple):
@@ -65,6 +75,7 @@ class Flag(NamedTuple):
     litigator: bool = False
     bad: bool = False
     kind: str = ""
+    not_owner: bool = False
 
 
 NO_FLAG = Flag()
@@ -94,6 +105,13 @@ def flag_keys(phone_key: str) -> dict[str, str]:
     return out
 
 
+def relation_keys(phone_key: str) -> tuple[str, ...]:
+    """Folded headers of the relation column of the contact whose phone column is `phone_key`
+    ('contact1phone2' -> 'contact1flags', 'contact1relationship'...); none for a phone of no named contact."""
+    m = re.match(r"^(.*(?:contact|relative|person|associate)\d*)phone\d*$", phone_key)
+    return tuple(m.group(1) + w for w in RELATION_WORDS) if m else ()
+
+
 def group_phones(
     keys: Sequence[str],
     phone_cols: Sequence[tuple[int, tuple[int, ...]]],
@@ -119,6 +137,10 @@ def group_phones(
                 if i not in taken:
                     found[p].setdefault(by_field[i][1] if i in by_field else what, []).append(i)
                     taken.add(i)
+    relation: dict[int, list[int]] = {}
+    for p in ordered:  # a contact's relation column flags each of its phones; it stays free (in Extra) too
+        for key in relation_keys(keys[p]):
+            relation.setdefault(p, []).extend(by_key.get(key, ()))
     # a numbered flag field (alias table or --map) not named after its phone: the N-th phone, as the Phones sheet numbers them
     for i, (n, what) in sorted(by_field.items()):
         if what == "phone" or i in taken or not 0 < n <= len(ordered):
@@ -126,14 +148,37 @@ def group_phones(
         found[ordered[n - 1]].setdefault(what, []).append(i)
         taken.add(i)
     groups = [
-        PhoneGroup(p, tuple(f.get("dnc", ())), tuple(f.get("status", ())), tuple(f.get("type", ())), tuple(f.get("litigator", ())))
+        PhoneGroup(p, tuple(f.get("dnc", ())), tuple(f.get("status", ())), tuple(f.get("type", ())), tuple(f.get("litigator", ())),
+                   tuple(relation.get(p, ())))
         for p, f in ((p, found[p]) for p in ordered)
     ]
     return groups, taken
 
 
+_OWNER_WORDS = frozenset({"likelyowner", "owner", "primaryowner", "currentowner", "propertyowner", "owner1", "owner2",
+                          "coowner", "possibleowner", "potentialowner", "deedowner", "self"})
+_NOT_A_RELATION = frozenset({"dnc", "donotcall", "litigator", "tcpa", "tcpalitigator", "deceased", "verified", "new", ""})
+
+
+def read_relation(text: str) -> Flag:
+    """A contact's relation cell ('Likely Owner', 'Resident, Family', 'Family, Wireless'): a person named as
+    anything but an owner is not the owner; line types and DNC/litigator words in it flag the number too.
+    A blank cell (or one of line types only) says nothing about who the person is."""
+    parts = [_FOLD.sub("", w.lower()) for w in re.split(r"[,;|/]+", text)]
+    owner = any(w in _OWNER_WORDS for w in parts)
+    kind = next((_KINDS[w] for w in parts if w in _KINDS), "")
+    other = [w for w in parts if w not in _OWNER_WORDS and w not in _KINDS and w not in _NOT_A_RELATION]
+    dnc = any(w in ("dnc", "donotcall") for w in parts)
+    litigator = any("litig" in w or "tcpa" in w for w in parts)
+    if not (other or dnc or litigator or kind):
+        return NO_FLAG
+    return Flag(dnc=dnc, litigator=litigator, kind=kind, not_owner=bool(other) and not owner)
+
+
 def read_flag(what: str, text: str) -> Flag:
     """One flag cell, read fail-closed: only a clear 'no' (or a line type) leaves the number callable."""
+    if what == "relation":
+        return read_relation(text)
     t = _FOLD.sub("", text.lower())
     if t in _CLEAN:
         return NO_FLAG
@@ -169,5 +214,5 @@ def merge(flags: Sequence[Flag]) -> Flag:
         return flags[0]
     return Flag(
         any(f.dnc for f in flags), any(f.litigator for f in flags), any(f.bad for f in flags),
-        next((f.kind for f in flags if f.kind), ""),
+        next((f.kind for f in flags if f.kind), ""), any(f.not_owner for f in flags),
     )

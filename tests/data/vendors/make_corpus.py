@@ -178,14 +178,20 @@ dm_h = ["property_id", "lead_id", "lead_status", "property_address_full", "prope
         "owner_1_name", "owner_1_firstname", "owner_1_lastname", "owner_2_name", "owner_address_line_1",
         "owner_address_city", "owner_address_state", "owner_address_zip", "contact_1_name", "contact_1_flags",
         "contact_1_phone1", "contact_1_phone1_type", "contact_1_phone2", "contact_1_phone2_type", "contact_1_email1",
-        "dealmachine_url"]
+        "contact_2_name", "contact_2_flags", "contact_2_phone1", "contact_2_phone1_type", "contact_3_name",
+        "contact_3_flags", "contact_3_phone1", "contact_3_phone1_type", "dealmachine_url"]
+# contact_N_flags values as the public import guide lists them: Likely Owner, Resident, Family, Wireless; a resident or
+# a relative's numbers are kept as non-owner contacts (PhoneStatus "Not owner"), never dialled as the owner's
 layout("dealmachine.csv", dm_h, [
     ["p-101", "L-1", "With Marketing", "1503 E 7th Ave, Tampa, FL 33605", "1503 E 7th Ave", "", "Tampa", "FL", "33605",
      "Kara Ulm", "Kara", "Ulm", "", "20 Pine St", "Denver", "CO", "80202", "Kara Ulm", "Likely Owner",
-     "(813) 555-0185", "Wireless", "(813) 555-0186", "Landline DNC", "kara@example.com", "https://app.example/p-101"],
+     "(813) 555-0185", "Wireless", "(813) 555-0186", "Landline DNC", "kara@example.com",
+     "Jo Ulm", "Family", "(813) 555-0187", "Wireless", "Sam Pratt", "Resident, Wireless", "(813) 555-0188", "Landline",
+     "https://app.example/p-101"],
 ], [
     {"OwnerName": "Kara Ulm", "PropertyAddress": "1503 E 7th Ave", "City": "Tampa", "PostalCode": "33605",
-     "MailingAddress": "20 Pine St", "MailingCity": "Denver", "Absentee": True, "phones": [p(185), p(186, dnc=True)]},
+     "MailingAddress": "20 Pine St", "MailingCity": "Denver", "Absentee": True, "BestPhone": "+18135550185",
+     "phones": [p(185), p(186, dnc=True), p(187, status="Not owner"), p(188, status="Not owner")]},
 ])
 
 # ---- CoreLogic Matrix (market.md's Miami export)
