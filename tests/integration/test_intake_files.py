@@ -156,7 +156,7 @@ def test_dmy_file_with_the_mdy_setting_rejects_what_cannot_be_read() -> None:
         ("empty.csv", "is empty"),
         ("binary.csv", "not a text or spreadsheet file"),
         ("web_page.xls", "web page"),
-        ("no_address.csv", "could not place: 'Prop', 'Asking'"),
+        ("no_address.csv", "could not place: 'Prop'."),  # 'Asking' holds prices: read as ListPrice
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason_and_nothing_is_written(name: str, words: str) -> None:

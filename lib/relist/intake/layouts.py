@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from relist.errors import BadInput, ImportRefused
-from relist.intake import roles
+from relist.intake import evidence, roles
 from relist.intake.addresses import STATE_CODES, STATES
 from relist.intake.aliases import IGNORE, AliasTable, header_key
 from relist.intake.phone_groups import FLAG_FIELD, PhoneGroup, group_phones, looks_like_owner_phone
@@ -121,8 +121,10 @@ def build_layout(
     aliases: AliasTable,
     mapping: Mapping[str, str],
     sample: Sequence[Sequence[Cell]] = (),
+    kind: str = "expired",
 ) -> Layout:
-    """Place every column: explicit mappings first, then the alias table; ambiguous aliases by their values."""
+    """Place every column: explicit mappings first, then the alias table (ambiguous aliases by their values),
+    then the columns no header names by the evidence of their header words, values and neighbours."""
     header = tuple(_column_name(header_cells, i) for i in range(len(header_cells)))
     columns: dict[str, list[int]] = {}
     extra: list[int] = []
@@ -167,6 +169,7 @@ def build_layout(
                 f"column {header[i]!r} read as {chosen} (from its values); if it is {others[0]}, "
                 f'import with --map "{header[i]}={others[0]}"'
             )
+    _by_evidence(header, columns, extra, sample[:50], notes, kind)
     groups, extra = _phone_groups(header, columns, extra, notes)
     return Layout(
         header, header_row, {f: tuple(v) for f, v in columns.items()}, tuple(sorted(extra)), tuple(ignored), tuple(notes),
@@ -175,6 +178,27 @@ def build_layout(
 
 
 _NUMBERED_PHONE = re.compile(r"^OwnerPhone(\d+)$")
+_PHONE_GROUP_WORDS = ("phone", "dnc", "litig", "flag", "contact", "relative")
+"""Folded header parts of columns the phone groups read by name (a phone's flags, a contact's relation)."""
+
+
+def _by_evidence(
+    header: Sequence[str], columns: dict[str, list[int]], extra: list[int], sample: Sequence[Sequence[Cell]],
+    notes: list[str], kind: str,
+) -> None:
+    """Place the columns no header table knows by their header words, values and neighbours (relist.intake.evidence)."""
+    unknown = [i for i in extra if not any(w in header_key(header[i]) for w in _PHONE_GROUP_WORDS)
+               and not looks_like_owner_phone(header_key(header[i]))]
+    if not unknown or not sample:
+        return
+    dates: dict[str, int] = {f: columns[f][0] for f in ("ListingContractDate", "ExpirationDate") if f in columns}
+    taken = frozenset(f for f in columns if f not in MULTI_FIELDS) | ({"StandardStatus"} if "MlsStatus" in columns else set())
+    for v in evidence.place_unknown(header, unknown, taken, [[str(c) for c in r] for r in sample], dates, kind):
+        if v.field:
+            columns.setdefault(v.field, []).append(v.column)
+            extra.remove(v.column)
+        if v.note:
+            notes.append(v.note)
 
 
 CONTESTED = frozenset({*roles.PROPERTY_FIELD.values(), *roles.MAILING_FIELD.values()})
@@ -243,24 +267,16 @@ def _phone_groups(
     return groups, [i for i in left if i not in taken]
 
 
-_ADDRESSY = re.compile(r"^\s*\d+[A-Za-z]?\s+[A-Za-z]")
 _ID_WORDS = ("mls", "listing", "id", "owner", "seller", "name", "parcel", "apn")
 
 
 def _guess(layout: Layout, sample: Sequence[Sequence[Cell]], wanted: str) -> str:
-    """The unplaced column most likely to hold the missing field (for the --map example)."""
+    """The unplaced column most likely to hold the missing field (for the --map example): the same evidence as placing."""
     if not layout.extra:
         return "Your Header"
-
-    def score(i: int) -> float:
-        if wanted == "UnparsedAddress":  # the same evidence as a placed column: street lines, not the owner's or a contact's
-            vals = [str(r[i]) for r in sample if i < len(r) and str(r[i]).strip()]
-            share = sum(bool(_ADDRESSY.match(v)) for v in vals) / len(vals) if vals else 0.0
-            return share + roles.scope(layout.header[i]) + (0.5 if roles.component(layout.header[i]) == "line" else 0.0)
-        key = header_key(layout.header[i])
-        return float(any(w in key for w in _ID_WORDS))
-
-    best = max(layout.extra, key=lambda i: (score(i), -i))
+    best = evidence.best_column(layout.header, layout.extra, [[str(c) for c in r] for r in sample], wanted)
+    if best < 0:
+        best = max(layout.extra, key=lambda i: (any(w in header_key(layout.header[i]) for w in _ID_WORDS), -i))
     return layout.header[best]
 
 

@@ -120,7 +120,7 @@ def layout_for(table: RawTable, aliases: AliasTable, opts: Options) -> tuple[Lay
                     f"its columns were read by their headers{'; ' + said if said else ''}")
     mapping = {**preset.columns, **opts.mapping} if preset else opts.mapping
     value_maps = {**preset.values, **opts.value_maps} if preset else opts.value_maps
-    layout = build_layout(header_cells, header_row, aliases, mapping, [r for _, r in data[:50]])
+    layout = build_layout(header_cells, header_row, aliases, mapping, [r for _, r in data[:50]], opts.kind)
     if said:
         layout = replace(layout, notes=(said, *layout.notes))
     if value_maps:
