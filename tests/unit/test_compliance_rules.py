@@ -69,8 +69,8 @@ def test_reference_facts_are_in_the_table() -> None:
     assert {("FL", 3, timedelta(hours=24)), ("OK", 3, timedelta(hours=24)), ("MD", 3, timedelta(hours=24))} <= caps
     assert ("ME", 1, timedelta(hours=8)) in caps
     wa = BOOK.for_state("WA", "quiet_after_request")
-    assert wa and wa[0].period == timedelta(days=365)
-    assert {r.state for r in BOOK.rules if r.rule == "no_sunday"} == {"LA", "AL", "MS", "RI", "UT"}
+    assert wa and wa[0].period == timedelta(days=366)  # "at least one year", leap years included
+    assert {r.state for r in BOOK.rules if r.rule == "no_sunday"} == {"LA", "AL", "MS", "RI", "UT", "PA"}
     assert {"IN", "CO", "MO", "TN", "WY"} <= {r.state for r in BOOK.rules if r.rule == "own_dnc_list"}
     assert BOOK.holiday_on("PA", date(2026, 12, 25)) is not None
 

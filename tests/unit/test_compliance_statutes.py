@@ -5,7 +5,13 @@ verdict never depends on the machine's own time zone.
 
 Sources (read 2026-12-06): 73 P.S. 2245(a)(10) as reported (PA); R.I. Gen. Laws 5-61-2, 25-1-1 and
 5 U.S.C. 6103 (RI); Miss. Code Ann. 77-3-723 (MS); La. R.S. 45:811, 1:55 (LA); Ala. Admin. Code
-770-X-5-.17 and Ala. Code 1-3-8 (AL); Utah Code 13-25a-103 and 63G-1-301 (UT).
+770-X-5-.17 and Ala. Code 1-3-8 (AL); Utah Code 13-25a-103 and 63G-1-301 (UT); 73 P.S. 2245(a)(1)
+(Purdon's, eff. 2019-12-03: "Conducting telemarketing after 9 p.m. or before 8 a.m.") and SB 992
+(2025-26) as the Senate passed it, "a prohibition against any telemarketing calls ... being made on
+Sundays" (PA; its enacted text not reached, so Relist fails closed); RCW 80.36.390 as amended by
+ESHB 1051 (2023): (8) "before 8:00 a.m. or after 8:00 p.m. at the call recipient's local time" and
+(7)(c) "for a period of at least one year" (WA); Tex. Bus. & Com. Code 301.051 as secondary
+sources give it, "9 a.m. to 9 p.m. Monday-Saturday, noon to 9 p.m. Sunday" (TX; section text not reached).
 """
 
 from __future__ import annotations
@@ -111,7 +117,7 @@ OPEN_SPOTS: list[tuple[str, str]] = [
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Registry:
-    areas = {place_for_state(s)[1][2:5]: [] for s in ("PA", "RI", "MS", "LA", "AL", "UT", "TX", "FL")}
+    areas = {place_for_state(s)[1][2:5]: [] for s in ("PA", "RI", "MS", "LA", "AL", "UT", "TX", "FL", "WA")}
     return write_registry(tmp_path_factory.mktemp("reg"), areas, date(2029, 1, 1))
 
 
@@ -167,6 +173,12 @@ def test_days_the_statutes_leave_open(state: str, day: str, registry: Registry) 
 WINDOWS: list[tuple[str, str, str, str]] = [
     ("PA", "2027-01-12", "08:00", "21:00"),
     ("PA", "2027-07-13", "08:00", "21:00"),
+    ("PA", "2027-01-16", "08:00", "21:00"),  # Saturday: 2245(a)(1) has no weekday limit
+    ("WA", "2027-01-12", "08:00", "20:00"),  # 80.36.390(8)
+    ("WA", "2027-07-17", "08:00", "20:00"),  # a summer Saturday: every day alike
+    ("TX", "2027-01-12", "09:00", "21:00"),  # weekday
+    ("TX", "2027-01-16", "09:00", "21:00"),  # Saturday
+    ("TX", "2027-01-17", "12:00", "21:00"),  # Sunday: from noon
     ("RI", "2027-01-12", "09:00", "18:00"),  # Mon-Fri 9-6 (5-61-2)
     ("RI", "2027-01-16", "10:00", "17:00"),  # Saturday 10-5
     ("LA", "2027-01-12", "08:00", "20:00"),
@@ -202,10 +214,29 @@ def test_mississippi_summer_morning_names_central_standard_time(registry: Regist
     assert "Central Standard Time" in msg and "07:30" in msg, msg
 
 
-@pytest.mark.parametrize("state", ["MS", "LA", "AL", "RI", "UT"])
+@pytest.mark.parametrize("state", ["MS", "LA", "AL", "RI", "UT", "PA"])
 def test_sundays_are_closed(state: str, registry: Registry) -> None:
     lead, zone = _lead(state)
     assert not evaluate(lead, "call", local(D("2027-01-17"), 13, 0, zone), make_ctx(registry)).allowed
+
+
+def test_washington_quiet_year_covers_february_29(registry: Registry) -> None:
+    """'not ... for a period of at least one year': asked on 2027-03-01, 2028-02-29 is still inside that year
+    (365 days later); the next day is free. Every number of the owner is held, not only the one that asked."""
+    zip_code, phone, zone = place_for_state("WA")
+    other = phone[:-1] + ("1" if phone[-1] != "1" else "2")
+    lead = make_lead(phones=[phone, other], postal_code=zip_code, state="WA")
+    asked = local(D("2027-03-01"), 12, 0, zone)
+    ctx = make_ctx(registry, dnc_requests={lead.lead_id: asked})
+
+    def quiet(at: datetime) -> bool:
+        v = evaluate(lead, "call", at, ctx)
+        return any(r.rule == "quiet-after-request:WA" and not r.ok for r in v.reasons)
+
+    assert quiet(local(D("2027-03-02"), 12, 0, zone))
+    assert quiet(local(D("2028-02-29"), 12, 0, zone))  # 365 days after: still within the year
+    assert not quiet(local(D("2028-03-01"), 12, 1, zone))
+    assert not evaluate(lead, "call", local(D("2028-02-29"), 12, 0, zone), ctx).allowed
 
 
 # ---------------------------------------------------------------- the machine's zone never matters
