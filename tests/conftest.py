@@ -46,6 +46,7 @@ _TOOLS = {
     "soffice": ("soffice", "LibreOffice (apt install libreoffice-calc libreoffice-impress)"),
     "chromium": ("chromium", "Chromium (apt install chromium)"),
     "pdftoppm": ("pdftoppm", "poppler-utils (apt install poppler-utils)"),
+    "faketime": ("faketime", "faketime (apt install faketime)"),
 }
 
 
