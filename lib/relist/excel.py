@@ -372,6 +372,34 @@ def _import(click: Click, kind: str, title: str) -> str | None:
     return "\n".join(result.lines(max_rejects=5))
 
 
+@button("map_value", "Map Value", "Data")
+def map_value(click: Click) -> str | None:
+    """Say what a value Relist could not read means (e.g. Status FAIL = Expired), as relist import --map-value does:
+    select its rows on the Rejects sheet; each value gets a row on the Mappings sheet whose Field you fill in."""
+    sel = click.wb.selection()
+    rows = [] if sel is None or sel.table != "tblRejects" else [
+        r for r in sel.records if str(r.get("Column") or "").strip() and str(r.get("Value") or "").strip()
+    ]
+    if not rows:
+        raise BadInput("Select the rejected rows first.",
+                       "On the Rejects sheet, click a cell in each row whose Value Relist could not read, then click Map Value.")
+    intake = service("relist.intake.service", "value_mapping_rows")
+    new, known = intake.value_mapping_rows(click.wb.read_records("tblMappings", ["Vendor", "Header", "Field"]),
+                                           [(str(r["Column"]), str(r["Value"])) for r in rows])
+    if new:
+        click.wb.append_rows("tblMappings", new)
+        click.wb.save()
+    click.book.sheets["Mappings"].activate()
+    lines = []
+    if new:
+        lines.append(f"Added {len(new)} row(s) to the Mappings sheet: {', '.join(str(r['Header']) for r in new)}.")
+    if known:
+        lines.append(f"Already on the Mappings sheet: {', '.join(known)}.")
+    lines.append("In each row's Field cell type what the value means (for a status: Expired, Canceled, Withdrawn, "
+                 "Active or Closed; no = sign), then load the file again. Every later import reads it the same way.")
+    return "\n".join(lines)
+
+
 @button("load_dnc", "Load DNC Files", "Data")
 def load_dnc(click: Click) -> str | None:
     """Pick National DNC Registry files (area-code files or change lists) and load them for scrubbing."""

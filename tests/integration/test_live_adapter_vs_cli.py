@@ -202,6 +202,30 @@ def test_load_expireds_and_active_listings(base: Path, tmp_path: Path, flavour: 
     _same(cli_book, fake)
 
 
+def test_map_value_then_load_again_reads_the_value_as_import_map_value_does(
+    base: Path, tmp_path: Path, flavour: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli_book, fake = _pair(base, tmp_path, flavour)
+    export = tmp_path / "gone.csv"
+    export.write_text("MLS #,Status,Owner Name,Property Address,City,State,Zip,Phone\n"
+                      "T9200001,Gone,Ann Lee,12 Oak St,Tampa,FL,33602,(813) 555-0171\n")
+    xe.excel(fake).open_filenames = [(str(export),)]
+    excel.load_expireds(fake, at=T)
+    _invoke("import", str(export), "--workbook", str(cli_book), "--at", _at(T))
+    xe.select(fake, "Rejects", f"A{schema.table('tblRejects').top + 1}")
+    assert "Status:Gone" in (excel.map_value(fake, at=T) or "")
+    row = schema.table("tblMappings").top + 1
+    fake.sheets["Mappings"][f"{chr(64 + schema.table('tblMappings').names.index('Field') + 1)}{row}"].value = "Expired"
+    xe.excel(fake).open_filenames = [(str(export),)]
+    msg = excel.load_expireds(fake, at=T)
+    assert msg is not None and "1 added" in msg, msg
+    _invoke("import", str(export), "--map-value", "Status:Gone=Expired", "--workbook", str(cli_book), "--at", _at(T))
+    monkeypatch.setitem(IGNORE, "tblMappings", {"Field"})  # typed on the sheet 'Expired', saved by the CLI '=Expired'
+    _same(cli_book, fake)
+    fields = [r["Field"] for r in LiveWorkbook(fake).read_records("tblMappings")]
+    assert fields == ["Expired"]
+
+
 def test_load_dnc_files(base: Path, tmp_path: Path, flavour: str) -> None:
     cli_book, fake = _pair(base, tmp_path, flavour)
     changes = tmp_path / "dnc-full-813.txt"

@@ -307,3 +307,49 @@ def test_roi_calculator_starts_the_cli_notebook_launcher(book: xw.Book, monkeypa
     # The arguments are ones the CLI's launcher takes.
     help_text = CliRunner().invoke(cli, [*argv[3:-1], "--help"]).output
     assert argv[-1] in help_text and "roi" in help_text
+
+
+def _rows(book: xw.Book, table: str) -> list[dict[str, Any]]:
+    from relist.workbook.live_adapter import LiveWorkbook
+
+    return LiveWorkbook(book).read_records(table)
+
+
+def test_map_value_turns_a_rejected_value_into_a_mapping_the_next_load_uses(book: xw.Book, tmp_path: Path) -> None:
+    export = tmp_path / "gone.csv"
+    export.write_text("MLS #,Status,Owner Name,Property Address,City,State,Zip,Phone\n"
+                      "T9100001,Gone,Ann Lee,12 Oak St,Tampa,FL,33602,(813) 555-0161\n"
+                      "T9100002,GONE,Bo Park,14 Oak St,Tampa,FL,33602,(813) 555-0162\n")
+    xe.excel(book).open_filenames = [(str(export),)]
+    excel.run("load_expireds", book, at=AT)
+    rejects = _rows(book, "tblRejects")
+    assert [(r["Column"], r["Value"]) for r in rejects] == [("Status", "Gone"), ("Status", "GONE")]
+
+    xe.select(book, "Rejects", "A2", "A3")  # both rejected rows: one value, written two ways
+    msg = excel.run("map_value", book, at=AT)
+    assert msg is not None and "Added 1 row(s) to the Mappings sheet: Status:Gone" in msg and "no = sign" in msg
+    assert book.sheets.active.name == "Mappings"
+    mappings = _rows(book, "tblMappings")
+    assert [(m["Vendor"], m["Header"], m["Field"]) for m in mappings] == [(None, "Status:Gone", None)]
+
+    # the agent types what it means in the Field cell (as text: no = sign), then loads the file again
+    top = schema.table("tblMappings").top
+    field_col = col_letter(schema.table("tblMappings").names.index("Field") + 1)
+    book.sheets["Mappings"][f"{field_col}{top + 1}"].value = "Expired"
+    xe.excel(book).open_filenames = [(str(export),)]
+    again = excel.run("load_expireds", book, at=AT)
+    assert again is not None and "2 added" in again.replace(",", ""), again
+    got = {r["ListingId"]: r["ListingStatus"] for r in _rows(book, "tblLeads") if r.get("ListingId")}
+    assert got == {"T9100001": "Expired", "T9100002": "Expired"}
+
+    xe.select(book, "Rejects", "A2")
+    assert "Already on the Mappings sheet: Status:Gone" in (excel.run("map_value", book, at=AT) or "")
+    assert len(_rows(book, "tblMappings")) == 1
+
+
+def test_map_value_without_a_rejected_row_selected_says_what_to_select(book: xw.Book) -> None:
+    xe.select(book, "Leads", "A2")
+    excel.run("map_value", book, at=AT)
+    alert = _last_alert(book)
+    assert "Select the rejected rows first" in alert["prompt"] and "Rejects sheet" in alert["prompt"]
+    assert _rows(book, "tblMappings") == []

@@ -115,3 +115,37 @@ def test_fit_reads_shares_of_the_sample() -> None:
     assert fit(["(813) 555-0142", "PRIVACY", "", "813-555-0143"], "phone") == pytest.approx(2 / 3)
     assert fit(["01-3136-000-0010", "A-777-0170"], "parcel") == 1.0
     assert fit(["Nov 23, 2026", "2026-11-23", "45000"], "date") == pytest.approx(2 / 3)
+
+
+# Headers as public importers spell them, none in the alias table before this test:
+# - dreamcareer7/real-estate-server lib/models/Deal/context.js (a brokerage back office's deal fields): list_date,
+#   list_price, expiration_date, seller_name, listing_status, mls_number, street_address, state_code, postal_code;
+# - 123Soldcash/crm-123drive-v2 CORRECT_DATA_MAPPING.md (a DealMachine properties export, 393 columns): tax_amt,
+#   mortgage_amount, estimated_value, equity_amount, hoa_fee_amount, past_due_amount, subdivision_name, lender_name,
+#   property_id, lead_id: money, names and ids that are not the listing's.
+WORLD_HEADER = ["mls_number", "listing_status", "list_date", "expiration_date", "seller_name", "street_address", "city",
+                "state_code", "postal_code", "tax_amt", "mortgage_amount", "estimated_value", "equity_amount",
+                "hoa_fee_amount", "past_due_amount", "subdivision_name", "lender_name", "property_id", "lead_id", "Amount"]
+WORLD_ROW = ["T7700001", "Expired", "05/01/2026", "11/23/2026", "Ann Lee", "12 Oak St", "Tampa", "FL", "33602", "$3,200",
+             "$210,000", "$455,000", "$245,000", "$1,200", "$4,000", "Caribbean Homes", "First Bank", "1234567", "7654321",
+             "$425,000"]
+
+
+def test_public_importers_spellings_land_and_other_money_names_and_ids_stay_in_extra() -> None:
+    lay = layout(WORLD_HEADER, [WORLD_ROW] * 3)
+    placed = {f: [lay.header[i] for i in cols] for f, cols in lay.columns.items()}
+    assert placed["ListingId"] == ["mls_number"] and placed["ExpirationDate"] == ["expiration_date"]
+    assert placed["OwnerName"] == ["seller_name"] and placed["UnparsedAddress"] == ["street_address"]
+    assert placed["StateOrProvince"] == ["state_code"] and placed["PostalCode"] == ["postal_code"]
+    assert placed["ListPrice"] == ["Amount"]  # the one amount a price can be: taxes, loans, values, fees are not
+    for h in ("tax_amt", "mortgage_amount", "estimated_value", "equity_amount", "hoa_fee_amount", "past_due_amount",
+              "subdivision_name", "lender_name", "property_id", "lead_id"):
+        assert h in lay.unplaced, h
+    assert not [n for n in lay.notes if "tax_amt" in n or "lender_name" in n]  # no noise about them either
+
+
+def test_phones_beside_an_owner_phone_are_the_owners_next_number() -> None:
+    lay = layout(["MLS #", "Property Address", "Owner Name", "Phone", "Alt", "Other"],
+                 [["T1", "12 Oak St", "Ann Lee", "(813) 555-0142", "(813) 555-0143", "(813) 555-0144"]])
+    assert field_of(lay, "Alt") == "OwnerPhone"  # its neighbour is the owner's phone
+    assert "Other" in lay.unplaced and any('--map "Other=OwnerPhone"' in n for n in lay.notes)  # its neighbour is not

@@ -320,3 +320,24 @@ def test_one_line_address_without_commas_matches_the_same_home(tmp_path: Path) -
     assert (rec["PropertyAddress"], rec["City"], rec["State"], rec["PostalCode"]) == ("123 Main St", "Tampa", "FL", "33602")
     s = import_files(book, [write(tmp_path, "b.csv", [["T1", "123 Main Street, Tampa, FL 33602"]], header=header)], at=AT)
     assert s.duplicates == 1
+
+
+def test_a_value_mapping_typed_on_the_mappings_sheet_reads_like_map_value(tmp_path: Path) -> None:
+    """The Mappings sheet as the agent fills it after Map Value: Header 'COLUMN:VALUE', Field the meaning, no '='
+    (Excel would take it for a formula); a Field naming a field keeps the row a column mapping."""
+    f = write(tmp_path, "d.csv", [row(status="Gone"), row(mls="T2", status="gone", address="9 Elm St")])
+    book = MemoryWorkbook()
+    book.tables["tblMappings"] = [{"Vendor": None, "Header": "Status:Gone", "Field": "Expired"},
+                                  {"Vendor": None, "Header": "Status:Lost", "Field": None}]  # not filled in yet: unused
+    s = import_files(book, [f], at=AT)
+    assert s.added == 2 and s.rejected == 0
+    assert {r["ListingStatus"] for r in book.tables["tblLeads"]} == {"Expired"}
+
+
+def test_value_mapping_rows_are_one_per_value_and_skip_what_is_saved() -> None:
+    from relist.intake.service import value_mapping_rows
+
+    new, known = value_mapping_rows([{"Vendor": None, "Header": "Status:FAIL", "Field": "=Expired"}],
+                                    [("Status", "Gone"), ("Status", "GONE "), ("Status", "fail"), ("St", "Z")])
+    assert [r["Header"] for r in new] == ["Status:Gone", "St:Z"] and all(r["Field"] is None and r["Vendor"] is None for r in new)
+    assert known == ["Status:fail"]

@@ -100,7 +100,7 @@ TARGETS: tuple[Target, ...] = (
     _t("ListPrice", "money", "price amount amt lp listprice asking ask list current"),
     _t("OriginalListPrice", "money", "orig original olp initial"),
     _t("ClosePrice", "money", "sold close closed sale sp"),
-    _t("ExpirationDate", "date", "exp expires expiration expire expiry xd end ends ending off"),
+    _t("ExpirationDate", "date", "exp expires expired expiration expire expiry xd end ends ending off"),
     _t("ListingContractDate", "date", "listed listing start contract entry ld begin"),
     _t("StatusChangeTimestamp", "date", "change changed chg"),
     _t("CloseDate", "date", "sold close closed sale settled"),
@@ -117,9 +117,29 @@ EXPIRY_FIELDS = frozenset({"ExpirationDate", "StatusChangeTimestamp", "Cancellat
 """Dates that tell when a listing ended (relist.intake.clean reads the expiry from them)."""
 GENERIC_DATE_WORDS = frozenset({"date", "dt", "day", "when", "d"})
 """A date header that names no particular date ('Date 2'): its place comes from the other dates of the row."""
+_NOT_A_PRICE = frozenset({
+    "tax", "taxes", "mortgage", "mtg", "loan", "equity", "estimated", "est", "value", "assessed", "assd", "payment", "fee",
+    "fees", "hoa", "rent", "balance", "lien", "due", "commission", "income", "expense", "deposit", "insurance", "avm",
+    "repair", "cost", "arv", "offer", "bid", "judgment", "default", "debt", "annual", "monthly", "sqft", "per",
+})
+_NOT_A_NAME = frozenset({
+    "agent", "office", "broker", "buyer", "tenant", "occupant", "lender", "hoa", "subdivision", "school", "street", "city",
+    "county", "builder", "company", "bank", "title", "attorney", "trustee", "contact", "relative", "mls", "list", "listing",
+    "selling", "association", "complex", "development", "project", "area", "neighborhood", "community", "file", "tag",
+    "campaign", "creator", "assigned", "user", "source", "lead", "mailing", "mail",
+})
 NOT_WORDS: dict[str, frozenset[str]] = {
     "StandardStatus": frozenset({"lead", "call", "dial", "dialer", "contact", "crm", "mail", "mailing", "marketing", "skip",
                                  "tax", "owner", "occupancy", "phone", "deal", "campaign", "pipeline", "tag"}),
+    "ListPrice": _NOT_A_PRICE | {"sale", "sold", "close", "closed"},
+    "OriginalListPrice": _NOT_A_PRICE | {"sale", "sold", "close", "closed"},
+    "ClosePrice": _NOT_A_PRICE,
+    "OwnerName": _NOT_A_NAME,
+    "ListingId": frozenset({"lead", "agent", "office", "broker", "property", "parcel", "tax", "apn", "record", "row", "contact",
+                            "owner", "user", "account", "campaign", "import", "batch", "deal", "person", "phone"}),
+    "UnparsedAddress": roles.MAILING_WORDS | {"agent", "office", "broker", "email", "web", "url", "ip"},
+    "PostalCode": roles.MAILING_WORDS | {"agent", "office", "broker"},
+    "StateOrProvince": roles.MAILING_WORDS | {"agent", "office", "broker", "license"},
 }
 """Header words that rule a field out whatever the values (a CRM's 'Lead Status' is not the listing's status)."""
 _AGENT_WORDS = frozenset({"agent", "office", "broker", "brokerage", "company", "fax", "selling", "buyer", "lister"})
@@ -160,11 +180,13 @@ def place_unknown(
     sample: Sequence[Sequence[str]],
     date_cols: dict[str, int],
     kind: str = "expired",
+    phone_cols: frozenset[int] = frozenset(),
 ) -> list[Verdict]:
     """Verdicts for the columns the header table left unplaced (`extra`), scored against every target.
 
     `taken`: fields already placed (a single-column field is never given twice); `date_cols`: placed
-    date fields -> column, whose values order the unknown dates of each row.
+    date fields -> column, whose values order the unknown dates of each row; `phone_cols`: the owner phone
+    columns, whose right-hand neighbour holding phones is another owner phone ('Phone', 'Alt').
     """
     if not sample:
         return []
@@ -190,12 +212,14 @@ def place_unknown(
             if share < FIT or words & NOT_WORDS.get(t.field, frozenset()):
                 continue
             points = header_points(header[i], t)
-            if t.kind == "phone" and words & _AGENT_WORDS:
-                continue  # the listing agent's or the office's number is never the owner's
+            if t.kind == "phone":
+                if words & _AGENT_WORDS:
+                    continue  # the listing agent's or the office's number is never the owner's
+                points = points or (i - 1) in phone_cols  # beside an owner phone: the owner's next number
             if t.field == "ClosePrice" and kind != "comps" and not points:
                 continue
             if not points and not t.by_values:
-                if t.kind in ("phone", "email", "street") and share >= FIT:
+                if t.kind in ("phone", "email", "street") and share >= FIT and not words & roles.MAILING_WORDS:
                     doubts.append(Verdict(i, "", f"column {header[i]!r} holds {_WHAT[t.kind]} but its header does not say whose; "
                                                  f'it is kept in Extra. If they are the owner\'s, import with --map "{header[i]}={t.field}"'))
                 continue
@@ -209,7 +233,7 @@ def place_unknown(
     for field, cands in wants.items():
         cands.sort(key=lambda c: (-c[0], c[1]))
         if field == "OwnerPhone":  # every phone column is kept
-            out.extend(Verdict(i, field, f"column {header[i]!r} read as {field} (its header and values); "
+            out.extend(Verdict(i, field, f"column {header[i]!r} read as {field} (its header, values or the phone beside it); "
                                          f'if it is not the owner\'s, import with --map "{header[i]}=Ignore"') for _, i in cands)
             continue
         field_now = field

@@ -193,7 +193,9 @@ def _by_evidence(
         return
     dates: dict[str, int] = {f: columns[f][0] for f in ("ListingContractDate", "ExpirationDate") if f in columns}
     taken = frozenset(f for f in columns if f not in MULTI_FIELDS) | ({"StandardStatus"} if "MlsStatus" in columns else set())
-    for v in evidence.place_unknown(header, unknown, taken, [[str(c) for c in r] for r in sample], dates, kind):
+    phones = frozenset(i for f, cols in columns.items() if _NUMBERED_PHONE.match(f) or f == "OwnerPhone" for i in cols) | frozenset(
+        i for i in extra if looks_like_owner_phone(header_key(header[i])))
+    for v in evidence.place_unknown(header, unknown, taken, [[str(c) for c in r] for r in sample], dates, kind, phones):
         if v.field:
             columns.setdefault(v.field, []).append(v.column)
             extra.remove(v.column)

@@ -63,7 +63,39 @@ def _saved_mappings(book: WorkbookPort, vendor: str) -> list[tuple[str, str]]:
         if r.get("Header") and r.get("Field") and r.get("Vendor") and vendor
         and str(r["Vendor"]).strip().lower() == vendor.strip().lower()
     ]
-    return general + own
+    return [_as_value_map(h, f) for h, f in general + own]
+
+
+def value_mapping_rows(
+    saved: Sequence[dict[str, Any]], values: Sequence[tuple[str, str]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Mappings rows to add for (column, value) pairs an import could not read (Field left for the agent to fill),
+    and the 'COLUMN:VALUE' headers a row already covers. Vendor is blank: the row applies to every import."""
+    have = {_saved_key(str(r.get("Header") or "")) for r in saved if not r.get("Vendor")}
+    new: list[dict[str, Any]] = []
+    known: list[str] = []
+    added: set[str] = set()
+    for column, value in values:
+        header = f"{column.strip()}:{value.strip()}"
+        key = _saved_key(header)
+        if key in added:
+            continue
+        if key in have:
+            if header not in known:
+                known.append(header)
+            continue
+        added.add(key)
+        new.append({"Vendor": None, "Header": header, "Field": None})
+    return new, known
+
+
+def _as_value_map(header: str, field: str) -> tuple[str, str]:
+    """A Mappings row typed on the sheet: Header 'Status:FAIL' with Field 'Expired' (no '=', which Excel would
+    take for a formula) is a value mapping like --map-value; a Field that names a field keeps it a column mapping."""
+    f = field.strip()
+    if ":" in header and f and not f.startswith("=") and default_aliases().field_named(f) is None:
+        return header, "=" + f
+    return header, field
 
 
 def parse_map_value(text: str) -> tuple[str, str, str]:

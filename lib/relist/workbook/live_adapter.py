@@ -229,6 +229,10 @@ def clean_cells(cells: Sequence[Any], kinds: frozenset[type], odd: Callable[[Any
     return [v if v.__class__ in _KEPT_KINDS else one(v) for v in cells]
 
 
+_PRESENCE = {"tblMappings": "Header"}
+"""Keyless tables whose first column may be blank in a real row: a mapping for every vendor has no Vendor."""
+
+
 @dataclass
 class _Table:
     """One product table as found in the open workbook, plus what this click has read of it."""
@@ -352,7 +356,8 @@ class LiveWorkbook:
         header = [str(h) if h is not None else "" for h in table.header_row_range.options(ndim=2).value[0]]
         body = table.data_body_range
         rows = 0 if body is None else body.shape[0]
-        presence = spec.key if spec.key in header else (spec.names[0] if spec.names[0] in header else header[0])
+        first = _PRESENCE.get(spec.table, spec.names[0])
+        presence = spec.key if spec.key in header else (first if first in header else header[0])
         return _Table(spec, sheet, table, header, whole.column, whole.row, rows, presence)
 
     def _state(self, table: str) -> _Table:
