@@ -162,6 +162,10 @@ AS_OF_CELL = "R1"
 """Cell of the Today sheet holding the moment the queue was built (your time); Leads' colours count from it."""
 AS_OF_NAME = "RelistAsOf"
 """Defined name: that moment, or the clock's while no queue was ever built."""
+TODAY_HOWTO_CELL = "E2"
+TODAY_HOWTO = "Every call: say first your name, your brokerage and why you are calling. Then pick an Outcome and click Log Touch."
+"""Today's legend line (rewritten by every queue build): the opening each call starts with is said here once,
+so each row shows only its talking point (RCW 80.36.390(3), R.I. Gen. Laws 5-61-3.3 and others ask for it)."""
 
 INTERNAL_LEADS = ("AddressKey", "ParcelNumber", "Latitude", "Longitude", "PhotosCount", "RemarksLength", "Vendor", "FirstImportedAt", "UpdatedAt")
 """Leads columns an agent never acts on: grouped and collapsed at the sheet's right edge."""

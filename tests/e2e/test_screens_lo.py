@@ -43,6 +43,20 @@ def test_first_screen_of_today_holds_everything_an_agent_acts_on(demo_book: Path
     assert re.search(r"\d+ h left", first) and "until " in first
 
 
+def test_first_screen_shows_at_least_ten_calls_and_the_opening_once(demo_book: Path, tmp_path: Path) -> None:
+    """Each row shows its step and talking point; the opening every call starts with is the legend's line, so a
+    1,366 x 768 screen holds 11 of the demo's first calls (it held 7 when each row repeated the opening)."""
+    pdf = screen_pdf(demo_book, "Today", tmp_path)
+    exe = require_tool("pdftotext")
+    screen = subprocess.run([exe, "-f", "1", "-l", "1", "-x", "0", "-y", "0", "-W", "2000", "-H", str(768 * 72 // 96),
+                             "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    calls = [line for line in screen.splitlines() if line.strip().startswith("calls ")]
+    assert len(calls) >= 10, screen
+    flat = " ".join(screen.split())
+    assert "Every call: say first your name, your brokerage and why you are calling" in flat
+    assert "Say first" not in flat
+
+
 def test_today_prints_landscape_one_page_wide(demo_book: Path, tmp_path: Path) -> None:
     work = tmp_path / "print"
     work.mkdir()

@@ -7,11 +7,13 @@ from typing import Any
 
 from test_sequence_fakes import NY, FakeGate, at, lead_row, number_for, phone_rows
 
+from relist import schema
 from relist.leads import lead_from_record, phone_from_record
 from relist.model import Lead
 from relist.sequence.plan import default_plan
 from relist.sequence.queue import SECTIONS, Queue, build_queue, phone_display, route_key
 from relist.sequence.touches import parse_touches
+from relist.workbook.writer import wrapped_lines
 
 PLAN = default_plan()
 DAY = date(2026, 11, 25)  # a Wednesday
@@ -59,6 +61,10 @@ def test_calls_rank_fresh_expireds_oldest_expiry_first_then_follow_ups_then_nurt
     assert first.step == 1 and first.touches == 0 and first.hours_since_expiry == 21
     assert first.window == "09:15-21:00 EST" and first.message.startswith("Say first your name, your brokerage")
     assert "Then: Your listing came off the market" in first.message
+    # Today's row: the step and its point, without the opening (the legend says it once): 3 lines, not 5
+    row = next(r for r in q.rows(NY) if r["LeadId"] == "L1")
+    assert row["What to do"] == f"{first.step_name}: {first.point}" and first.point.startswith("Your listing came off the market")
+    assert "Say first" not in row["What to do"] and wrapped_lines(row["What to do"], schema.TODAY.column("What to do").width) <= 3
     assert q.calls[2].days_overdue == 6
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from test_sequence_fakes import NY, FakeGate, at, book_with, lead_row, number_for, phone_rows
 
+from relist import schema
 from relist.errors import BadInput, NotFound
 from relist.sequence import service
 from relist.workbook.memory import MemoryWorkbook
@@ -188,6 +189,9 @@ def test_today_writes_the_today_sheet_and_saves() -> None:
     assert [r["LeadId"] for r in rows[0:2]] == ["L1", "L2"] and book.cells["Today"]["A1"] == q.headline()
     assert rows[0]["Phone"].target == f"tel:{number_for(1, 1)}" and rows[0]["Section"] == "calls"
     assert len(q.calls) == 2 and book.saved == 1
+    # the opening every call starts with is said once, in the legend each build rewrites; the row keeps its point
+    assert book.cells["Today"][schema.TODAY_HOWTO_CELL] == schema.TODAY_HOWTO and "say first your name" in schema.TODAY_HOWTO
+    assert "Say first" not in rows[0]["What to do"] and q.calls[0].message.startswith("Say first")
 
 
 def test_today_with_a_bad_sequence_edit_keeps_the_old_plan_and_says_so() -> None:

@@ -73,7 +73,9 @@ class Entry:
     hours_since_expiry: int | None = None
     address: str = ""
     message: str = ""
-    """Talking point, rendered text, or what to print or send."""
+    """Talking point, rendered text, or what to print or send (a call's opens with who calls, for whom and why)."""
+    point: str = ""
+    """A call's talking point as said today, without the opening: what Today's row shows (its legend says the opening)."""
     link: str = ""
     reasons: tuple[str, ...] = ()
     next_allowed: datetime | None = None
@@ -267,9 +269,10 @@ def _what_to_do(e: Entry, section: str, capacity: int) -> str:
         return "Skipped today: " + "; ".join(e.reasons) if e.reasons else "Skipped today."
     if section == "overflow":
         return f"Over your daily limit of {count(capacity, 'call')}: call tomorrow, or raise DailyDialCapacity in Settings."
-    if e.channel == "call":
+    if e.channel == "call":  # the opening every call starts with is Today's legend (schema.TODAY_HOWTO), not each row
         head = e.step_name or "Call"
-        return f"{head}: {e.message}" if e.message and e.message != head else head
+        said = e.point or e.message
+        return f"{head}: {said}" if said and said != head else head
     return e.message
 
 
@@ -481,7 +484,8 @@ def _link(channel: str, phone: str, message: str, lead: Lead, step: Step | None)
     return ""
 
 
-def _message(item: Item, render: Renderer | None, at: datetime | None = None, tz: tzinfo | None = None) -> str:
+def _message(item: Item, render: Renderer | None, at: datetime | None = None, tz: tzinfo | None = None,
+             opening: bool = True) -> str:
     d = item.due
     assert d is not None
     step = d.step
@@ -489,7 +493,7 @@ def _message(item: Item, render: Renderer | None, at: datetime | None = None, tz
     if at is not None and tz is not None and point:  # said as it is true today (sequence.scripts)
         lead = item.state.lead
         point = as_of(point, expiry_day(lead.expired_at, tz), at.astimezone(tz).date(), item.state.history.channel_days)
-    if d.channel == "call":  # a call script opens with who calls, for whom and why (WA, RI, NJ, MS, UT)
+    if d.channel == "call" and opening:  # a call script opens with who calls, for whom and why (WA, RI, NJ, MS, UT)
         point = call_script(call_opening("", "", item.state.lead.property_address), point)
     if d.channel == "text" and render is not None:
         return render(step, item.state.lead)
@@ -534,6 +538,7 @@ def _entry(item: Item, section: str, rank: int, at: datetime, tz: tzinfo, render
     end = v.window_end if v is not None and queued else None
     zone = _not_utc(item.zone) or (_not_utc(end.tzinfo) if end is not None else None) or tz
     message = _message(item, render, at, tz) if queued or section == "overflow" else ""
+    point = _message(item, render, at, tz, opening=False) if message and d.channel == "call" else ""
     phone = item.phone if queued else (v.phone if v is not None else "")
     if section == "overflow" and not phone:
         usable = lead.usable_phones()
@@ -558,6 +563,7 @@ def _entry(item: Item, section: str, rank: int, at: datetime, tz: tzinfo, render
         hours_since_expiry=_hours_since(lead, at),
         address=_address(d.channel, lead),
         message=message,
+        point=point,
         link=_link(d.channel, phone, message, lead, d.step) if queued else "",
         reasons=reasons or item.reasons,
         next_allowed=item.next_allowed,

@@ -337,7 +337,7 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
         queue = Queue(at, at.astimezone(tz).date(), closed=off, closed_hint=hint)
         if write:
             book.replace_rows("tblToday", queue.rows(tz))
-            book.write_cells("Today", {"A1": queue.headline()})
+            book.write_cells("Today", {"A1": queue.headline(), schema.TODAY_HOWTO_CELL: schema.TODAY_HOWTO})
             book.save()
         return queue
     loaded = load_plan(book)
@@ -359,7 +359,8 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
         if rows:
             book.update_rows("tblLeads", rows)
         book.replace_rows("tblToday", queue.rows(tz))
-        book.write_cells("Today", {"A1": queue.headline(), AS_OF_CELL: at.astimezone(tz).replace(tzinfo=None)})
+        book.write_cells("Today", {"A1": queue.headline(), schema.TODAY_HOWTO_CELL: schema.TODAY_HOWTO,
+                                   AS_OF_CELL: at.astimezone(tz).replace(tzinfo=None)})
         book.save()
     return queue
 

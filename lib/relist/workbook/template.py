@@ -44,7 +44,7 @@ TODAY_LEGEND = (
     ("First day: call first", "C6EFCE"),
     ("Skipped today", "FFC7CE"),
     ("Over your call limit", "FFEB9C"),
-    ("Pick an Outcome, then click Log Touch. Hours: when you may still call today.", None),
+    (schema.TODAY_HOWTO, None),
 )
 
 
