@@ -160,18 +160,22 @@ def test_cache_agrees_after_relist_writes(tmp_path: Path, cache_env: pytest.Monk
         assert_cache_agrees(path, cache_env)
 
 
-def test_writes_through_the_cache_equal_writes_without_it(tmp_path: Path, cache_env: pytest.MonkeyPatch) -> None:
-    """The same changes saved with the cache on and off give the same package, part for part."""
+@pytest.mark.parametrize("chunk", [2_000, None])
+def test_writes_through_the_cache_equal_writes_without_it(tmp_path: Path, cache_env: pytest.MonkeyPatch, chunk: int | None) -> None:
+    """The same changes saved with the cache on and off give the same package, part for part (with many small segments too)."""
     from relist.workbook import segments
 
-    appended: list[int] = []
-    real_append = segments.append
+    if chunk:
+        cache_env.setattr(segments, "CHUNK", chunk)
+    updates: list[tuple[bool, bool]] = []  # (rows changed in place, rows appended) of each segmented write
+    real_update = segments.update
 
     def counting(*args: Any) -> segments.Compressed:
-        appended.append(1)
-        return real_append(*args)
+        layout, raw, head, tail, last_row, new_rows, changed, _edit = args
+        updates.append((bool(changed), bool(new_rows)))
+        return real_update(*args)
 
-    cache_env.setattr(segments, "append", counting)
+    cache_env.setattr(segments, "update", counting)
     rnd = random.Random(9)
     a = seeded_book(tmp_path / "a", rnd)
     (tmp_path / "b").mkdir()
@@ -189,7 +193,8 @@ def test_writes_through_the_cache_equal_writes_without_it(tmp_path: Path, cache_
         assert za.namelist() == zb.namelist()
         for name in za.namelist():
             assert za.read(name) == zb.read(name), f"{name} differs after step {step}"
-    assert appended, "some saves appended to a segmented sheet part without inflating it"
+    assert any(a for _c, a in updates), "some saves appended to a segmented sheet part without inflating it"
+    assert any(c for c, _a in updates), "some saves changed rows of a segmented sheet part without inflating it"
 
 
 def test_service_commands_through_the_cache(tmp_path: Path, cache_env: pytest.MonkeyPatch) -> None:
@@ -315,3 +320,41 @@ def test_damaged_compressed_bytes_are_read_in_full(tmp_path: Path, cache_env: py
     before = path.read_bytes()
     assert outcome(None) == outcome("0") != "saved"
     assert path.read_bytes() == before
+
+
+def test_lead_updates_keep_every_hyperlink_right(tmp_path: Path, cache_env: pytest.MonkeyPatch) -> None:
+    """Leads updated through segments, with and without changing their link cells, keep the same hyperlinks (cell ->
+    target, read back by openpyxl) as when every link is written anew; rows left as they were are not rewritten."""
+    import openpyxl
+
+    from relist.workbook import writer
+
+    quick: list[bool] = []
+    real = writer._links_as_they_are
+    cache_env.setattr("relist.workbook.segments.CHUNK", 3_000)
+    rnd = random.Random(18)
+    a = seeded_book(tmp_path / "a", rnd)
+    (tmp_path / "b").mkdir()
+    b = tmp_path / "b" / a.name
+    b.write_bytes(a.read_bytes())
+    ids = FileWorkbook(a).column_values("tblLeads", "LeadId")
+
+    def links(path: Path) -> dict[str, str]:
+        ws = openpyxl.load_workbook(path)["Leads"]
+        return {c.coordinate: c.hyperlink.target for row in ws.iter_rows() for c in row if c.hyperlink}
+
+    for step in range(8):
+        rows = []
+        for lead in rnd.sample(ids, rnd.randint(1, 4)):
+            if step % 2:
+                rows.append({"LeadId": lead, "Status": rnd.choice(["Working", "Nurture", "New"])})
+            else:
+                rows.append({"LeadId": lead, "BestPhone": rnd.choice(["", f"(813) 555-{rnd.randrange(10_000):04d}"]),
+                             "Email": rnd.choice(["", "a&b@example.com", "o'neil@example.com"])})
+        for path, check in ((a, lambda *x: quick.append(real(*x)) or quick[-1]), (b, lambda *x: False)):
+            cache_env.setattr(writer, "_links_as_they_are", check)
+            book = FileWorkbook(path)
+            book.update_rows("tblLeads", rows)
+            book.save(backup=False)
+        assert links(a) == links(b), f"after step {step}"
+    assert True in quick and False in quick, "both the link check one by one and the full rewrite ran"

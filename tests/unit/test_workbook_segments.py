@@ -64,6 +64,71 @@ def test_appends_equal_the_whole_part(monkeypatch: pytest.MonkeyPatch, chunk: in
 
 def test_a_layout_that_does_not_fit_is_refused() -> None:
     c = segments.compress(b"<sheetData>", rows(1, 5, random.Random(2)), b"</sheetData>", 5, 1)
-    wrong = segments.Layout(**{**c.layout.__dict__, "last_raw": c.layout.last_raw + 1})
+    first = c.layout.chunks[0]
+    for field, value in (("raw", first.raw + 1), ("crc", first.crc ^ 1)):
+        wrong = segments.Layout(**{**c.layout.__dict__, "chunks": (segments.Chunk(**{**first.__dict__, field: value}),)})
+        with pytest.raises(ValueError):
+            segments.append(wrong, c.data, b"<sheetData>", rows(6, 1, random.Random(3)), b"</sheetData>", 6)
+    wrong = segments.Layout(**{**c.layout.__dict__, "chunks": (segments.Chunk(**{**first.__dict__, "stored": first.stored ^ 1}),)})
+    with pytest.raises(ValueError):  # a chunk only copied is checked too
+        segments.update(wrong, c.data, b"<sheetData>", b"</sheetData>", 5)
+
+
+def _edit_rows(chunk: bytes, numbers: list[int], new: dict[int, bytes]) -> bytes:
+    for r in numbers:
+        i = chunk.index(f'<row r="{r}">'.encode())
+        e = chunk.index(b"</row>", i) + len(b"</row>")
+        chunk = chunk[:i] + new[r] + chunk[e:]
+    return chunk
+
+
+@pytest.mark.parametrize("chunk", [300, 4_000, segments.CHUNK])
+def test_updates_equal_the_whole_part(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """Random rows replaced (longer, shorter) and rows appended, step after step: the same bytes as compressing it all."""
+    monkeypatch.setattr(segments, "CHUNK", chunk)
+    rnd = random.Random(chunk + 1)
+    head, tail = b"<worksheet><sheetData>", b"</sheetData></worksheet>"
+    table = {r: rows(r, 1, rnd) for r in range(2, 200)}
+    c = segments.compress(head, b"".join(table.values()), tail, 199, 1)
+    last = 199
+    for step in range(30):
+        changed = rnd.sample(sorted(table), rnd.randint(0, 6))
+        new = {r: f'<row r="{r}"><c r="A{r}"><v>{"9" * rnd.randint(1, 300)}</v></c></row>'.encode() for r in changed}
+        table.update(new)
+        n = rnd.randint(0, 30)
+        added = rows(last + 1, n, rnd)
+        last += n
+        tail = f"</sheetData><!-- {step} --></worksheet>".encode()
+        c = segments.update(c.layout, c.data, head, tail, last, added, changed, lambda b, rs, new=new: _edit_rows(b, rs, new))
+        body = b"".join(v for _, v in sorted(table.items())) + added
+        whole = head + body + tail
+        assert inflate(c) == whole
+        assert c.crc == zlib.crc32(whole) and c.size == len(whole)
+        table = _split(body)
+
+
+def _split(body: bytes) -> dict[int, bytes]:
+    out = {}
+    for part in body.split(b"</row>")[:-1]:
+        r = int(part[part.index(b'r="') + 3 : part.index(b'"', part.index(b'r="') + 3)])
+        out[r] = part + b"</row>"
+    return out
+
+
+def test_only_the_changed_chunks_are_compressed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(segments, "CHUNK", 2_000)
+    rnd = random.Random(5)
+    c = segments.compress(b"<sheetData>", rows(1, 400, rnd), b"</sheetData>", 400, 1)
+    assert len(c.layout.chunks) > 10
+    made: list[bytes] = []
+    real = segments._chunk
+    monkeypatch.setattr(segments, "_chunk", lambda raw, level: made.append(raw) or real(raw, level))
+    new = {200: b'<row r="200"><c r="A200"><v>1</v></c></row>'}
+    segments.update(c.layout, c.data, b"<sheetData>", b"</sheetData>", 400, b"", [200], lambda b, rs: _edit_rows(b, rs, new))
+    assert len(made) == 1 and b'<row r="200">' in made[0]
+
+
+def test_a_changed_row_not_in_its_chunk_is_refused() -> None:
+    c = segments.compress(b"<sheetData>", rows(1, 5, random.Random(2)), b"</sheetData>", 5, 1)
     with pytest.raises(ValueError):
-        segments.append(wrong, c.data, b"<sheetData>", b"", b"</sheetData>", 5)
+        segments.update(c.layout, c.data, b"<sheetData>", b"</sheetData>", 5, b"", [3], None)

@@ -34,7 +34,7 @@ from relist import schema
 from relist.workbook import package as pkg
 from relist.workbook.limits import CELL_CHARS
 
-FORMAT = 2
+FORMAT = 3
 """Bumped whenever what the cache holds, or how a value is typed on reading, changes."""
 BLOCK = 512
 """Rows per pickled row block."""
