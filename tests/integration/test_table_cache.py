@@ -323,27 +323,37 @@ def test_damaged_compressed_bytes_are_read_in_full(tmp_path: Path, cache_env: py
 
 
 def test_lead_updates_keep_every_hyperlink_right(tmp_path: Path, cache_env: pytest.MonkeyPatch) -> None:
-    """Leads updated through segments, with and without changing their link cells, keep the same hyperlinks (cell ->
-    target, read back by openpyxl) as when every link is written anew; rows left as they were are not rewritten."""
+    """Lead updates through segments, with and without changing their link cells: links left as they are (a), or
+    edited in place (b), give what rewriting every link gives (c): the same hyperlinks cell by cell (read back by
+    openpyxl) and, for the edit in place, the same bytes."""
     import openpyxl
 
     from relist.workbook import writer
 
-    quick: list[bool] = []
-    real = writer._links_as_they_are
+    used: dict[str, list[bool]] = {"same": [], "edited": []}
+    same, edited = writer._links_as_they_are, writer._links_edited
     cache_env.setattr("relist.workbook.segments.CHUNK", 3_000)
     rnd = random.Random(18)
     a = seeded_book(tmp_path / "a", rnd)
-    (tmp_path / "b").mkdir()
-    b = tmp_path / "b" / a.name
-    b.write_bytes(a.read_bytes())
+    books = {"a": a}
+    for name in ("b", "c"):
+        (tmp_path / name).mkdir()
+        books[name] = tmp_path / name / a.name
+        books[name].write_bytes(a.read_bytes())
     ids = FileWorkbook(a).column_values("tblLeads", "LeadId")
 
     def links(path: Path) -> dict[str, str]:
         ws = openpyxl.load_workbook(path)["Leads"]
         return {c.coordinate: c.hyperlink.target for row in ws.iter_rows() for c in row if c.hyperlink}
 
-    for step in range(8):
+    def counted(kind: str, fn: Any) -> Any:
+        def run(*args: Any) -> Any:
+            out = fn(*args)
+            used[kind].append(out not in (False, None))
+            return out
+        return run
+
+    for step in range(10):
         rows = []
         for lead in rnd.sample(ids, rnd.randint(1, 4)):
             if step % 2:
@@ -351,10 +361,15 @@ def test_lead_updates_keep_every_hyperlink_right(tmp_path: Path, cache_env: pyte
             else:
                 rows.append({"LeadId": lead, "BestPhone": rnd.choice(["", f"(813) 555-{rnd.randrange(10_000):04d}"]),
                              "Email": rnd.choice(["", "a&b@example.com", "o'neil@example.com"])})
-        for path, check in ((a, lambda *x: quick.append(real(*x)) or quick[-1]), (b, lambda *x: False)):
-            cache_env.setattr(writer, "_links_as_they_are", check)
-            book = FileWorkbook(path)
+        for name, quick, edit in (("a", counted("same", same), counted("edited", edited)),
+                                  ("b", lambda *x: False, edited), ("c", lambda *x: False, lambda *x: None)):
+            cache_env.setattr(writer, "_links_as_they_are", quick)
+            cache_env.setattr(writer, "_links_edited", edit)
+            book = FileWorkbook(books[name])
             book.update_rows("tblLeads", rows)
             book.save(backup=False)
-        assert links(a) == links(b), f"after step {step}"
-    assert True in quick and False in quick, "both the link check one by one and the full rewrite ran"
+        assert links(books["a"]) == links(books["c"]), f"after step {step}"
+        zb, zc = zipfile.ZipFile(books["b"]), zipfile.ZipFile(books["c"])
+        for part in zc.namelist():
+            assert zb.read(part) == zc.read(part), f"{part} after step {step}"
+    assert True in used["same"] and True in used["edited"], "links were left as they were, and edited in place"

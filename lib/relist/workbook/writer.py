@@ -214,6 +214,11 @@ def _hyperlinks(
         link_letters,
     ):
         return tail, None, f"<{prefix}hyperlink ".encode() in tail
+    if touched is not None and len(touched) <= _QUICK_LINK_ROWS:
+        old = parts.get(rels_part) or fwb._read(rels_part) or b""
+        edited = _links_edited(tail, prefix, old, records, rownum_of, touched, link_rows, link_letters)
+        if edited is not None:
+            return edited
     kept = _existing_hyperlinks(tail)
     keep_ours = touched is not None
     links: list[tuple[str, str]] = []
@@ -297,6 +302,60 @@ def _links_as_they_are(
         if b'Target="' + want + b'"' not in element or b"TargetMode=\"External\"" not in element:
             return False
     return True
+
+
+def _links_edited(
+    tail: bytes, prefix: str, rels: bytes, records: Sequence[Record], rownum_of: Sequence[int], touched: set[int],
+    link_rows: Sequence[int], link_letters: Mapping[str, schema.Column],
+) -> tuple[bytes, bytes | None, bool] | None:
+    """The full rewrite's result (same bytes), edited in place: our links on the rows written anew out, theirs in.
+
+    Only when the sheet's hyperlinks and relationships are exactly as Relist writes them (every
+    link ours, in one block, no other markup between elements); None otherwise (the full rewrite).
+    """
+    p = prefix.encode()
+    start, close = tail.find(b"<" + p + b"hyperlinks>"), b"</" + p + b"hyperlinks>"
+    end = tail.find(close, start)
+    if start < 0 or end < 0 or not rels.startswith(_RELS_OPEN.encode()) or not rels.endswith(b"</Relationships>"):
+        return None
+    block = tail[start + len(p) + 12 : end]
+    if tail.count(b"<" + p + b"hyperlinks") != 1 or block.count(b"<" + p + b"hyperlink ") != block.count(b'r:id="' + LINK_RID_PREFIX.encode()):
+        return None
+    if not re.fullmatch(rb'(?:<' + re.escape(p) + rb'hyperlink ref="[A-Z]+\d+" r:id="[^"]+"/>)*', block):
+        return None
+    body = rels[len(_RELS_OPEN.encode()) : -len(b"</Relationships>")]
+    if not re.fullmatch(rb"(?:<Relationship\b[^>]*/>)*", body):
+        return None
+    without = tail[:start] + tail[end + len(close) :]
+    if pkg.replace_hyperlinks(without, prefix, [("A1", "x")]).find(b"<" + p + b"hyperlinks>") != start:
+        return None  # the full rewrite would put the block elsewhere
+    max_k = max((int(k) for k in re.findall(rb'r:id="' + LINK_RID_PREFIX.encode() + rb'(\d+)"', block)), default=0)
+    drop: list[bytes] = []
+    for r in touched:
+        for m in re.finditer(rb"<" + re.escape(p) + rb'hyperlink ref="[A-Z]+' + str(r).encode() + rb'" r:id="([^"]+)"/>', block):
+            drop.append(m.group(1))
+    for gone in drop:
+        block = re.sub(rb"<" + re.escape(p) + rb'hyperlink ref="[A-Z]+\d+" r:id="' + re.escape(gone) + rb'"/>', b"", block, count=1)
+        at = body.find(b'Id="' + gone + b'"')
+        if at < 0 or body.find(b'Id="' + gone + b'"', at + 1) >= 0:
+            return None
+        body = body[: body.rfind(b"<", 0, at)] + body[body.find(b">", at) + 1 :]
+    add: list[str] = []
+    k = max_k
+    for letter, col in link_letters.items():
+        for i in link_rows:
+            target = link_target(col, records[i].get(col.name))
+            if target is None or rownum_of[i] not in touched:
+                continue
+            k += 1
+            rid = f"{LINK_RID_PREFIX}{k}"
+            block += f'<{prefix}hyperlink ref="{letter}{rownum_of[i]}" r:id="{rid}"/>'.encode()
+            add.append(_link_rel(rid, pkg.REL_HYPERLINK, target))
+    if not drop and not add:
+        return tail, None, bool(block)
+    new_tail = tail[:start] + (b"<" + p + b"hyperlinks>" + block + close if block else b"") + tail[end + len(close) :]
+    new_rels = _RELS_OPEN.encode() + body + "".join(add).encode("utf-8") + b"</Relationships>"
+    return new_tail, new_rels, bool(block)
 
 
 def _render_table(fwb: FileWorkbook, st: _TableState, parts: dict[str, Any]) -> tuple[int, int, int]:
@@ -426,13 +485,16 @@ def _rewrite_link_rels(data: bytes | None, add: list[tuple[str, str, str]], drop
                 if drop is None or (found and found.group(1) in drop):
                     continue
             kept.append(rel)
-    for rid, typ, target in add:
-        t = pkg._esc(target).replace('"', "&quot;")
-        kept.append(f'<Relationship Id="{rid}" Type="{typ}" Target="{t}" TargetMode="External"/>')
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Relationships xmlns="{pkg.NS_PKG_REL}">' + "".join(kept) + "</Relationships>"
-    ).encode("utf-8")
+    kept += [_link_rel(rid, typ, target) for rid, typ, target in add]
+    return (_RELS_OPEN + "".join(kept) + "</Relationships>").encode("utf-8")
+
+
+_RELS_OPEN = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{pkg.NS_PKG_REL}">'
+
+
+def _link_rel(rid: str, typ: str, target: str) -> str:
+    t = pkg._esc(target).replace('"', "&quot;")
+    return f'<Relationship Id="{rid}" Type="{typ}" Target="{t}" TargetMode="External"/>'
 
 
 def _ensure_full_calc(data: bytes) -> bytes:
