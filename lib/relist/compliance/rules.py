@@ -242,6 +242,15 @@ def _library_days(state: str, year: int) -> Mapping[str, date]:
     return out
 
 
+def _library_date(state: str, year: int, name: str) -> date | None:
+    """The `holidays` package's date of a holiday: from the generated table when it has it, else the package."""
+    from relist.compliance import holiday_dates
+
+    dates = holiday_dates.table()
+    found = dates.get((state, year, name)) if dates is not None else None
+    return found if found is not None else _library_days(state, year).get(name)
+
+
 def election_day(year: int) -> date:
     """The Tuesday next after the first Monday in November."""
     first = date(year, 11, 1)
@@ -257,7 +266,7 @@ def resolve_date_rule(rule: str, year: int, state: str = FEDERAL) -> date | None
     low = text.lower()
     if low.startswith(LIBRARY):
         name = text[len(LIBRARY):].strip().casefold()
-        found = _library_days(state, year).get(name)
+        found = _library_date(state, year, name)
         if found is None:
             raise UnknownHoliday(f"the holidays package names no {text[len(LIBRARY):].strip()!r} for {state} in {year}")
         return found
