@@ -98,6 +98,7 @@ def _on_first_screen(page: object, selector: str) -> None:
 def _no_code_no_popups(page: object) -> None:
     text = page.inner_text("body")  # type: ignore[attr-defined]
     assert "import os" not in text and "PresentationBuilder(" not in text and "RoiCalculator(" not in text
+    assert "ImportApp(" not in text
     assert page.locator(".jp-InputArea-editor:visible, .jp-Notification:visible").count() == 0  # type: ignore[attr-defined]
 
 
@@ -148,5 +149,31 @@ def test_presentation_app_opens_on_a_lead_with_no_code(demo_book: Path, tmp_path
                              ".relist-filter-count input", ".relist-filter-widen input"):
                 _on_first_screen(page, selector)
             _shot(page, "notebook-presentation", tmp_path)
+        finally:
+            browser.close()
+
+
+def test_import_app_reads_a_value_it_is_told_the_meaning_of(demo_book: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    export = tmp_path / "gone.csv"
+    export.write_text("MLS #,Status,Owner Name,Property Address,City,State,Zip\n"
+                      "T9400001,Gone,Ann Lee,12 Oak St,Tampa,FL,33602\n")
+    with voila("import", tmp_path, demo_book) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=require_tool("chromium"), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport=SCREEN)
+            page.goto(url)
+            expect(page.locator(".relist-import-run").first).to_be_visible(timeout=120_000)
+            _no_code_no_popups(page)
+            _title_once(page, "Import exports")
+            for selector in (".relist-import-files textarea", ".relist-import-value-maps textarea", ".relist-import-run"):
+                _on_first_screen(page, selector)
+            page.locator(".relist-import-files textarea").first.fill(str(export))
+            page.locator(".relist-import-value-maps textarea").first.fill("Status:Gone=Expired")
+            page.locator(".relist-import-dry-run input").first.check()
+            page.locator(".relist-import-run").first.click()
+            expect(page.locator(".relist-import-summary").first).to_contain_text("1 added", timeout=60_000)
+            _shot(page, "notebook-import", tmp_path)
         finally:
             browser.close()

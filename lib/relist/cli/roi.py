@@ -140,7 +140,7 @@ def roi(chain: str | None, preset_key: str | None, from_workbook: bool, save: bo
 
 # ---------------------------------------------------------------- relist notebook
 
-NOTEBOOKS = {"roi": "roi_calculator.ipynb", "presentation": "listing_presentation.ipynb"}
+NOTEBOOKS = {"roi": "roi_calculator.ipynb", "presentation": "listing_presentation.ipynb", "import": "import_exports.ipynb"}
 """App name -> notebook file under the notebooks folder."""
 
 

@@ -16,6 +16,7 @@ Scored once per file on the first rows (the same sample the layout sees), never 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -152,7 +153,8 @@ def fit(values: Sequence[str], kind: str) -> float:
         return 0.0
     if kind == "status":
         return looks_like_status(seen)
-    return sum(map(KINDS[kind], seen)) / len(seen)
+    test = KINDS[kind]
+    return sum(n for v, n in Counter(seen).items() if test(v)) / len(seen)  # each distinct value tested once
 
 
 def header_points(header: str, target: Target) -> bool:
@@ -193,7 +195,13 @@ def place_unknown(
     out: list[Verdict] = []
     used = set(taken)
     cols = {i: _col(sample, i) for i in extra}
-    fits = {i: {t.field: fit(cols[i], t.kind) for t in TARGETS} for i in extra if any(v.strip() for v in cols[i])}
+    kinds = {t.kind for t in TARGETS}
+    fits: dict[int, dict[str, float]] = {}
+    for i in extra:
+        seen = [v for v in cols[i] if v.strip()]
+        if seen:  # each value kind once per column (several fields share one: the dates, the prices)
+            by_kind = {k: fit(seen, k) for k in kinds}
+            fits[i] = {t.field: by_kind[t.kind] for t in TARGETS}
     # dates first: their evidence is each other
     date_like = [i for i in fits if fits[i]["ExpirationDate"] >= FIT and not set(roles.words(header[i])) & _AGENT_WORDS]
     out.extend(_place_dates(header, date_like, used, sample, date_cols, kind))

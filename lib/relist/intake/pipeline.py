@@ -114,9 +114,9 @@ def layout_for(table: RawTable, aliases: AliasTable, opts: Options) -> tuple[Lay
     forced = presets.preset_named(opts.preset) if opts.preset else None
     if forced is not None and forced is not preset:
         if presets.signature_hits(forced, header_text) >= 2:
-            preset, said = forced, f"layout read with the {forced.name} preset ({forced.file}), as --vendor asked"
+            preset, said = forced, f"layout read as {forced.name}'s export, as --vendor asked"
         else:
-            said = (f"the file does not look like {forced.name}'s export layout ({forced.file}): "
+            said = (f"the file does not look like {forced.name}'s export layout: "
                     f"its columns were read by their headers{'; ' + said if said else ''}")
     mapping = {**preset.columns, **opts.mapping} if preset else opts.mapping
     value_maps = {**preset.values, **opts.value_maps} if preset else opts.value_maps

@@ -110,7 +110,7 @@ def detect(header: Iterable[str]) -> tuple[Preset | None, str]:
         names = " or ".join(p.name for _, _, p in scored if _ == best[0])
         return None, f"the layout could be {names}: no preset applied; say which with --vendor NAME"
     p = best[2]
-    return p, f"layout recognised as {p.name} ({p.file}); import with --vendor NAME to use another"
+    return p, f"layout recognised as {p.name}'s export; import with --vendor NAME to use another"
 
 
 def signature_hits(preset: Preset, header: Iterable[str]) -> int:

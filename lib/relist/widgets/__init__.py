@@ -8,6 +8,8 @@ _EXPORTS = {
     "RoiCalculator": "relist.widgets.roi_app",
     "RoiModel": "relist.widgets.roi_app",
     "PresentationBuilder": "relist.widgets.presentation_app",
+    "ImportApp": "relist.widgets.import_app",
+    "ImportModel": "relist.widgets.import_app",
 }
 
 
