@@ -14,6 +14,13 @@ def workbook_markdown() -> str:
         "",
         f"Schema version {schema.SCHEMA_VERSION}. Sheets in order: {', '.join(schema.SHEET_ORDER)}.",
         "",
+        "Each table's header cells show the Header (plain words, with the help text as the cell's comment);",
+        "Relist's code, its JSON output and its CSV files name the Column. Reading, Relist accepts either,",
+        "whatever the case, spaces or punctuation (`best phone`, `BestPhone`); a workbook from before",
+        "version 3 showed the Column names and is relabelled when Relist first opens it (formulas that name",
+        "a column in a structured reference, such as `tblLeads[NextDue]`, follow). A product header renamed to",
+        "something else is refused in one line naming the header to restore; a column you add is yours and kept.",
+        "",
     ]
     for spec in schema.TABLE_SHEETS:
         out += [f"## {spec.sheet} (`{spec.table}`)", "", spec.help, ""]
@@ -21,11 +28,12 @@ def workbook_markdown() -> str:
             out += [f"Key: `{spec.key}`." + (" Append-only." if spec.append_only else ""), ""]
         elif spec.append_only:
             out += ["Append-only.", ""]
-        out += ["| Column | Type | Format | Dropdown | What it holds |", "|---|---|---|---|---|"]
+        out += ["| Header | Column | Type | Format | Dropdown | What it holds |", "|---|---|---|---|---|---|"]
         for c in spec.columns:
             drop = c.validation or ""
             link = f" ({c.link}: link)" if c.link else ""
-            out.append(f"| {c.name} | {c.type}{link} | `{c.number_format}` | {drop} | {c.help} |")
+            shown = " (shown as (305) 555-0100)" if c.us_phone else ""
+            out.append(f"| {c.header} | `{c.name}` | {c.type}{link}{shown} | `{c.number_format}` | {drop} | {c.help} |")
         if spec.highlights:
             out += ["", "Highlights: " + "; ".join(f"{h.label} (`{h.formula}`)" for h in spec.highlights) + "."]
         out.append("")

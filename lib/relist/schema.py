@@ -6,11 +6,12 @@ Every product sheet is declared here once: its Excel Table (ListObject), its col
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-SCHEMA_VERSION = 2
-"""Bumped whenever a column or sheet is added; older workbooks are migrated in place."""
+SCHEMA_VERSION = 3
+"""Bumped whenever a column or sheet is added; older workbooks are migrated in place (3: headers show labels)."""
 
 META_SHEET = "_Relist"
 """Very hidden sheet holding the schema version and product marker."""
@@ -100,10 +101,19 @@ class Column:
     link: Literal["tel", "mailto", "sms", "file", "url"] | None = None
     wrap: bool = False
     """Long text wraps inside the cell (the row grows) instead of running under the next column."""
+    label: str = ""
+    """The header an agent reads ("Best phone"); blank when the name is already plain words (Today's columns)."""
+    us_phone: bool = False
+    """Kept as E.164 (+13055550100), shown as (305) 555-0100: the adapters write the one and read back the other."""
 
     @property
     def number_format(self) -> str:
         return FORMATS[self.type]
+
+    @property
+    def header(self) -> str:
+        """The header cell's text (and the Excel table column's name)."""
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,46 @@ class TableSheet:
                 return c
         raise KeyError(f"{self.table} has no column {name!r}")
 
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    def fields(self, headers: Sequence[str]) -> list[str]:
+        """The column names of a table's header cells, in order; a header no column owns is the user's column (kept as is).
+
+        A header matches its column's name (what workbooks before version 3 showed), then its
+        label, then either ignoring case, spaces and punctuation ("best phone", "Best_Phone");
+        each column is matched once, so an agent's own column that happens to carry a label
+        beside the old name stays the agent's.
+        """
+        names = {c.name: c.name for c in self.columns}
+        labels = {c.header: c.name for c in self.columns}
+        loose: dict[str, str] = {}
+        for c in self.columns:
+            loose.setdefault(_loose(c.header), c.name)
+            loose.setdefault(_loose(c.name), c.name)
+        out: list[str | None] = [None] * len(headers)
+        taken: set[str] = set()
+        for match in (names.get, labels.get, lambda h: loose.get(_loose(h))):
+            for i, h in enumerate(headers):
+                if out[i] is None:
+                    f = match(h)
+                    if f is not None and f not in taken:
+                        out[i] = f
+                        taken.add(f)
+        return [f if f is not None else h for f, h in zip(out, headers, strict=True)]
+
+
+def _loose(header: str) -> str:
+    """A header as compared when not exact: letters and digits only, lower case."""
+    return "".join(ch for ch in header.casefold() if ch.isalnum())
+
+
+def pointer(table_name: str, column: str) -> str:
+    """Where an agent finds a column: "Leads > First name"."""
+    spec = table(table_name)
+    return f"{spec.sheet} > {spec.column(column).header}"
+
 
 @dataclass(frozen=True)
 class FreeSheet:
@@ -176,72 +226,72 @@ LEADS = TableSheet(
     key="LeadId",
     help="One row per property owner: the listing, the owner, the phones, and where the sequence stands.",
     columns=(
-        C("LeadId", width=10, help="Relist's own id for the lead; never reused."),
-        C("OwnerName", width=21, help="Owner 1 as printed on letters."),
-        C("BestPhone", "link", 17, link="tel", help="The phone to dial first (tel: link)."),
-        C("PropertyAddress", width=24),
+        C("LeadId", width=10, help="Relist's own id for the lead; never reused.", label="Lead"),
+        C("OwnerName", width=21, help="Owner 1 as printed on letters.", label="Owner"),
+        C("BestPhone", "link", 17, link="tel", help="The phone to dial first (click to dial).", label="Best phone", us_phone=True),
+        C("PropertyAddress", width=24, label="Address"),
         C("City", width=13),
         C("Status", width=12, validation="Status", help="Where the lead stands."),
-        C("NextChannel", width=11, validation="Channel", help="Channel of the next step."),
-        C("NextDue", "datetime", 17, help="When the next step is due (your time)."),
-        C("TouchCount", "int", 10, help="Touches logged so far (undone touches excluded)."),
-        C("LastOutcome", width=13, help="Outcome of the last touch."),
+        C("NextChannel", width=11, validation="Channel", help="Channel of the next step.", label="Next channel"),
+        C("NextDue", "datetime", 17, help="When the next step is due (your time).", label="Next due"),
+        C("TouchCount", "int", 10, help="Touches logged so far (undone touches excluded).", label="Touches"),
+        C("LastOutcome", width=13, help="Outcome of the last touch.", label="Last outcome"),
         C("Outcome", width=14, validation="Outcome", help="Pick the outcome of the touch you just made, then Log Touch."),
         C("Notes", width=15),
         # The rest of the listing and the owner; Relist's own bookkeeping last, grouped and collapsed (INTERNAL_LEADS).
-        C("NextStep", "int", 8, help="Number of the next step of the sequence."),
-        C("NextDueLeadLocal", width=20, help="The same moment in the owner's local time."),
-        C("LastTouchAt", "datetime", 17, help="When the last touch was logged (your time)."),
-        C("OwnerName2", width=20, help="Owner 2, when there are two."),
-        C("OwnerFirstName", width=12, help="First name used in greetings."),
-        C("OwnerLastName", width=14),
-        C("EntityOwner", "bool", 8, validation="YesNo", help="Yes when the owner is an LLC, trust, estate or bank."),
+        C("NextStep", "int", 8, help="Number of the next step of the sequence.", label="Next step"),
+        C("NextDueLeadLocal", width=20, help="The same moment in the owner's local time.", label="Next due (owner's time)"),
+        C("LastTouchAt", "datetime", 17, help="When the last touch was logged (your time).", label="Last touch"),
+        C("OwnerName2", width=20, help="Owner 2, when there are two.", label="Owner 2"),
+        C("OwnerFirstName", width=12, help="First name used in greetings.", label="First name"),
+        C("OwnerLastName", width=14, label="Last name"),
+        C("EntityOwner", "bool", 8, validation="YesNo", help="Yes when the owner is an LLC, trust, estate or bank.", label="Company or trust"),
         C("Email", "link", 24, link="mailto"),
         C("Unit", width=6),
         C("State", width=6),
-        C("PostalCode", width=8),
-        C("MailingAddress", width=28),
-        C("MailingCity", width=14),
-        C("MailingState", width=6),
-        C("MailingPostalCode", width=8),
-        C("Absentee", "bool", 8, validation="YesNo", help="Yes when the owner's mailing address differs from the property."),
-        C("ListingId", width=12, help="MLS number of the latest listing cycle."),
-        C("ListingStatus", width=11, help="RESO StandardStatus of the latest cycle."),
-        C("Contactable", "bool", 8, validation="YesNo", help="No when the listing status may not be solicited."),
-        C("NotContactableReason", width=30),
-        C("ExpiredAt", "datetime", 17, help="Expiration / status change (your time)."),
-        C("SequenceStart", "date", 11, help="Day 0 of the sequence: expiry, or import if later."),
-        C("ListPrice", "money", 12),
-        C("OriginalListPrice", "money", 12),
-        C("PriceHistory", width=20, help="date:price;date:price ... oldest first."),
-        C("DaysOnMarket", "int", 8),
-        C("CumulativeDaysOnMarket", "int", 8),
-        C("ListingContractDate", "date", 11),
-        C("BedroomsTotal", "int", 6),
-        C("BathroomsTotal", "float", 6),
-        C("LivingArea", "int", 8),
-        C("LotSizeArea", "float", 9),
-        C("YearBuilt", "int", 7),
-        C("PropertyType", width=14),
-        C("ListAgentName", width=18),
-        C("ListAgentPhone", width=14),
-        C("ListOfficeName", width=18),
+        C("PostalCode", width=8, label="ZIP"),
+        C("MailingAddress", width=28, label="Mailing address"),
+        C("MailingCity", width=14, label="Mailing city"),
+        C("MailingState", width=6, label="Mailing state"),
+        C("MailingPostalCode", width=8, label="Mailing ZIP"),
+        C("Absentee", "bool", 8, validation="YesNo", help="Yes when the owner's mailing address differs from the property.", label="Absentee owner"),
+        C("ListingId", width=12, help="MLS number of the latest listing cycle.", label="MLS number"),
+        C("ListingStatus", width=11, help="RESO StandardStatus of the latest cycle.", label="Listing status"),
+        C("Contactable", "bool", 8, validation="YesNo", help="No when the listing status may not be solicited.", label="May contact"),
+        C("NotContactableReason", width=30, label="Why not contactable"),
+        C("ExpiredAt", "datetime", 17, help="Expiration / status change (your time).", label="Expired"),
+        C("SequenceStart", "date", 11, help="Day 0 of the sequence: expiry, or import if later.", label="Sequence start"),
+        C("ListPrice", "money", 12, label="List price"),
+        C("OriginalListPrice", "money", 12, label="Original price"),
+        C("PriceHistory", width=20, help="date:price;date:price ... oldest first.", label="Price history"),
+        C("DaysOnMarket", "int", 8, label="Days on market"),
+        C("CumulativeDaysOnMarket", "int", 8, label="Total days on market"),
+        C("ListingContractDate", "date", 11, label="Listed on"),
+        C("BedroomsTotal", "int", 6, label="Beds"),
+        C("BathroomsTotal", "float", 6, label="Baths"),
+        C("LivingArea", "int", 8, label="Square feet"),
+        C("LotSizeArea", "float", 9, label="Lot size"),
+        C("YearBuilt", "int", 7, label="Year built"),
+        C("PropertyType", width=14, label="Property type"),
+        C("ListAgentName", width=18, label="Listing agent"),
+        C("ListAgentPhone", width=14, label="Agent's phone"),
+        C("ListOfficeName", width=18, label="Listing office"),
         C("Cycle", "int", 6, help="Listing cycle: 2 and up means the home expired again after a relist."),
-        C("ReExpired", "bool", 8, validation="YesNo"),
-        C("AppointmentAt", "datetime", 17),
-        C("CallBackAt", "datetime", 17),
+        C("ReExpired", "bool", 8, validation="YesNo", label="Expired again"),
+        C("AppointmentAt", "datetime", 17, label="Appointment"),
+        C("CallBackAt", "datetime", 17, label="Call back"),
         C("Presentation", "link", 18, link="file", help="The listing presentation made for this lead."),
-        C("ClosedAt", "datetime", 17, help="When a listing you took closed (your time); the Dashboard counts closings from it."),
+        C("ClosedAt", "datetime", 17, help="When a listing you took closed (your time); the Dashboard counts closings from it.", label="Closed"),
         C("Extra", width=30, help="Columns of the export Relist could not place, kept as name=value."),
-        C("AddressKey", width=24, help="Normalised address used for matching."),
-        C("ParcelNumber", width=14),
+        C("AddressKey", width=24, help="Normalised address used for matching.", label="Matching key"),
+        C("ParcelNumber", width=14, label="Parcel number"),
         C("Latitude", "float", 9),
         C("Longitude", "float", 9),
-        C("PhotosCount", "int", 7),
-        C("RemarksLength", "int", 7),
+        C("PhotosCount", "int", 7, label="Photos"),
+        C("RemarksLength", "int", 7, label="Remarks length"),
         C("Vendor", width=12),
-        C("FirstImportedAt", "datetime", 17),
-        C("UpdatedAt", "datetime", 17),
+        C("FirstImportedAt", "datetime", 17, label="First imported"),
+        C("UpdatedAt", "datetime", 17, label="Updated"),
     ),
     highlights=(
         # Relative to the moment of the last Today's Queue (AS_OF_NAME), not the clock: a workbook opened a week later keeps its colours.
@@ -258,16 +308,16 @@ PHONES = TableSheet(
     help="Every phone number of every owner, in the vendor's order, with its DNC flag.",
     tab_color="2F5597",
     columns=(
-        C("PhoneId", width=12),
-        C("LeadId", width=10),
-        C("Position", "int", 8, help="1 = the vendor's first phone."),
+        C("PhoneId", width=12, label="Phone id"),
+        C("LeadId", width=10, label="Lead"),
+        C("Position", "int", 8, help="1 = the vendor's first phone.", label="Order"),
         C("Phone", "link", 17, link="tel", help="E.164 number (tel: link)."),
-        C("Display", width=16),
-        C("Extension", width=8),
-        C("VendorDNC", "bool", 9, validation="YesNo", help="The vendor flagged this number as on a DNC list."),
-        C("PhoneStatus", width=10, validation="PhoneStatus", help="Bad and Retired numbers are never dialled; nor is a Not owner number (a resident or relative the vendor found)."),
+        C("Display", width=16, label="Written as"),
+        C("Extension", width=10),
+        C("VendorDNC", "bool", 9, validation="YesNo", help="The vendor flagged this number as on a DNC list.", label="Vendor DNC"),
+        C("PhoneStatus", width=10, validation="PhoneStatus", help="Bad and Retired numbers are never dialled; nor is a Not owner number (a resident or relative the vendor found).", label="Status"),
         C("Kind", width=9, help="mobile, landline, voip, unknown"),
-        C("AddedAt", "datetime", 17),
+        C("AddedAt", "datetime", 17, label="Added"),
         C("Litigator", "bool", 9, validation="YesNo",
           help="The vendor flagged this number's owner as a telemarketing litigator: not called or texted (Settings > AllowLitigatorCalls)."),
     ),
@@ -281,21 +331,21 @@ TOUCHES = TableSheet(
     help="Append-only log of every touch; an undo is a new row pointing at the touch it undoes.",
     tab_color="7030A0",
     columns=(
-        C("TouchId", width=11),
-        C("LeadId", width=10),
-        C("At", "datetime", 17, help="When the touch happened (your time)."),
-        C("AtUtc", width=21, help="The same instant in UTC (ISO 8601)."),
+        C("TouchId", width=11, label="Touch"),
+        C("LeadId", width=10, label="Lead"),
+        C("At", "datetime", 17, help="When the touch happened (your time).", label="When"),
+        C("AtUtc", width=21, help="The same instant in UTC (ISO 8601).", label="When (UTC)"),
         C("Channel", width=9, validation="Channel"),
         C("Step", "int", 6),
         C("Outcome", width=15, validation="Outcome"),
         C("Phone", width=15, help="Number called or texted (E.164)."),
         C("Note", width=30),
-        C("DurationSec", "int", 9),
+        C("DurationSec", "int", 9, label="Seconds"),
         C("Who", width=14, help="Who placed the call or sent the message."),
         C("Subject", width=22, help="What the touch was about (record keeping)."),
-        C("FollowUpAt", "datetime", 17, help="Call-back or appointment moment (your time)."),
-        C("UndoOf", width=11, help="TouchId this row undoes."),
-        C("LoggedAt", "datetime", 17),
+        C("FollowUpAt", "datetime", 17, help="Call-back or appointment moment (your time).", label="Follow up"),
+        C("UndoOf", width=11, help="Which touch this row undoes (its number in the Touch column).", label="Undoes"),
+        C("LoggedAt", "datetime", 17, label="Logged"),
     ),
 )
 
@@ -309,12 +359,12 @@ SEQUENCE = TableSheet(
     columns=(
         C("Step", "int", 6),
         C("Channel", width=9, validation="Channel"),
-        C("DayOffset", "int", 9, help="Days after the sequence starts."),
-        C("TimeOfDay", "time", 9, help="Preferred time, owner's local time."),
-        C("RepeatEveryDays", "int", 10, help="Nurture steps only: repeat every N days."),
+        C("DayOffset", "int", 9, help="Days after the sequence starts.", label="Day"),
+        C("TimeOfDay", "time", 9, help="Preferred time, owner's local time.", label="Time"),
+        C("RepeatEveryDays", "int", 10, help="Nurture steps only: repeat every N days.", label="Repeat every (days)"),
         C("Template", width=18, help="Message template name (texts, letters, emails)."),
         C("Name", width=26),
-        C("TalkingPoint", width=50, help="What to say or send at this step."),
+        C("TalkingPoint", width=50, help="What to say or send at this step.", label="Talking point"),
     ),
 )
 
@@ -340,17 +390,17 @@ DNC = TableSheet(
     help="Internal do-not-call list. Kept at least 5 years; removals are logged, never silent.",
     tab_color="C00000",
     columns=(
-        C("DncId", width=10),
+        C("DncId", width=10, label="Entry"),
         C("Phone", width=15, help="E.164 number (blank for an email-only entry)."),
         C("Email", width=24),
-        C("LeadId", width=10),
+        C("LeadId", width=10, label="Lead"),
         C("Channel", width=9, validation="Channel", help="Channel the request came by."),
         C("Source", width=18, help="Call outcome, text reply, email unsubscribe, door note, manual."),
         C("Reason", width=30),
-        C("AddedAt", "datetime", 17),
-        C("RemovedAt", "datetime", 17),
-        C("RemovedReason", width=30),
-        C("KeepUntil", "date", 11, help="At least 5 years after the request."),
+        C("AddedAt", "datetime", 17, label="Added"),
+        C("RemovedAt", "datetime", 17, label="Removed"),
+        C("RemovedReason", width=30, label="Why removed"),
+        C("KeepUntil", "date", 11, help="At least 5 years after the request.", label="Keep until"),
     ),
 )
 
@@ -362,8 +412,8 @@ IMPORTS = TableSheet(
     help="One row per import: file, vendor, and where every row went.",
     tab_color="806000",
     columns=(
-        C("ImportId", width=10),
-        C("At", "datetime", 17),
+        C("ImportId", width=10, label="Import"),
+        C("At", "datetime", 17, label="When"),
         C("Kind", width=9, help="expired, active, comps"),
         C("Files", width=40),
         C("Vendor", width=12),
@@ -371,7 +421,7 @@ IMPORTS = TableSheet(
         C("Added", "int", 7),
         C("Updated", "int", 8),
         C("Duplicates", "int", 10),
-        C("NotContactable", "int", 13),
+        C("NotContactable", "int", 13, label="Not contactable"),
         C("Relisted", "int", 8),
         C("Rejected", "int", 8),
     ),
@@ -385,7 +435,7 @@ REJECTS = TableSheet(
     help="Input rows Relist could not use, with the reason. Fix the file and import again.",
     tab_color="806000",
     columns=(
-        C("ImportId", width=10),
+        C("ImportId", width=10, label="Import"),
         C("File", width=30),
         C("Row", "int", 6),
         C("Column", width=18),
@@ -415,27 +465,27 @@ COMPS = TableSheet(
     help="Sold listings used as comparables for listing presentations.",
     tab_color="375623",
     columns=(
-        C("CompId", width=10),
-        C("ListingId", width=12),
-        C("PropertyAddress", width=28),
+        C("CompId", width=10, label="Comp"),
+        C("ListingId", width=12, label="MLS number"),
+        C("PropertyAddress", width=28, label="Address"),
         C("City", width=14),
         C("State", width=6),
-        C("PostalCode", width=8),
-        C("AddressKey", width=24),
-        C("ClosePrice", "money", 12),
-        C("CloseDate", "date", 11),
-        C("ListPrice", "money", 12),
-        C("OriginalListPrice", "money", 12),
-        C("LivingArea", "int", 8),
-        C("BedroomsTotal", "int", 6),
-        C("BathroomsTotal", "float", 6),
-        C("YearBuilt", "int", 7),
-        C("LotSizeArea", "float", 9),
-        C("DaysOnMarket", "int", 8),
+        C("PostalCode", width=8, label="ZIP"),
+        C("AddressKey", width=24, label="Matching key"),
+        C("ClosePrice", "money", 12, label="Sold price"),
+        C("CloseDate", "date", 11, label="Sold on"),
+        C("ListPrice", "money", 12, label="List price"),
+        C("OriginalListPrice", "money", 12, label="Original price"),
+        C("LivingArea", "int", 8, label="Square feet"),
+        C("BedroomsTotal", "int", 6, label="Beds"),
+        C("BathroomsTotal", "float", 6, label="Baths"),
+        C("YearBuilt", "int", 7, label="Year built"),
+        C("LotSizeArea", "float", 9, label="Lot size"),
+        C("DaysOnMarket", "int", 8, label="Days on market"),
         C("Latitude", "float", 9),
         C("Longitude", "float", 9),
-        C("ImportedAt", "datetime", 17),
-        C("PropertyType", width=14, help="Comps of another type (condo, townhouse, land) are not compared with a house."),
+        C("ImportedAt", "datetime", 17, label="Imported"),
+        C("PropertyType", width=14, help="Comps of another type (condo, townhouse, land) are not compared with a house.", label="Property type"),
     ),
 )
 
@@ -447,9 +497,9 @@ SCRUBS = TableSheet(
     help="Record of every DNC scrub and registry load (kept 5 years).",
     tab_color="C00000",
     columns=(
-        C("At", "datetime", 17),
+        C("At", "datetime", 17, label="When"),
         C("Event", width=14, help="scrub, registry-load, dnc-add, dnc-remove"),
-        C("RegistryDate", "date", 12),
+        C("RegistryDate", "date", 12, label="Registry date"),
         C("Checked", "int", 9),
         C("Blocked", "int", 9),
         C("Detail", width=60),
@@ -483,7 +533,7 @@ TODAY = TableSheet(
         C("Touches", "int", 8, help="Touches logged so far."),
         C("Hours since expiry", "int", 9, help="Hours since the listing expired."),
         C("Closes", "datetime", 17, help="When today's calling hours end (your time)."),
-        C("LeadId", width=10, help="Relist's id for the lead."),
+        C("LeadId", width=10, help="Relist's id for the lead.", label="Lead"),
     ),
     highlights=(
         Highlight('AND({Section}="calls",{First day}<>"")', _FRESH_GREEN, "006100", "first day after expiry: call first"),

@@ -3,7 +3,7 @@
 A day is run through the CLI (import, today, a few logged touches, ROI, the Dashboard,
 letters and the route), every sheet is recalculated and exported by LibreOffice, every
 PDF goes through pdftotext; then the text is proofread the way a person would: no
-template code, no field name outside a 'Sheet > Column' pointer, no '1 touches', no text
+template code, no field name (headers and 'Sheet > Column' pointers use the header's words), no '1 touches', no text
 cut inside a cell of Today, and no number that one surface says differently from another.
 """
 
@@ -50,12 +50,10 @@ def proofread(where: str, text: str) -> list[str]:
         found.append(f"{where}: template code: {TEMPLATE_CODE.search(text).group(0)!r}")  # type: ignore[union-attr]
     for m in ONE_PLURAL.finditer(text):
         found.append(f"{where}: {m.group(0)!r}")
-    for name in FIELDS:
+    for name in FIELDS:  # a pointer says where to look in the header's words too: 'Leads > First name'
         for m in re.finditer(rf"\b{name}\b", text):
-            before = text[max(0, m.start() - 2) : m.start()]
-            if before != "> ":  # 'Leads > OwnerFirstName' says where to fix something: allowed
-                found.append(f"{where}: field name {name!r} in {text[max(0, m.start() - 40) : m.end() + 20]!r}")
-                break
+            found.append(f"{where}: field name {name!r} in {text[max(0, m.start() - 40) : m.end() + 20]!r}")
+            break
     return found
 
 
@@ -131,6 +129,15 @@ def test_the_agents_sheets_read_as_plain_english(day: dict[str, object]) -> None
         problems += proofread(f"{name} sheet", body)
         assert not any(c.startswith(("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "Err:")) for r in rows for c in r), name
     assert not problems, "\n".join(problems[:20])
+
+
+def test_every_product_sheet_header_is_plain_words(day: dict[str, object]) -> None:
+    """Each table's header row as LibreOffice shows it: the schema's headers, no field name among them."""
+    names = {c.name for t in schema.TABLE_SHEETS for c in t.columns if c.name != c.header}
+    for spec in schema.TABLE_SHEETS:
+        header = _sheet(day, spec.sheet)[spec.top - 1][: len(spec.columns)]
+        assert header == list(spec.headers), spec.sheet
+        assert not names & set(header), (spec.sheet, sorted(names & set(header)))
 
 
 def test_no_text_is_cut_inside_a_cell_of_today(day: dict[str, object]) -> None:

@@ -36,8 +36,9 @@ def test_first_screen_of_today_holds_everything_an_agent_acts_on(demo_book: Path
     assert re.match(r"\w+day \d{1,2} \w{3}: \d+ calls?, .* - see below", head.strip()), head
     for name in ACTING:
         assert name in first, f"{name!r} is off the first screen"
-    for internal in ("LeadId", "Hours since expiry", "Rank"):
+    for internal in ("Hours since expiry", "Rank", "Closes"):
         assert internal not in first, f"{internal!r} is on the first screen"
+    assert not re.search(r"\bLead\b|L0000\d\d", first)  # the lead's id sits at the far right
     assert re.search(r"\(\d{3}\) \d{3}-\d{4}", first) and "+1" not in first  # phones as an agent writes them
     assert "%20" not in first and "{{" not in first
     assert re.search(r"\d+ h left", first) and "until " in first
@@ -65,4 +66,27 @@ def test_today_prints_landscape_one_page_wide(demo_book: Path, tmp_path: Path) -
     w, h = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())  # type: ignore[union-attr]
     assert w > h
     page1 = _text(pdf, 1, layout=False)
-    assert "Wednesday" in page1 and "LeadId" in page1 and schema.TODAY.columns[0].name in page1  # every column on page 1's width
+    last = schema.TODAY.columns[-1].header
+    assert "Wednesday" in page1 and re.search(rf"\b{last}\b", page1) and schema.TODAY.columns[0].header in page1  # every column on page 1's width
+
+
+FIRST_SCREENS = {
+    "Leads": ("Lead", "Owner", "Best phone", "Address", "City", "Status", "Next due", "Touches", "Last outcome", "Outcome"),
+    "Phones": ("Lead", "Order", "Phone", "Written as", "Vendor DNC", "Status", "Kind", "Added", "Litigator"),
+    "Touches": ("Touch", "Lead", "When", "Channel", "Step", "Outcome", "Phone", "Note"),
+}
+
+
+@pytest.mark.parametrize("sheet", sorted(FIRST_SCREENS))
+def test_first_screens_of_the_tables_show_plain_headers(demo_book: Path, tmp_path: Path, sheet: str) -> None:
+    """Leads, Phones and Touches as a 1,366-px screen shows them: headers in words, no field name, phones as written."""
+    first = _text(screen_pdf(demo_book, sheet, tmp_path), 1)
+    header = " ".join(first.splitlines()[:3])
+    for label in FIRST_SCREENS[sheet]:
+        assert re.search(rf"(?<!\w){re.escape(label)}(?!\w)", header), f"{label!r} is not on the first screen of {sheet}: {header}"
+    spec = schema.table(sheet)
+    for c in spec.columns:
+        if c.name != c.header and re.search(r"[a-z][A-Z]", c.name):
+            assert not re.search(rf"\b{c.name}\b", first), f"{c.name} shows on {sheet}"
+    if sheet == "Leads":
+        assert re.search(r"\(\d{3}\) \d{3}-\d{4}", first) and not re.search(r"\+1\d{10}", first)  # best phone as an agent writes it

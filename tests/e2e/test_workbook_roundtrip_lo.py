@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import soffice_convert
 from tests.integration.test_file_adapter import tiny_png, user_edited
 
+from relist import schema
 from relist.schema import LinkText
 from relist.workbook import open_workbook, template
 
@@ -50,9 +51,9 @@ def test_libreoffice_saved_workbook_round_trip(tmp_path: Path) -> None:
     charts = [n for n in after.namelist() if n.startswith("xl/charts/")]
     assert charts and all(after.read(n) == before.read(n) for n in charts)
     rows = sheet_csv(path, tmp_path, "Leads")
-    header = rows[0]
+    header = schema.LEADS.fields(rows[0])  # the sheet shows labels ("Owner"): named as the schema names them
     by_id = {r[0]: dict(zip(header, r, strict=False)) for r in rows[1:] if r and r[0]}
-    assert by_id["L000003"]["Status"] == "Appointment"
+    assert by_id["L000003"]["Status"] == "Appointment" and by_id["L000003"]["BestPhone"] == "(813) 555-0150"
     assert by_id["L000007"]["OwnerName"] == "Añejo & Sons"
     assert by_id["L000002"]["MyScore"] == "20"
     notes = sheet_csv(path, tmp_path, "My Notes")

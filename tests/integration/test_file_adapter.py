@@ -169,7 +169,8 @@ def test_older_schema_migrated_in_place_after_backup(tmp_path: Path) -> None:
     wb.save(path)
     book = open_workbook(path)
     assert book.schema_version == schema.SCHEMA_VERSION
-    assert dropped in book.table_columns("tblLeads")
+    assert schema.LEADS.fields([dropped]) == ["UpdatedAt"]
+    assert "UpdatedAt" in book.table_columns("tblLeads")
     assert open_workbook(path).read_records("tblLeads")[0]["Notes"] == "keep me"
     assert any("before-v" in p.name for p in backup_dir(path).iterdir())
 

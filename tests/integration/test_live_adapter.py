@@ -81,7 +81,7 @@ def test_types_go_into_cells_as_excel_holds_them(book: xw.Book) -> None:
     live.append_rows("tblLeads", LEADS[:1])
     live.append_rows("tblSequence", [{"Step": 99, "Channel": "call", "DayOffset": 60, "TimeOfDay": dt.time(10, 15)}])
     leads = book.sheets["Leads"]
-    header = leads["A1"].expand("right").value
+    header = schema.LEADS.fields(leads["A1"].expand("right").value)
     row = dict(zip(header, leads.range((2, 1), (2, len(header))).value, strict=True))
     assert row["Contactable"] == "No" and row["ListPrice"] == 300001.0
     assert row["SequenceStart"] == dt.datetime(2026, 11, 24)
@@ -266,3 +266,19 @@ def test_selecting_whole_columns_reads_only_the_table_rows(book: xw.Book) -> Non
     sel = live.selection()
     assert sel is not None and [r["LeadId"] for r in sel.records] == [f"L{n:06d}" for n in range(1, 6)]
     assert live.selected_rows == [0, 1, 2, 3, 4] and xe.excel(book).calls == 1
+
+
+def test_headers_in_plain_words_are_read_as_columns_and_a_renamed_one_is_refused(book: xw.Book) -> None:
+    """The live workbook shows labels ("Best phone"); a header typed in another case still counts; one renamed away is refused."""
+    leads = book.sheets["Leads"]
+    assert leads["A1"].value == "Lead" and leads["C1"].value == "Best phone"
+    live = LiveWorkbook(book)
+    live.append_rows("tblLeads", LEADS[:1])
+    assert leads["C2"].value in ("(813) 555-0001", '=HYPERLINK("tel:+18135550001","(813) 555-0001")')
+    assert LiveWorkbook(book).read_records("tblLeads", ["LeadId", "BestPhone"]) == [{"LeadId": "L000001", "BestPhone": "+18135550001"}]
+    leads["C1"].value = "best phone"
+    assert LiveWorkbook(book).read_records("tblLeads", ["BestPhone"])[0]["BestPhone"] == "+18135550001"
+    leads["C1"].value = "Mobile"
+    with pytest.raises(WorkbookError) as err:
+        LiveWorkbook(book)
+    assert "'Best phone'" in err.value.message and "\n" not in err.value.message

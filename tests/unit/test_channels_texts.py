@@ -116,7 +116,7 @@ def test_missing_owner_first_name_is_refused_by_name() -> None:
         render_text("first-text", lead(owner_first_name=""), SETTINGS)
     msg = err.value.one_line()
     assert "owner_first_name" in msg
-    assert "Leads > OwnerFirstName" in msg
+    assert "Leads > First name" in msg
     assert "L0007" in msg
 
 

@@ -36,7 +36,7 @@ def test_template_looks_finished() -> None:
         assert spec.table in ws.tables
         top = spec.top
         assert ws.freeze_panes in (f"A{top + 1}", "B2")
-        assert [c.value for c in ws[top]][: len(spec.columns)] == list(spec.names)
+        assert [c.value for c in ws[top]][: len(spec.columns)] == list(spec.headers)
         assert ws.cell(top, 1).font.bold
         assert all(ws.cell(top, i).comment.text == c.help for i, c in enumerate(spec.columns, start=1) if c.help)
         assert ws.page_setup.orientation in ("landscape", "portrait") and ws.print_title_rows in (f"{top}:{top}", f"${top}:${top}")

@@ -132,7 +132,7 @@ def mailing_block(lead: Lead) -> tuple[str, ...]:
         if not street or not (lead.mailing_postal_code.strip() or lead.mailing_city.strip()):
             raise BadInput(
                 f"Lead {lead.lead_id} is an absentee owner with no complete mailing address.",
-                "Fill in Leads > MailingAddress, MailingCity, MailingState and MailingPostalCode.",
+                "Fill in Leads > Mailing address, Mailing city, Mailing state and Mailing ZIP.",
             )
     else:
         street = lead.property_address.strip()
@@ -142,7 +142,7 @@ def mailing_block(lead: Lead) -> tuple[str, ...]:
         if not street or not (lead.postal_code.strip() or lead.city.strip()):
             raise BadInput(
                 f"Lead {lead.lead_id} has no complete property address to mail to.",
-                "Fill in Leads > PropertyAddress, City, State and PostalCode.",
+                "Fill in Leads > Address, City, State and ZIP.",
             )
     return tuple(usps_line(x) for x in (*names, street, last))
 

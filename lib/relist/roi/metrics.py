@@ -423,7 +423,7 @@ def my_numbers(f: Funnel) -> MyNumbers:
         put("appointments_per_listing", max(1.0, t.appointments / t.listings),
             f"{t.appointments:,} appointments, {t.listings:,} listings")
         put("listing_to_close", min(1.0, f.leads_closed / f.leads_listed) if f.leads_listed else 0.0,
-            f"{f.leads_closed} of {f.leads_listed} listings closed (Leads > ClosedAt)")
+            f"{f.leads_closed} of {f.leads_listed} listings closed (Leads > Closed)")
         put("listings_per_contact", min(1.0, t.listings / max(t.contacts, t.listings)),
             f"{t.listings:,} listings from {t.contacts:,} contacts")
     else:

@@ -281,7 +281,7 @@ def _renderer(settings: Any, warnings: list[str]) -> Renderer:
     return render
 
 
-_TEMPLATE_FIELDS = {"owner_first_name": ("the owner's first name", "Leads > OwnerFirstName"), "street": ("the street", "Leads > PropertyAddress")}
+_TEMPLATE_FIELDS = {"owner_first_name": ("the owner's first name", "Leads > First name"), "street": ("the street", "Leads > Address")}
 
 
 def _note_fallback(warnings: list[str], missed: dict[str, list[str]], template: str, lead_id: str, why: str) -> None:

@@ -30,7 +30,15 @@ from relist.durable import fsync_dir
 from relist.errors import NotARelistWorkbook, WorkbookError, WorkbookLocked
 from relist.workbook import package as pkg
 from relist.workbook import table_cache
-from relist.workbook.port import Record, Selection, check_columns, coerce, converter, meta_version
+from relist.workbook.port import (
+    Record,
+    Selection,
+    check_columns,
+    coerce,
+    converter,
+    meta_version,
+    missing_columns,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,6 +104,7 @@ class _TableState:
     sparse: dict[int, Record] | None = None
     extra: list[Record] = field(default_factory=list)
     written: tuple[bool, list[int]] | None = None  # set by the writer: (spliced, sheet row of each record)
+    relabelled: bool = False  # the migration renamed its headers: the header row is written anew
 
 
 def _records(spec: schema.TableSheet | None, header: Sequence[str], data: list[list[Any]]) -> list[Record]:
@@ -187,6 +196,8 @@ class FileWorkbook:
             for target in pkg.table_targets(self._read(pkg.rels_path(part))):
                 tpart = pkg.resolve(part, target)
                 info = pkg.parse_table(tpart, self._read(tpart) or b"")
+                if info.name.lower() in _SPEC_NAMES:
+                    info.relabel(schema.table(info.name).fields)
                 self._tables[info.name.lower()] = _TableState(info, sheet_name, part)
         self._cell_edits: dict[str, dict[str, Any]] = {}
         self._pending_parts: dict[str, bytes] = {}
@@ -235,6 +246,11 @@ class FileWorkbook:
                 f"{self.path.name} is missing Relist tables {', '.join(missing)} (renamed or deleted?).",
                 "Restore a backup from the folder next to the workbook, or rename the table back in Excel (Table Design > Table Name).",
             )
+        if version >= schema.SCHEMA_VERSION:
+            for spec in schema.TABLE_SHEETS:
+                refusal = missing_columns(self.path.name, spec, self._tables[spec.table.lower()].info.columns)
+                if refusal is not None:
+                    raise refusal
         if version < schema.SCHEMA_VERSION:
             if not migrate:
                 raise WorkbookError(f"{self.path.name} needs migrating to workbook version {schema.SCHEMA_VERSION}.")
@@ -246,6 +262,7 @@ class FileWorkbook:
 
         self._backup_current(keep=max(self._backup_count(), 1), tag=f"before-v{schema.SCHEMA_VERSION}")
         migrate.add_missing_columns(self)
+        migrate.relabel_headers(self)
         self.write_cells(schema.META_SHEET, {"B2": schema.SCHEMA_VERSION})
         self.save(backup=False)
         self.schema_version = schema.SCHEMA_VERSION

@@ -47,7 +47,16 @@ from relist.workbook.live_memo import (
     same_engine_cells,
 )
 from relist.workbook.package import split_ref
-from relist.workbook.port import Record, Selection, check_columns, coerce, link_target, meta_version
+from relist.workbook.port import (
+    Record,
+    Selection,
+    check_columns,
+    coerce,
+    link_target,
+    meta_version,
+    missing_columns,
+    shown_phone,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,6 +123,8 @@ def shown(value: Any) -> Any:
 
 def to_cell(col: schema.Column | None, value: Any) -> Any:
     """The cell value for a port value; link columns become HYPERLINK formulas (no extra round trip)."""
+    if col is not None and col.us_phone and isinstance(value, str):
+        value = shown_phone(value)
     out = _excel_value(col, value)
     if col is not None and col.type == "link" and out is not None:
         target = link_target(col, out)
@@ -143,6 +154,8 @@ def converter(col: schema.Column | None) -> Any:
     if col is None:
         return lambda v: None if v == "" else (_round_second(v) if type(v) is datetime else v)
     t = col.type
+    if col.us_phone:
+        return lambda v: None if v is None else from_cell(col, v)
     if t in ("text", "link"):
         return lambda v: v if (type(v) is str and v != "") else (None if v is None else from_cell(col, v))
     if t in ("float", "money", "pct"):
@@ -168,6 +181,8 @@ def typed_column(col: schema.Column | None, raw: Sequence[Any]) -> list[Any]:
     """
     conv = converter(col)
     t = None if col is None else col.type
+    if col is not None and col.us_phone:
+        return [None if v is None else conv(v) for v in raw]
     if t in ("text", "link"):
         return [v if v is None or (v.__class__ is str and v) else conv(v) for v in raw]
     if t in ("float", "money", "pct"):
@@ -297,7 +312,10 @@ class LiveWorkbook:
             for t in sheet.tables:
                 spec = _SPECS.get(t.name.lower())
                 if spec is not None:
-                    self._tables[spec.table] = self._describe(spec, sheet, t)
+                    self._tables[spec.table] = described = self._describe(spec, sheet, t)
+                    refusal = missing_columns(str(book.name), spec, described.header)
+                    if refusal is not None:
+                        raise refusal
         missing = [t.table for t in schema.TABLE_SHEETS if t.table not in self._tables]
         if missing:
             raise NotARelistWorkbook(
@@ -353,7 +371,7 @@ class LiveWorkbook:
     @staticmethod
     def _describe(spec: schema.TableSheet, sheet: Any, table: Any) -> _Table:
         whole = table.range
-        header = [str(h) if h is not None else "" for h in table.header_row_range.options(ndim=2).value[0]]
+        header = spec.fields([str(h) if h is not None else "" for h in table.header_row_range.options(ndim=2).value[0]])
         body = table.data_body_range
         rows = 0 if body is None else body.shape[0]
         first = _PRESENCE.get(spec.table, spec.names[0])

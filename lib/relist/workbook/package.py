@@ -128,6 +128,18 @@ class TableInfo:
     calculated: dict[str, str] = field(default_factory=dict)  # column -> formula
     header_rows: int = 1
     totals_rows: int = 0
+    headers: list[str] = field(default_factory=list)
+    """The header cells' text (the table part's column names); `columns` may name them otherwise (relabel)."""
+
+    def relabel(self, fields: Callable[[Sequence[str]], list[str]]) -> None:
+        """Name the columns by `fields` of the headers (the schema's names); the headers stay as the file has them."""
+        names = fields(self.headers)
+        by_header = dict(zip(self.headers, names, strict=True))
+        self.columns = names
+        self.calculated = {by_header.get(h, h): f for h, f in self.calculated.items()}
+
+    def header_of(self, column: str) -> str:
+        return self.headers[self.columns.index(column)]
 
     @property
     def bounds(self) -> tuple[int, int, int, int]:
@@ -150,6 +162,7 @@ def parse_table(part: str, data: bytes) -> TableInfo:
         name=root.get("displayName") or root.get("name") or "",
         ref=root.get("ref", "A1:A2"),
         columns=cols,
+        headers=list(cols),
         calculated=calc,
         header_rows=int(root.get("headerRowCount", "1")),
         totals_rows=int(root.get("totalsRowCount", "0")),

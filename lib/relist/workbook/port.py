@@ -97,10 +97,34 @@ def excel_serial_to_datetime(value: float) -> datetime:
     return EXCEL_EPOCH + timedelta(days=float(value))
 
 
+def shown_phone(e164: str) -> str:
+    """+13055550100 as a US agent writes it, (305) 555-0100; any other text as given."""
+    if len(e164) == 12 and e164.startswith("+1") and e164[1:].isdigit():
+        return f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
+    return e164
+
+
+def stored_phone(text: str) -> str:
+    """A US/Canada number however written ((305) 555-0100, 305.555.0100, 1-305-...) as E.164; any other text as given."""
+    if text.startswith("+") and text[1:].isdigit():
+        return text
+    if any(ch.isalpha() for ch in text):
+        return text
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) == 10 and digits[0] not in "01":
+        return "+1" + digits
+    return text
+
+
 def coerce(col: schema.Column, value: Any) -> Any:
     """A cell value as the schema type; unparseable values are kept as given."""
     if value is None:
         return None
+    if col.us_phone:
+        text = coerce_text(value)
+        return None if text is None else stored_phone(text)
     if isinstance(value, str):
         if value == "":
             return None
@@ -166,9 +190,20 @@ def coerce(col: schema.Column, value: Any) -> Any:
     return value
 
 
+def coerce_text(value: Any) -> str | None:
+    """A cell value as text (numbers without a trailing .0)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def converter(col: schema.Column) -> Callable[[Any], Any]:
     """A fast cell -> value function for one column: common types pass straight through."""
     t = col.type
+    if col.us_phone:
+        return lambda v: coerce(col, v)
     if t in ("text", "link"):
         return lambda v: v if type(v) is str and v != "" else None if v == "" or v is None else coerce(col, v)
     if t in ("float", "money", "pct"):
@@ -213,6 +248,24 @@ def check_columns(spec: schema.TableSheet, rows: Sequence[Mapping[str, Any]], ex
         unknown = set(r) - known
         if unknown:
             raise KeyError(f"{spec.table} has no column(s) {sorted(unknown)}")
+
+
+def missing_columns(book: str, spec: schema.TableSheet, columns: Sequence[str]) -> Exception | None:
+    """The refusal for a product table whose columns lack some of the schema's (a header renamed or a column deleted), or None.
+
+    A header is recognised by its label or its old name, whatever the case, spaces or
+    punctuation (schema.TableSheet.fields); any other header is the user's own column.
+    """
+    from relist.errors import WorkbookError
+
+    gone = [spec.column(c).header for c in spec.names if c not in columns]
+    if not gone:
+        return None
+    named = ", ".join(f"'{h}'" for h in gone)
+    return WorkbookError(
+        f"{book}: the {spec.sheet} sheet has no {named} column{'s' if len(gone) > 1 else ''} (a header renamed or a column deleted); nothing was changed.",
+        f"Name the header{'s' if len(gone) > 1 else ''} {named} again on the {spec.sheet} sheet (or restore a backup).",
+    )
 
 
 def meta_version(name: str, meta: Mapping[str, Any], hint: str) -> int:

@@ -33,6 +33,7 @@ from typing import Any
 from relist import schema
 from relist.workbook import package as pkg
 from relist.workbook.limits import CELL_CHARS
+from relist.workbook.port import shown_phone, stored_phone
 
 FORMAT = 3
 """Bumped whenever what the cache holds, or how a value is typed on reading, changes."""
@@ -110,6 +111,10 @@ def settle(col: schema.Column | None, v: Any) -> tuple[bool, Any]:
         return True, None
     t = col.type if col is not None else None
     tp = type(v)
+    if col is not None and col.us_phone:  # written as (305) 555-0100, read back as E.164
+        if tp is not str:
+            return False, None
+        return _settled_text(v), stored_phone(shown_phone(v))
     if t in ("text", "link") or t is None:
         if tp is str:
             return _settled_text(v), v

@@ -72,6 +72,26 @@ def _today_top(ws: Any) -> None:
     ws[schema.AS_OF_CELL].alignment = Alignment(horizontal="left", vertical="center")
 
 
+FILTER_BUTTON = 2.5
+"""Characters of a header cell the table's filter button covers."""
+
+
+def header_lines(col: schema.Column) -> int:
+    """Lines a header needs in bold beside its filter button (2 when it would be cut on one line)."""
+    return 1 if len(col.header) * 1.1 + FILTER_BUTTON <= col.width else 2
+
+
+def centred(col: schema.Column) -> bool:
+    """Small counts (Touches, Step, Order) sit centred: right-aligned they run into the text of the next column ("1 no-answer")."""
+    return col.type == "int" and col.width <= 10
+
+
+def _body_alignment(col: schema.Column, wraps: bool) -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(horizontal="center" if centred(col) else None, vertical="top" if wraps else None, wrap_text=col.wrap or None)
+
+
 def _excel_value(col: schema.Column, value: Any) -> Any:
     if value is None:
         return None
@@ -95,11 +115,12 @@ def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]
     header_font = Font(name="Calibri", bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     wraps = any(c.wrap for c in spec.columns)
+    tall_header = wraps or any(header_lines(c) > 1 for c in spec.columns)
     for i, col in enumerate(spec.columns, start=1):
-        cell = ws.cell(row=top, column=i, value=col.name)
+        cell = ws.cell(row=top, column=i, value=col.header)
         cell.font = header_font
         cell.fill = header_fill
-        cell.alignment = Alignment(vertical="center", wrap_text=wraps)
+        cell.alignment = Alignment(vertical="center", wrap_text=tall_header)
         if col.help:
             note = Comment(col.help, "Relist")
             note.width, note.height = 260, 90
@@ -108,16 +129,16 @@ def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]
         dim = ws.column_dimensions[letter]
         dim.width = col.width
         dim.number_format = col.number_format
-        if wraps:
-            dim.alignment = Alignment(vertical="top", wrap_text=col.wrap)
-    ws.row_dimensions[top].height = 32 if wraps else 20
+        if wraps or centred(col):
+            dim.alignment = _body_alignment(col, wraps)
+    ws.row_dimensions[top].height = 32 if tall_header else 20
     data = list(rows) or [{}]
     for r, rec in enumerate(data, start=top + 1):
         for i, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=r, column=i, value=_excel_value(col, rec.get(col.name)))
             cell.number_format = col.number_format
-            if wraps:
-                cell.alignment = Alignment(vertical="top", wrap_text=col.wrap)
+            if wraps or centred(col):
+                cell.alignment = _body_alignment(col, wraps)
     ref = f"A{top}:{last}{len(data) + top}"
     table = Table(displayName=spec.table, ref=ref)
     table.tableStyleInfo = TableStyleInfo(
@@ -145,10 +166,10 @@ def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]
             formula1=f"Lists!${lc}$2:${lc}${len(values) + 1}",
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle=f"{col.name}",
-            error=f"Pick {article(col.name.lower())} from the list.",
-            promptTitle=col.name,
-            prompt=(col.help or f"Pick {article(col.name.lower())}.")[:255],
+            errorTitle=col.header,
+            error=f"Pick {article(col.header.lower())} from the list.",
+            promptTitle=col.header,
+            prompt=(col.help or f"Pick {article(col.header.lower())}.")[:255],
             showInputMessage=bool(col.help),
         )
         letter = col_letter(i)

@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 from relist import schema
 from relist.workbook import package as pkg
 from relist.workbook import segments
-from relist.workbook.port import link_target
+from relist.workbook.port import link_target, shown_phone
 
 if TYPE_CHECKING:
     from relist.workbook.file_adapter import FileWorkbook, _TableState
@@ -21,8 +21,32 @@ LINK_RID_PREFIX = "rIdRelistL"
 _LOCAL_HEADER_SIZE = 30  # a zip local file header before its name and extra field (APPNOTE 4.3.7)
 
 
-def _header_row(sheet: pkg.SheetXml, spans: list[tuple[int, int, int]], header_row: int, columns: list[str], c1: int) -> bytes:
-    """The header row as it stands, with cells added for columns it does not show yet (migrations)."""
+_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)\d+"[^>]*?(?:/>|>.*?</(?:\w+:)?c>)', re.S)
+
+
+def _relabelled_row(existing: bytes, header_row: int, columns: list[str], c1: int) -> bytes:
+    """The header row with the table's cells holding `columns` (each keeping its style); cells outside the table kept."""
+    open_end = existing.find(b">") + 1
+    if existing[open_end - 2 : open_end] == b"/>":  # <row r="1"/>: no cells yet
+        tag = existing[: open_end - 2].rstrip()
+        element = re.match(rb"<([\w:]+)", tag)
+        existing = tag + b"></" + (element.group(1) if element else b"row") + b">"
+        open_end = len(tag) + 1
+    close = existing.rfind(b"</")
+    cells: dict[int, bytes] = {}
+    for m in _CELL.finditer(existing, open_end, close):
+        cells[pkg.col_index(m.group(1).decode())] = m.group(0)
+    for i, name in enumerate(columns):
+        col = c1 + i
+        style = pkg.cell_styles(cells[col], col, 1)[0] if col in cells else ""
+        cells[col] = pkg.string_cell(f"{pkg.col_letter(col)}{header_row}", style, name).encode()
+    return existing[:open_end] + b"".join(cells[c] for c in sorted(cells)) + existing[close:]
+
+
+def _header_row(
+    sheet: pkg.SheetXml, spans: list[tuple[int, int, int]], header_row: int, columns: list[str], c1: int, relabel: bool = False
+) -> bytes:
+    """The header row as it stands, with cells added for columns it does not show yet (migrations); all written anew when relabelled."""
     existing = b""
     for r, s, e in spans:
         if r == header_row:
@@ -31,6 +55,8 @@ def _header_row(sheet: pkg.SheetXml, spans: list[tuple[int, int, int]], header_r
     if not existing:
         cells = "".join(pkg.string_cell(f"{pkg.col_letter(c1 + i)}{header_row}", "", name) for i, name in enumerate(columns))
         return f'<row r="{header_row}">{cells}</row>'.encode()
+    if relabel:
+        return _relabelled_row(existing, header_row, columns, c1)
     present = {m.group(1).decode() for m in re.finditer(rb'\br="([A-Z]+)\d+"', existing)}
     style = pkg.cell_styles(existing, c1, 1)[0]
     extra = "".join(
@@ -105,6 +131,7 @@ def _tall_rows(encode: pkg.RowEncoder, spec: schema.TableSheet, columns: list[st
 def _row_values(spec: schema.TableSheet, columns: list[str]) -> Callable[[Mapping[str, Any]], list[Any]]:
     """A record's cell values in the table's column order (booleans as Yes/No)."""
     bool_cols = {c.name for c in spec.columns if c.type == "bool"}
+    phone_cols = {c.name for c in spec.columns if c.us_phone}
 
     def values(rec: Mapping[str, Any]) -> list[Any]:
         out = []
@@ -112,6 +139,8 @@ def _row_values(spec: schema.TableSheet, columns: list[str]) -> Callable[[Mappin
             v = rec.get(c)
             if c in bool_cols and isinstance(v, bool):
                 v = "Yes" if v else "No"
+            elif c in phone_cols and isinstance(v, str):
+                v = shown_phone(v)
             out.append(v)
         return out
 
@@ -448,7 +477,7 @@ def _rewrite_rows(
 ) -> tuple[bytes, list[int]]:
     """The whole table re-encoded; rows of the sheet above the header or below the old table kept."""
     spans = sheet.row_spans()
-    out = [_header_row(sheet, spans, header_row, columns, c1)]
+    out = [_header_row(sheet, spans, header_row, st.info.headers, c1, st.relabelled)]
     for i, rec in enumerate(records):
         out.append(encode(first_data + i, values(rec)).encode())
     if not records:
