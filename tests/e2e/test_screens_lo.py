@@ -82,8 +82,9 @@ def test_first_screens_of_the_tables_show_plain_headers(demo_book: Path, tmp_pat
     """Leads, Phones and Touches as a 1,366-px screen shows them: headers in words, no field name, phones as written."""
     first = _text(screen_pdf(demo_book, sheet, tmp_path), 1)
     header = " ".join(first.splitlines()[:3])
-    for label in FIRST_SCREENS[sheet]:
-        assert re.search(rf"(?<!\w){re.escape(label)}(?!\w)", header), f"{label!r} is not on the first screen of {sheet}: {header}"
+    for label in FIRST_SCREENS[sheet]:  # a long header wraps onto two lines ("Vendor" above "DNC"): each word is there
+        for word in label.split():
+            assert re.search(rf"(?<!\w){re.escape(word)}(?!\w)", header), f"{label!r} is not on the first screen of {sheet}: {header}"
     spec = schema.table(sheet)
     for c in spec.columns:
         if c.name != c.header and re.search(r"[a-z][A-Z]", c.name):
