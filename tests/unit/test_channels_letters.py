@@ -70,10 +70,10 @@ def test_absentee_owner_gets_the_mailing_address_not_the_property() -> None:
 def test_missing_addresses_are_refused_with_the_columns_to_fill() -> None:
     with pytest.raises(BadInput) as err:
         mailing_block(lead(absentee=True))
-    assert "absentee" in err.value.message and "MailingAddress" in err.value.hint
+    assert "absentee" in err.value.message and "Leads > Mailing address" in err.value.hint
     with pytest.raises(BadInput) as err:
         mailing_block(lead(property_address=""))
-    assert "PropertyAddress" in err.value.hint
+    assert "Leads > Address, City" in err.value.hint
 
 
 def test_usps_line_drops_punctuation_and_accents() -> None:

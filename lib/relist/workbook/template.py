@@ -82,8 +82,9 @@ def header_lines(col: schema.Column) -> int:
 
 
 def centred(col: schema.Column) -> bool:
-    """Small counts (Touches, Step, Order) sit centred: right-aligned they run into the text of the next column ("1 no-answer")."""
-    return col.type == "int" and col.width <= 10
+    """Small counts and Yes/No (Touches, Step, Order, Litigator) sit centred: a count right-aligned runs into the
+    next column's text ("1 no-answer"), a Yes/No left-aligned into the date before it ("09:15 No")."""
+    return col.type in ("int", "bool") and col.width <= 10
 
 
 def _body_alignment(col: schema.Column, wraps: bool) -> Any:
