@@ -481,9 +481,11 @@ def _follow_ups(click: Click, plan: Sequence[tuple[dict[str, Any], str, str]]) -
         column = _FOLLOW_UP_COLUMN[outcome]
         when = row.get(column) if row["_table"] == "tblLeads" else leads.get(row["LeadId"], {}).get(column)
         if not isinstance(when, datetime):
+            from relist import schema
+
             what = "when the appointment is" if outcome == "appointment" else "when they asked you to call back"
             raise BadInput(f"{row['LeadId']}: {outcome} needs a date and time ({what}).",
-                           f"Type it in the lead's {column} cell on the Leads sheet, then click Log Touch again.")
+                           f"Type it in the lead's {schema.LEADS.column(column).header} cell on the Leads sheet, then click Log Touch again.")
         out[id(row)] = when
     return out
 

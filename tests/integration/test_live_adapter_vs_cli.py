@@ -153,7 +153,7 @@ def test_log_touch_appointment_takes_the_time_from_the_leads_sheet(base: Path, t
     xe.select(fake, "Today", f"B{row}")
     excel.log_touch(fake, at=T)
     alert = xe.excel(fake).alerts[-1]["prompt"]
-    assert "appointment needs a date and time" in alert and "AppointmentAt" in alert
+    assert "appointment needs a date and time" in alert and "Appointment cell on the Leads sheet" in alert
     when = datetime(2026, 11, 27, 16, 0)
     lead_row = 2 + [r["LeadId"] for r in LiveWorkbook(fake).read_records("tblLeads", ["LeadId"])].index(rec["LeadId"])
     fake.sheets["Leads"].range((lead_row, schema.LEADS.names.index("AppointmentAt") + 1)).value = when

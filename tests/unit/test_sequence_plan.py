@@ -44,12 +44,12 @@ def test_round_trip_through_json_and_sheet_records() -> None:
     ("change", "expected"),
     [
         ({"Channel": "fax"}, "row 4 (Step 3): channel 'fax' is not one of call, text, letter, door, email"),
-        ({"DayOffset": -2}, "row 4 (Step 3): DayOffset -2 is negative"),
+        ({"DayOffset": -2}, "row 4 (Step 3): Day -2 is negative"),
         ({"Step": 1}, "row 4 (Step 1): Step 1 is already used on row 2"),
         ({"Step": None}, "row 4: Step is blank"),
-        ({"DayOffset": "soon"}, "row 4 (Step 3): DayOffset 'soon' is not a whole number"),
-        ({"TimeOfDay": "teatime"}, "row 4 (Step 3): TimeOfDay 'teatime' is not a time"),
-        ({"RepeatEveryDays": 0}, "row 4 (Step 3): RepeatEveryDays 0 must be a whole number of days"),
+        ({"DayOffset": "soon"}, "row 4 (Step 3): Day 'soon' is not a whole number"),
+        ({"TimeOfDay": "teatime"}, "row 4 (Step 3): Time 'teatime' is not a time"),
+        ({"RepeatEveryDays": 0}, "row 4 (Step 3): Repeat every (days) 0 must be a whole number of days"),
     ],
 )
 def test_a_bad_row_is_refused_by_name(change: dict[str, Any], expected: str) -> None:

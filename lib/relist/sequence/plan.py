@@ -118,8 +118,8 @@ def _time(value: Any) -> time | None | str:
         try:
             return time.fromisoformat(value.strip().zfill(5)[:5])
         except ValueError:
-            return f"TimeOfDay {value!r} is not a time (write HH:MM, e.g. 09:30)"
-    return f"TimeOfDay {value!r} is not a time (write HH:MM, e.g. 09:30)"
+            return f"Time {value!r} is not a time (write HH:MM, e.g. 09:30)"
+    return f"Time {value!r} is not a time (write HH:MM, e.g. 09:30)"
 
 
 def _text(value: Any) -> str:
@@ -152,13 +152,13 @@ def parse_plan(records: Sequence[Mapping[str, Any]]) -> Plan:
         raw_offset = rec.get("DayOffset")
         offset = _int(raw_offset)
         if offset is None:
-            row_problems.append(f"DayOffset {raw_offset!r} is not a whole number" if not _blank(raw_offset) else "DayOffset is blank")
+            row_problems.append(f"Day {raw_offset!r} is not a whole number" if not _blank(raw_offset) else "Day is blank")
         elif offset < 0:
-            row_problems.append(f"DayOffset {offset} is negative (days count forward from the start)")
+            row_problems.append(f"Day {offset} is negative (days count forward from the start)")
         raw_repeat = rec.get("RepeatEveryDays")
         repeat = None if _blank(raw_repeat) else _int(raw_repeat)
         if not _blank(raw_repeat) and (repeat is None or repeat < 1):
-            row_problems.append(f"RepeatEveryDays {raw_repeat!r} must be a whole number of days, 1 or more")
+            row_problems.append(f"Repeat every (days) {raw_repeat!r} must be a whole number of days, 1 or more")
         tod = _time(rec.get("TimeOfDay"))
         if isinstance(tod, str):
             row_problems.append(tod)
@@ -187,7 +187,7 @@ def parse_plan(records: Sequence[Mapping[str, Any]]) -> Plan:
     main = tuple(sorted((s for s in steps if not s.is_nurture), key=lambda s: (s.day_offset, s.step)))
     nurture = tuple(sorted((s for s in steps if s.is_nurture), key=lambda s: (s.day_offset, s.step)))
     if not main and not nurture:
-        raise SequenceError("The Sequence sheet has no steps.", "Add at least one step (Step, Channel, DayOffset).")
+        raise SequenceError("The Sequence sheet has no steps.", "Add at least one step (Step, Channel, Day).")
     return Plan(main, nurture)
 
 
