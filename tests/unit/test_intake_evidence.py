@@ -149,3 +149,12 @@ def test_phones_beside_an_owner_phone_are_the_owners_next_number() -> None:
                  [["T1", "12 Oak St", "Ann Lee", "(813) 555-0142", "(813) 555-0143", "(813) 555-0144"]])
     assert field_of(lay, "Alt") == "OwnerPhone"  # its neighbour is the owner's phone
     assert "Other" in lay.unplaced and any('--map "Other=OwnerPhone"' in n for n in lay.notes)  # its neighbour is not
+
+
+def test_a_named_column_whose_values_say_otherwise_is_doubted_aloud_not_moved() -> None:
+    rows = [["T1", "12 Oak St", f"11/{d:02d}/2026"] for d in range(1, 7)]
+    lay = layout(["MLS #", "Property Address", "List Price"], rows)
+    assert field_of(lay, "List Price") == "ListPrice"  # the header's word stands
+    assert any("'List Price' was read as ListPrice by its name, but its values look like dates" in n for n in lay.notes)
+    mapped = build_layout(["MLS #", "Property Address", "List Price"], 1, ALIASES, {"listprice": "ListPrice"}, rows)
+    assert not any("by its name" in n for n in mapped.notes)  # the agent's own --map is never doubted

@@ -351,3 +351,31 @@ def best_column(header: Sequence[str], cols: Sequence[int], sample: Sequence[Seq
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+_CHECKED = {"PostalCode": "zip", "ListPrice": "money", "OriginalListPrice": "money", "ClosePrice": "money",
+            "ExpirationDate": "date", "ListingContractDate": "date", "CloseDate": "date", "OwnerEmail": "email",
+            "StateOrProvince": "state"}
+"""Fields whose placed column's values are checked against its name (a doubt is said, the column stays placed)."""
+_SEEN_AS = {"zip": "ZIP codes", "money": "amounts of money", "date": "dates", "email": "email addresses", "state": "states",
+            "phone": "phone numbers", "street": "street addresses", "parcel": "parcel numbers"}
+
+
+def doubts(header: Sequence[str], placed: dict[str, list[int]], sample: Sequence[Sequence[str]], said: frozenset[int]) -> list[str]:
+    """Notes for columns placed by their header whose values say otherwise ('List Price' holding dates).
+
+    Columns placed by a saved mapping, --map or a preset (`said`) are the agent's word: never doubted."""
+    out: list[str] = []
+    for field, kind in _CHECKED.items():
+        for i in placed.get(field, ()):
+            if i in said:
+                continue
+            seen = [v for v in _col(sample, i) if v.strip()]
+            if len(seen) < 5 or fit(seen, kind) >= 0.5:
+                continue
+            other = next((k for k in _SEEN_AS if k != kind and fit(seen, k) >= FIT), "")
+            if other:
+                out.append(f"column {header[i]!r} was read as {field} by its name, but its values look like {_SEEN_AS[other]}; "
+                           f'if it is something else, import with --map "{header[i]}=Ignore" or the right field')
+    return out
+

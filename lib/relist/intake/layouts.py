@@ -170,6 +170,8 @@ def build_layout(
                 f'import with --map "{header[i]}={others[0]}"'
             )
     _by_evidence(header, columns, extra, sample[:50], notes, kind)
+    said = frozenset(i for i, name in enumerate(header) if header_key(name) in mapping)
+    notes.extend(evidence.doubts(header, columns, [[str(c) for c in r] for r in sample[:50]], said))
     groups, extra = _phone_groups(header, columns, extra, notes)
     return Layout(
         header, header_row, {f: tuple(v) for f, v in columns.items()}, tuple(sorted(extra)), tuple(ignored), tuple(notes),
