@@ -171,9 +171,11 @@ def test_days_the_statutes_leave_open(state: str, day: str, registry: Registry) 
 
 # (state, weekday date in winter, in summer, first allowed minute, first closed minute), local clock
 WINDOWS: list[tuple[str, str, str, str]] = [
-    ("PA", "2027-01-12", "08:00", "21:00"),
-    ("PA", "2027-07-13", "08:00", "21:00"),
-    ("PA", "2027-01-16", "08:00", "21:00"),  # Saturday: 2245(a)(1) has no weekday limit
+    # 2245(a)(1) allows 8-21; SB 992 as the Senate passed it (in force from 2026-10-18 per a public checker,
+    # enacted text not reached) allows 9-19: Relist fails closed to the narrower window
+    ("PA", "2027-01-12", "09:00", "19:00"),
+    ("PA", "2027-07-13", "09:00", "19:00"),
+    ("PA", "2027-01-16", "09:00", "19:00"),  # Saturday: neither text has a weekday limit
     ("WA", "2027-01-12", "08:00", "20:00"),  # 80.36.390(8)
     ("WA", "2027-07-17", "08:00", "20:00"),  # a summer Saturday: every day alike
     ("TX", "2027-01-12", "09:00", "21:00"),  # weekday
