@@ -37,7 +37,7 @@ def test_import_writes_leads_phones_imports_and_rejects(book: Path) -> None:
     code, out, _ = invoke("import", str(DATA / "vendor_redx.csv"), str(DATA / "bad_rows.csv"), "-w", str(book),
                           "--vendor", "REDX", "--at", AT)
     assert code == 0, out
-    assert out.strip().splitlines()[-1].startswith("Read 14 rows from 2 files: 8 added, 0 updated, 1 duplicates, 1 not contactable")
+    assert out.strip().splitlines()[-1].startswith("Read 14 rows from 2 files: 8 added, 0 updated, 1 duplicate, 1 not contactable")
     leads = records(book, "tblLeads")
     assert len(leads) == 9 and leads[0]["LeadId"] == "L000001" and leads[0]["OwnerName"] == "John Smith"
     assert leads[0]["ExpiredAt"] is not None and leads[0]["Vendor"] == "REDX"

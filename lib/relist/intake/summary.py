@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from relist.words import count
+
 
 @dataclass(frozen=True)
 class Reject:
@@ -50,10 +52,10 @@ class ImportSummary:
     def headline(self) -> str:
         """The one-line summary."""
         n = len(self.files)
-        what = "comps" if self.kind == "comps" else "rows"
+        what = "comp" if self.kind == "comps" else "row"
         text = (
-            f"Read {self.read} {what} from {n} file{'s' if n != 1 else ''}: {self.added} added, {self.updated} updated, "
-            f"{self.duplicates} duplicates, {self.not_contactable} not contactable, {self.relisted} relisted, "
+            f"Read {count(self.read, what)} from {count(n, 'file')}: {self.added} added, {self.updated} updated, "
+            f"{count(self.duplicates, 'duplicate')}, {self.not_contactable} not contactable, {self.relisted} relisted, "
             f"{self.rejected} rejected"
         )
         tail = " (dry run: nothing written)" if self.dry_run else f" (import {self.import_id})"
