@@ -230,7 +230,7 @@ LEADS = TableSheet(
         C("OwnerName", width=21, help="Owner 1 as printed on letters.", label="Owner"),
         C("BestPhone", "link", 17, link="tel", help="The phone to dial first (click to dial).", label="Best phone", us_phone=True),
         C("PropertyAddress", width=24, label="Address"),
-        C("City", width=13),
+        C("City", width=16),
         C("Status", width=12, validation="Status", help="Where the lead stands."),
         C("NextChannel", width=11, validation="Channel", help="Channel of the next step.", label="Next channel"),
         C("NextDue", "datetime", 17, help="When the next step is due (your time).", label="Next due"),
