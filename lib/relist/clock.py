@@ -15,7 +15,7 @@ def zone(name: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise BadInput(
             f"Unknown time zone {name!r}.",
-            "Use an IANA name such as America/New_York in Settings > TimeZone.",
+            "Use an IANA name such as America/New_York in Settings > Time zone.",
         ) from exc
 
 

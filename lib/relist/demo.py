@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 DEMO_AT = "2026-11-25T09:15"
-"""The sample day's morning, in the sample agent's time zone (Settings > TimeZone)."""
+"""The sample day's morning, in the sample agent's time zone (Settings > Time zone)."""
 
 
 @dataclass

@@ -39,9 +39,9 @@ def workbook_markdown() -> str:
         out.append("")
     for free in schema.FREE_SHEETS:
         out += [f"## {free.sheet}", "", free.help, ""]
-    out += ["## Settings", "", "| Setting | Default | What it is for |", "|---|---|---|"]
+    out += ["## Settings", "", "| Setting | Name (older workbooks) | Default | What it is for |", "|---|---|---|---|"]
     for s in schema.SETTINGS_ROWS:
-        out.append(f"| {s.name} | {s.default} | {s.help}{' (required)' if s.required else ''} |")
+        out.append(f"| {s.shown} | `{s.name}` | {s.default} | {s.help}{' (required)' if s.required else ''} |")
     out += ["", "## Dropdown lists", ""]
     for name, values in schema.VALIDATION_LISTS.items():
         out.append(f"- **{name}**: {', '.join(values)}")

@@ -615,7 +615,7 @@ def send_emails(click: Click) -> str | None:
 
         folder = click.output_dir() / f"email-drafts-{click.at:%H%M}"
         paths = write_drafts(outgoing, folder)
-        return (f"Settings > SmtpHost is blank, so {len(paths)} drafts were written to {folder}: not sent, not logged. "
+        return (f"Settings > Mail server is blank, so {len(paths)} drafts were written to {folder}: not sent, not logged. "
                 "Fill in the mail server on the Settings sheet to send from here." + _skips(batch.skipped))
     if not click.ask(f"Send {len(outgoing)} emails now? Each is logged as it is accepted."):
         return None

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-SCHEMA_VERSION = 3
-"""Bumped whenever a column or sheet is added; older workbooks are migrated in place (3: headers show labels)."""
+SCHEMA_VERSION = 4
+"""Bumped whenever a column or sheet is added; older workbooks are migrated in place (3: headers show labels; 4: the Settings sheet shows settings by label)."""
 
 META_SHEET = "_Relist"
 """Very hidden sheet holding the schema version and product marker."""
@@ -319,7 +319,7 @@ PHONES = TableSheet(
         C("Kind", width=9, help="mobile, landline, voip, unknown"),
         C("AddedAt", "datetime", 17, label="Added"),
         C("Litigator", "bool", 9, validation="YesNo",
-          help="The vendor flagged this number's owner as a telemarketing litigator: not called or texted (Settings > AllowLitigatorCalls)."),
+          help="The vendor flagged this number's owner as a telemarketing litigator: not called or texted (Settings > Call litigator-flagged numbers)."),
     ),
 )
 
@@ -376,7 +376,7 @@ SETTINGS = TableSheet(
     tab_color="404040",
     landscape=False,
     columns=(
-        C("Setting", width=24),
+        C("Setting", width=28),
         C("Value", width=40),
         C("Help", width=70),
     ),
@@ -600,37 +600,72 @@ class SettingSpec:
     default: str
     help: str
     required: bool = False
+    label: str = ""
+    """What the Setting column shows (plain words); the name is what Relist's code and older workbooks use."""
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.name
 
 
 SETTINGS_ROWS: tuple[SettingSpec, ...] = (
-    SettingSpec("AgentName", "Alex Morgan", "Your name as it appears on letters, texts and emails.", True),
-    SettingSpec("Brokerage", "Harbor Realty Group", "Brokerage name: required on every letter, text and email (license law).", True),
-    SettingSpec("LicenseNumber", "SL3456789", "Your real-estate license number, printed on letters.", True),
-    SettingSpec("PostalAddress", "100 Main St, Suite 200, Tampa, FL 33602", "Valid postal address: required in every email (CAN-SPAM).", True),
-    SettingSpec("Phone", "+1 813-555-0100", "Your caller-ID number; it must accept do-not-call requests.", True),
-    SettingSpec("Email", "alex@example.com", "From address for emails."),
-    SettingSpec("Website", "", "Optional, printed on letters and slides."),
-    SettingSpec("WorkStart", "09:00", "Your working day starts (your time)."),
-    SettingSpec("WorkEnd", "18:00", "Your working day ends (your time)."),
-    SettingSpec("WorkDays", "Mon,Tue,Wed,Thu,Fri,Sat", "Days you prospect."),
-    SettingSpec("DailyDialCapacity", "80", "Most calls you will make in a day; the rest shows as overflow."),
-    SettingSpec("TimeZone", "America/New_York", "Your time zone (IANA name, e.g. America/Chicago)."),
-    SettingSpec("DateOrder", "MDY", "How to read an ambiguous date like 03/04/2026: MDY (US) or DMY."),
-    SettingSpec("Backups", "5", "How many backup copies of this workbook to keep."),
-    SettingSpec("CallerName", "", "Who places the calls, if not you (record keeping)."),
-    SettingSpec("AllowLitigatorCalls", "No", "Yes lets Relist call and text numbers a vendor flags as a known telemarketing litigator (default No: they are blocked)."),
-    SettingSpec("SmtpHost", "", "Outgoing mail server; blank writes .eml drafts instead."),
-    SettingSpec("SmtpPort", "587", "587 for STARTTLS, 465 for TLS."),
-    SettingSpec("SmtpSecurity", "starttls", "starttls, tls or none."),
-    SettingSpec("SmtpUser", "", "Mail login; the password comes from the OS keyring or RELIST_SMTP_PASSWORD, never this sheet."),
-    SettingSpec("LogoPath", "", "Optional logo image for letters and slides."),
-    SettingSpec("MarketingPlan", "Professional photos and a 3D tour; a price set from the new comp set; a rewritten description; targeted buyer-agent outreach; weekly feedback reports.", "Your marketing plan, one item per ';'. Used in emails and presentations."),
-    SettingSpec("CompMonths", "6", "Comps: closed within this many months."),
-    SettingSpec("CompCount", "6", "Comps: how many to show."),
-    SettingSpec("RecordsCalls", "No", "Yes if you record your calls: some states need every party's consent first."),
-    SettingSpec("StateEmergencies", "", "Declared states of emergency that ban solicitation, e.g. 'LA 2026-08-25..2026-09-24' (open end: 'LA 2026-08-25..')."),
-    SettingSpec("Registrations", "", "Telemarketing registrations you hold, e.g. 'TX 2026-01-15; RI exempt: ...' (see relist check --setup)."),
+    SettingSpec("AgentName", "Alex Morgan", "Your name as it appears on letters, texts and emails.", True, label="Your name"),
+    SettingSpec("Brokerage", "Harbor Realty Group", "Brokerage name: required on every letter, text and email (license law).", True, label="Brokerage"),
+    SettingSpec("LicenseNumber", "SL3456789", "Your real-estate license number, printed on letters.", True, label="License number"),
+    SettingSpec("PostalAddress", "100 Main St, Suite 200, Tampa, FL 33602", "Valid postal address: required in every email (CAN-SPAM).", True, label="Postal address"),
+    SettingSpec("Phone", "+1 813-555-0100", "Your caller-ID number; it must accept do-not-call requests.", True, label="Phone"),
+    SettingSpec("Email", "alex@example.com", "From address for emails.", label="Email"),
+    SettingSpec("Website", "", "Optional, printed on letters and slides.", label="Website"),
+    SettingSpec("WorkStart", "09:00", "Your working day starts (your time).", label="Work starts"),
+    SettingSpec("WorkEnd", "18:00", "Your working day ends (your time).", label="Work ends"),
+    SettingSpec("WorkDays", "Mon,Tue,Wed,Thu,Fri,Sat", "Days you prospect.", label="Work days"),
+    SettingSpec("DailyDialCapacity", "80", "Most calls you will make in a day; the rest shows as overflow.", label="Calls per day"),
+    SettingSpec("TimeZone", "America/New_York", "Your time zone (IANA name, e.g. America/Chicago).", label="Time zone"),
+    SettingSpec("DateOrder", "MDY", "How to read an ambiguous date like 03/04/2026: MDY (US) or DMY.", label="Date order"),
+    SettingSpec("Backups", "5", "How many backup copies of this workbook to keep.", label="Backups"),
+    SettingSpec("CallerName", "", "Who places the calls, if not you (record keeping).", label="Caller's name"),
+    SettingSpec("AllowLitigatorCalls", "No", "Yes lets Relist call and text numbers a vendor flags as a known telemarketing litigator (default No: they are blocked).", label="Call litigator-flagged numbers"),
+    SettingSpec("SmtpHost", "", "Outgoing mail server; blank writes .eml drafts instead.", label="Mail server"),
+    SettingSpec("SmtpPort", "587", "587 for STARTTLS, 465 for TLS.", label="Mail server port"),
+    SettingSpec("SmtpSecurity", "starttls", "starttls, tls or none.", label="Mail security"),
+    SettingSpec("SmtpUser", "", "Mail login; the password comes from the OS keyring or RELIST_SMTP_PASSWORD, never this sheet.", label="Mail login"),
+    SettingSpec("LogoPath", "", "Optional logo image for letters and slides.", label="Logo file"),
+    SettingSpec("MarketingPlan", "Professional photos and a 3D tour; a price set from the new comp set; a rewritten description; targeted buyer-agent outreach; weekly feedback reports.", "Your marketing plan, one item per ';'. Used in emails and presentations.", label="Marketing plan"),
+    SettingSpec("CompMonths", "6", "Comps: closed within this many months.", label="Comps: months back"),
+    SettingSpec("CompCount", "6", "Comps: how many to show.", label="Comps: how many"),
+    SettingSpec("RecordsCalls", "No", "Yes if you record your calls: some states need every party's consent first.", label="You record calls"),
+    SettingSpec("StateEmergencies", "", "Declared states of emergency that ban solicitation, e.g. 'LA 2026-08-25..2026-09-24' (open end: 'LA 2026-08-25..').", label="States of emergency"),
+    SettingSpec("Registrations", "", "Telemarketing registrations you hold, e.g. 'TX 2026-01-15; RI exempt: ...' (see relist check --setup).", label="Registrations"),
 )
+
+def _setting_names() -> dict[str, str]:
+    """Every accepted spelling of a setting -> its name: the name, the label, and either one loosely (as headers)."""
+    out: dict[str, str] = {}
+    for s in SETTINGS_ROWS:
+        out.setdefault(_loose(s.name), s.name)
+        out.setdefault(_loose(s.shown), s.name)
+    return out
+
+
+_SETTING_NAMES = _setting_names()
+_SETTING_LABELS = {s.name: s.shown for s in SETTINGS_ROWS}
+
+
+def setting_name(text: str) -> str:
+    """The setting a Setting cell means: 'Your name', 'AgentName', 'your name ' -> 'AgentName'; other text as is."""
+    t = str(text).strip()
+    return _SETTING_NAMES.get(_loose(t), t) if t else t
+
+
+def setting_label(name: str) -> str:
+    """What the Setting column shows for a setting name ('AgentName' -> 'Your name')."""
+    return _SETTING_LABELS.get(name, name)
+
+
+def setting_pointer(*names: str) -> str:
+    """Where an agent finds settings: 'Settings > Your name, Brokerage'."""
+    return "Settings > " + ", ".join(setting_label(n) for n in names)
+
 
 __all__ = [
     "SCHEMA_VERSION",

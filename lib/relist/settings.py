@@ -19,16 +19,16 @@ def _time(name: str, value: str) -> time:
     try:
         return time.fromisoformat(value.strip()[:5].zfill(5))
     except ValueError as exc:
-        raise BadInput(f"Settings > {name} is {value!r}, not a time.", "Write it as HH:MM, e.g. 09:00.") from exc
+        raise BadInput(f"{schema.setting_pointer(name)} is {value!r}, not a time.", "Write it as HH:MM, e.g. 09:00.") from exc
 
 
 def _int(name: str, value: str, low: int = 0) -> int:
     try:
         n = int(float(value))
     except ValueError as exc:
-        raise BadInput(f"Settings > {name} is {value!r}, not a number.", "Write a whole number.") from exc
+        raise BadInput(f"{schema.setting_pointer(name)} is {value!r}, not a number.", "Write a whole number.") from exc
     if n < low:
-        raise BadInput(f"Settings > {name} is {n}; it must be at least {low}.", "Fix it on the Settings sheet.")
+        raise BadInput(f"{schema.setting_pointer(name)} is {n}; it must be at least {low}.", "Fix it on the Settings sheet.")
     return n
 
 
@@ -38,7 +38,7 @@ def _yes(name: str, value: str) -> bool:
         return False
     if v in ("yes", "y", "true", "1"):
         return True
-    raise BadInput(f"Settings > {name} is {value!r}.", "Write Yes or No.")
+    raise BadInput(f"{schema.setting_pointer(name)} is {value!r}.", "Write Yes or No.")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class Settings:
         missing = [n for n in names if not str(self.raw.get(n, "")).strip()]
         if missing:
             raise BadInput(
-                f"Settings > {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} blank.",
+                f"{schema.setting_pointer(*missing)} {'is' if len(missing) == 1 else 'are'} blank.",
                 "Fill them in on the Settings sheet; they are required here by law or by the document.",
             )
 
@@ -104,7 +104,7 @@ def _state_entries(name: str, text: str) -> list[tuple[str, str]]:
         code, _, rest = p.partition(" ")
         code = code.strip(":,").upper()
         if len(code) != 2 or not code.isalpha():
-            raise BadInput(f"Settings > {name} has {p!r}: it does not start with a 2-letter state code.",
+            raise BadInput(f"{schema.setting_pointer(name)} has {p!r}: it does not start with a 2-letter state code.",
                            "Write entries like 'LA 2026-08-25..2026-09-24', one per ';'.")
         out.append((code, rest.strip()))
     return out
@@ -119,10 +119,10 @@ def _emergencies(text: str) -> tuple[tuple[str, date, date | None], ...]:
             start = date.fromisoformat(first.strip())
             end = date.fromisoformat(last.strip()) if last.strip() else None
         except ValueError as exc:
-            raise BadInput(f"Settings > StateEmergencies has {code} {rest!r}, not FIRST..LAST dates.",
+            raise BadInput(f"Settings > States of emergency has {code} {rest!r}, not FIRST..LAST dates.",
                            "Write 'LA 2026-08-25..2026-09-24', or 'LA 2026-08-25..' while it is in force.") from exc
         if end is not None and end < start:
-            raise BadInput(f"Settings > StateEmergencies: {code} ends {end} before it starts {start}.", "Swap the two dates.")
+            raise BadInput(f"Settings > States of emergency: {code} ends {end} before it starts {start}.", "Swap the two dates.")
         out.append((code, start, end))
     return tuple(out)
 
@@ -142,21 +142,21 @@ def from_pairs(pairs: Iterable[tuple[str, Any]]) -> Settings:
             text = str(int(value))
         if hasattr(value, "strftime") and not isinstance(value, str):
             text = value.strftime("%H:%M")
-        raw[str(name).strip()] = text.strip()
+        raw[schema.setting_name(str(name))] = text.strip()
     days: list[int] = []
     for part in raw["WorkDays"].replace(";", ",").split(","):
         p = part.strip()[:3].title()
         if not p:
             continue
         if p not in _DAYS:
-            raise BadInput(f"Settings > WorkDays has {part.strip()!r}.", "Use Mon,Tue,Wed,Thu,Fri,Sat,Sun.")
+            raise BadInput(f"Settings > Work days has {part.strip()!r}.", "Use Mon,Tue,Wed,Thu,Fri,Sat,Sun.")
         days.append(_DAYS.index(p))
     order = raw["DateOrder"].upper() or "MDY"
     if order not in ("MDY", "DMY"):
-        raise BadInput(f"Settings > DateOrder is {order!r}.", "Use MDY (US) or DMY.")
+        raise BadInput(f"Settings > Date order is {order!r}.", "Use MDY (US) or DMY.")
     security = (raw["SmtpSecurity"] or "starttls").lower()
     if security not in ("starttls", "tls", "none"):
-        raise BadInput(f"Settings > SmtpSecurity is {security!r}.", "Use starttls, tls or none.")
+        raise BadInput(f"Settings > Mail security is {security!r}.", "Use starttls, tls or none.")
     s = Settings(
         agent_name=raw["AgentName"],
         brokerage=raw["Brokerage"],

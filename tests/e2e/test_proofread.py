@@ -41,6 +41,8 @@ PLURALS = ("touches", "days", "appointments", "calls", "texts", "letters", "lead
            "door knocks", "minutes", "replies", "stops", "homes", "owners", "phones")
 ONE_PLURAL = re.compile(r"(?<![\d.,$])\b1 (?:[a-z-]+ )?(?:" + "|".join(PLURALS) + r")\b")
 FIELDS = sorted({c.name for t in schema.TABLE_SHEETS for c in t.columns if re.search(r"[a-z][A-Z]", c.name)}, key=len, reverse=True)
+SETTING_KEYS = {s.name for s in schema.SETTINGS_ROWS if s.shown != s.name}
+SETTING_POINTER = re.compile(r"Settings > ([A-Z][A-Za-z]*)")
 
 
 def proofread(where: str, text: str) -> list[str]:
@@ -54,6 +56,9 @@ def proofread(where: str, text: str) -> list[str]:
         for m in re.finditer(rf"\b{name}\b", text):
             found.append(f"{where}: field name {name!r} in {text[max(0, m.start() - 40) : m.end() + 20]!r}")
             break
+    for m in SETTING_POINTER.finditer(text):  # 'Settings > Your name', never 'Settings > AgentName'
+        if m.group(1) in SETTING_KEYS:
+            found.append(f"{where}: setting name {m.group(1)!r} in {text[max(0, m.start() - 40) : m.end() + 20]!r}")
     return found
 
 
@@ -185,3 +190,13 @@ def test_numbers_agree_between_the_cli_the_sheets_and_the_notebook(day: dict[str
     assert today_a1.startswith("Wednesday 25 Nov:"), today_a1
     calls_line = next(line for line in said["today"].splitlines() if line.startswith("Calls ("))
     assert calls_line == f"Calls ({len(queue['calls'])}):"
+
+
+def test_the_settings_sheet_shows_each_setting_in_plain_words(day: dict[str, object]) -> None:
+    """The Setting column as LibreOffice shows it: every label, no setting name; pointers in its text use labels."""
+    rows = _sheet(day, schema.SETTINGS.sheet)[schema.SETTINGS.top :]
+    shown = [r[0] for r in rows if r and r[0]]
+    assert shown == [s.shown for s in schema.SETTINGS_ROWS]
+    assert not SETTING_KEYS & set(shown), sorted(SETTING_KEYS & set(shown))
+    problems = proofread("Settings sheet", "\n".join(",".join(r) for r in rows))
+    assert not problems, "\n".join(problems[:20])

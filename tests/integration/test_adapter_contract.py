@@ -73,7 +73,7 @@ LEAD = {
 
 def test_new_workbook_has_defaults(book: Any) -> None:
     settings = {r["Setting"]: r["Value"] for r in book.read_records("tblSettings")}
-    assert settings["TimeZone"] == "America/New_York"
+    assert settings["Time zone"] == "America/New_York"
     assert [r["Step"] for r in book.read_records("tblSequence")][:8] == list(range(1, 9))
     assert book.read_records("tblLeads") == []
 

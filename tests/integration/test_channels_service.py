@@ -113,7 +113,7 @@ def test_letters_refuse_without_license_number(tmp_path: Path) -> None:
     settings = [{"Setting": "LicenseNumber", "Value": ""}]
     book = make_book(tmp_path, [lead_row(1, 2)], phone_rows(1, "+18135550101"))
     book.tables["tblSettings"] = [r for r in book.tables["tblSettings"] if r["Setting"] != "LicenseNumber"] + settings
-    with pytest.raises(BadInput, match="LicenseNumber"):
+    with pytest.raises(BadInput, match="Settings > License number"):
         service.letters(book, AT)
 
 

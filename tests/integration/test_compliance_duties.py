@@ -19,6 +19,7 @@ from tests.unit.test_compliance_support import (
     write_registry,
 )
 
+from relist import schema
 from relist.cli import cli
 from relist.compliance.readiness import readiness
 from relist.compliance.rules import default_rules
@@ -61,9 +62,7 @@ def wb(blank: Path, tmp_path: Path) -> Path:
 
 def _set(path: Path, **values: str) -> None:
     book = open_workbook(path)
-    rows = book.read_records("tblSettings", ["Setting", "Value"])
-    names = {r["Setting"] for r in rows}
-    book.update_rows("tblSettings", [{"Setting": k, "Value": v} for k, v in values.items() if k in names], key="Setting")
+    book.update_rows("tblSettings", [{"Setting": schema.setting_label(k), "Value": v} for k, v in values.items()], key="Setting")
     book.save()
 
 
@@ -95,11 +94,11 @@ def test_an_emergency_in_force_blocks_open_ended(tmp_path: Path) -> None:
 
 
 def test_bad_emergency_settings_are_one_clear_line(wb: Path) -> None:
-    with pytest.raises(BadInput, match="StateEmergencies"):
+    with pytest.raises(BadInput, match="Settings > States of emergency"):
         from_pairs([("StateEmergencies", "LA soon")])
     _set(wb, StateEmergencies="Louisiana 2026-09-08..")
     code, _out, err = run("check", "L1", "--workbook", str(wb), "--at", "2026-09-09T11:00")
-    assert code == 2 and err.startswith("relist: error:") and "StateEmergencies" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and err.startswith("relist: error:") and "Settings > States of emergency" in err and len(err.strip().splitlines()) == 1
 
 
 def test_recording_warns_in_all_party_states_only(tmp_path: Path) -> None:

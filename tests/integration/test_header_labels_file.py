@@ -12,6 +12,7 @@ import pytest
 from relist import schema
 from relist.errors import WorkbookError
 from relist.workbook import open_workbook, template
+from relist.workbook.file_adapter import backup_dir
 
 V2 = Path(__file__).resolve().parents[1] / "data" / "workbooks" / "relist-v2.xlsx"
 
@@ -124,3 +125,35 @@ def test_an_agents_own_column_named_like_a_new_label_keeps_its_header(tmp_path: 
     headers = _header_cells(path, "Leads")
     assert headers[0] == "Lead" and "TouchCount" in headers and headers[-1] == "Touches"
     assert headers.count("Touches") == 1
+
+
+V3 = V2.with_name("relist-v3.xlsx")
+
+
+def test_a_v3_workbooks_settings_are_relabelled_after_a_backup_with_values_and_own_rows_kept(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "Old.xlsx"
+    shutil.copy(V3, path)
+    wb = load_workbook(path)
+    ws = wb["Settings"]
+    keys = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+    assert keys == [s.name for s in schema.SETTINGS_ROWS]
+    ws.cell(2, 2).value = "Sam Lee"
+    row = ws.max_row + 1
+    ws.cell(row, 1).value, ws.cell(row, 2).value, ws.cell(row, 3).value = "My own note", "keep me", "mine"
+    ws.tables["tblSettings"].ref = f"A1:C{row}"
+    wb.save(path)
+    book = open_workbook(path)
+    assert book.schema_version == schema.SCHEMA_VERSION
+    from relist import settings
+
+    s = settings.load(book)
+    assert s.agent_name == "Sam Lee" and s.raw["My own note"] == "keep me"
+    assert any("before-v4" in p.name for p in backup_dir(path).iterdir())
+    ws = load_workbook(path)["Settings"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_col=3)]
+    assert [r[0] for r in rows] == [s.shown for s in schema.SETTINGS_ROWS] + ["My own note"]
+    assert rows[0][1] == "Sam Lee" and rows[-1] == ["My own note", "keep me", "mine"]
+    assert [r[2] for r in rows[:-1]] == [s.help for s in schema.SETTINGS_ROWS]
+    assert settings.load(open_workbook(path)) == s

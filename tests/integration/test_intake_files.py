@@ -132,7 +132,7 @@ def test_bad_rows_go_to_rejects_with_row_column_value_and_reason() -> None:
     assert got == [(3, "Expired Date", "13/45/2026"), (4, "Status", "Pending Review"), (5, "Property Address", None),
                    (7, "MLS #", None)]
     reasons = [str(r["Reason"]) for r in book.tables["tblRejects"]]
-    assert "DateOrder" in reasons[0] and "not a listing status" in reasons[1] and "address is empty" in reasons[2]
+    assert "Settings > Date order" in reasons[0] and "not a listing status" in reasons[1] and "address is empty" in reasons[2]
     king = leads(book)["T3400005"]  # bad optional values are kept, not lost
     extra = str(king["Extra"])
     for kept in ("List Price=call agent", "Days on Market=ten", "Email=not-an-email", "Zip=ABCDE", "Phone 1=555-0154"):

@@ -282,3 +282,18 @@ def test_headers_in_plain_words_are_read_as_columns_and_a_renamed_one_is_refused
     with pytest.raises(WorkbookError) as err:
         LiveWorkbook(book)
     assert "'Best phone'" in err.value.message and "\n" not in err.value.message
+
+
+def test_settings_are_read_by_their_labels_or_a_loose_spelling(book: xw.Book) -> None:
+    from relist import settings
+
+    sheet = book.sheets["Settings"]
+    assert [sheet.range((r, 1)).value for r in range(2, 4)] == ["Your name", "Brokerage"]
+    sheet.range((2, 2)).value = "Sam Lee"
+    rows = len(schema.SETTINGS_ROWS) + 1
+    capacity = 1 + next(i for i, s in enumerate(schema.SETTINGS_ROWS, 1) if s.name == "DailyDialCapacity")
+    assert sheet.range((capacity, 1)).value == "Calls per day"
+    sheet.range((capacity, 1)).value, sheet.range((capacity, 2)).value = "calls PER day", 40
+    s = settings.load(LiveWorkbook(book))
+    assert (s.agent_name, s.daily_dial_capacity) == ("Sam Lee", 40)
+    assert rows == len(LiveWorkbook(book).read_records("tblSettings")) + 1

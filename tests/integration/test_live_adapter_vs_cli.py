@@ -285,7 +285,7 @@ def test_emails_without_a_mail_server_write_the_same_drafts(base: Path, tmp_path
     if msg.startswith("No email is due"):
         assert not list(drafts.glob("*.eml"))
     else:
-        assert "SmtpHost is blank" in msg and "not sent, not logged" in msg
+        assert "Settings > Mail server is blank" in msg and "not sent, not logged" in msg
         folder = next((tmp_path / "xl" / excel.OUTPUT_FOLDER).rglob("email-drafts-*"))
         ours = {p.name: p.read_bytes() for p in folder.glob("*.eml")}
         theirs = {p.name: p.read_bytes() for p in drafts.glob("*.eml")}

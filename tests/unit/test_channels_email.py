@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from relist import schema
 from relist.channels.email import (
     Outgoing,
     SmtpConfig,
@@ -83,7 +84,7 @@ def test_template_without_subject_line_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("blank", ["PostalAddress", "Email", "Brokerage"])
 def test_required_settings_are_refused_by_name(blank: str) -> None:
-    with pytest.raises(BadInput, match=f"Settings > {blank}"):
+    with pytest.raises(BadInput, match=schema.setting_pointer(blank)):
         compose(LEAD, from_pairs([(blank, "")]), AT, PDF)
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 
+from relist import schema
 from relist.channels.labels import AVERY_5160, labels_pdf
 from relist.channels.letters import (
     RECIPIENT_WINDOW,
@@ -108,13 +109,13 @@ def test_merged_pdf_has_one_sheet_per_letter_and_long_letters_continue(tmp_path)
 def test_letters_refuse_without_brokerage_license_or_agent(blank: str) -> None:
     s = from_pairs([(blank, "")])
     letter = letter_for(lead(), S, AT)
-    with pytest.raises(BadInput, match=f"Settings > {blank}"):
+    with pytest.raises(BadInput, match=schema.setting_pointer(blank)):
         letters_pdf([letter], s, AT)
 
 
 def test_missing_logo_file_is_refused(tmp_path) -> None:
     s = from_pairs([("LogoPath", str(tmp_path / "nope.png"))])
-    with pytest.raises(BadInput, match="LogoPath"):
+    with pytest.raises(BadInput, match="Settings > Logo file"):
         letters_pdf([letter_for(lead(), S, AT)], s, AT)
 
 

@@ -72,7 +72,7 @@ def test_pdf_holds_every_section_and_the_branding() -> None:
 
 
 def test_plan_requires_brokerage_and_license() -> None:
-    with pytest.raises(BadInput, match="LicenseNumber"):
+    with pytest.raises(BadInput, match="Settings > License number"):
         build_plan(lead(), from_pairs([("LicenseNumber", "")]), AT)
 
 

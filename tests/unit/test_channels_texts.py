@@ -122,7 +122,7 @@ def test_missing_owner_first_name_is_refused_by_name() -> None:
 
 def test_blank_agent_name_is_refused_naming_the_setting() -> None:
     blank = from_pairs([("AgentName", "")])
-    with pytest.raises(TemplateError, match="Settings > AgentName"):
+    with pytest.raises(TemplateError, match="Settings > Your name"):
         render_text("first-text", lead(), blank)
 
 

@@ -77,9 +77,9 @@ def test_ambiguous_day_month_is_decided_by_the_setting_not_per_row() -> None:
     assert date_value("03/04/2026", "MDY") == date(2026, 3, 4)
     assert date_value("03/04/2026", "DMY") == date(2026, 4, 3)
     assert date_value("13/04/2026", "DMY") == date(2026, 4, 13)
-    with pytest.raises(CellError, match="DateOrder"):
+    with pytest.raises(CellError, match="Settings > Date order"):
         date_value("13/04/2026", "MDY")  # not silently swapped: the setting says month first
-    with pytest.raises(CellError, match="change DateOrder to MDY"):
+    with pytest.raises(CellError, match="change Settings > Date order to MDY"):
         date_value("11/24/2026", "DMY")
 
 

@@ -29,7 +29,7 @@ def test_model_follows_the_filters() -> None:
 
 def test_model_takes_comp_defaults_from_settings() -> None:
     book = memory_book()
-    book.update_rows("tblSettings", [{"Setting": "CompMonths", "Value": "9"}, {"Setting": "CompCount", "Value": "4"}])
+    book.update_rows("tblSettings", [{"Setting": "Comps: months back", "Value": "9"}, {"Setting": "Comps: how many", "Value": "4"}])
     m = PresentationModel(book, at=AT, pdf=False)
     assert (m.months, m.count, m.comp_count) == (9, 4, 4)
 

@@ -132,9 +132,9 @@ def test_timeline_prep_follows_the_changes() -> None:
     ("branding", "plan", "message"),
     [
         (replace(BRAND, brokerage=""), PLAN, "Settings > Brokerage is blank"),
-        (replace(BRAND, agent_name=" ", brokerage=""), PLAN, "Settings > AgentName, Brokerage are blank"),
-        (replace(BRAND, logo_path="/nonexistent/logo.png"), PLAN, "Settings > LogoPath is '/nonexistent/logo.png', which is not a file."),
-        (BRAND, (), "Settings > MarketingPlan is blank"),
+        (replace(BRAND, agent_name=" ", brokerage=""), PLAN, "Settings > Your name, Brokerage are blank"),
+        (replace(BRAND, logo_path="/nonexistent/logo.png"), PLAN, "Settings > Logo file is '/nonexistent/logo.png', which is not a file."),
+        (BRAND, (), "Settings > Marketing plan is blank"),
     ],
 )
 def test_missing_settings_are_refused_by_name(branding: Branding, plan: tuple[str, ...], message: str) -> None:

@@ -38,7 +38,7 @@ def test_builds_the_deck_links_the_lead_and_saves(tmp_path: Path) -> None:
 
 def test_filters_and_settings_shape_the_comp_set(tmp_path: Path) -> None:
     book = memory_book()
-    book.update_rows("tblSettings", [{"Setting": "CompCount", "Value": "3"}])
+    book.update_rows("tblSettings", [{"Setting": "Comps: how many", "Value": "3"}])
     result = build_presentation(book, "L-1001", at=AT, out_dir=tmp_path, pdf=False)
     assert len(result.analysis.selection.kept) == 3
     result = build_presentation(book, "L-1001", at=AT, out_dir=tmp_path, pdf=False, filters=CompFilters(months=2))

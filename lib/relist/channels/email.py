@@ -156,7 +156,7 @@ def can_spam_problems(msg: EmailMessage, settings: Settings) -> list[str]:
         problems.append("it is not identified as an advertisement")
     postal = " ".join(settings.postal_address.lower().split())
     if not postal or postal not in low:
-        problems.append("it has no valid postal address (Settings > PostalAddress)")
+        problems.append("it has no valid postal address (Settings > Postal address)")
     if "unsubscribe" not in low or not msg.get("List-Unsubscribe"):
         problems.append("it has no working opt-out")
     if not settings.brokerage.strip() or settings.brokerage.lower() not in low:
@@ -190,7 +190,7 @@ class SmtpConfig:
 
 
 def smtp_config(settings: Settings) -> SmtpConfig | None:
-    """The SMTP settings, or None when Settings > SmtpHost is blank (write drafts instead)."""
+    """The SMTP settings, or None when Settings > Mail server is blank (write drafts instead)."""
     host = settings.smtp_host.strip()
     if not host:
         return None
@@ -260,7 +260,7 @@ def _connect(config: SmtpConfig, password: str | None) -> smtplib.SMTP:
     """An open, encrypted (unless security is none) and logged-in SMTP session."""
     if config.security == "none" and config.user and config.host not in _LOOPBACK:
         raise SendError(
-            f"Settings > SmtpSecurity is none, so the password for {config.user} would cross the network unencrypted.",
+            f"Settings > Mail security is none, so the password for {config.user} would cross the network unencrypted.",
             "Use starttls (port 587) or tls (port 465).",
         )
     context = ssl.create_default_context(cafile=config.cafile)

@@ -186,7 +186,7 @@ def _float(value: Any) -> float | None:
 
 
 def build_plan(lead: Lead, settings: Settings, at: datetime) -> PlanSpec:
-    """The plan for one lead (Settings > MarketingPlan items, the lead's data, the default timeline)."""
+    """The plan for one lead (Settings > Marketing plan items, the lead's data, the default timeline)."""
     settings.require(*PLAN_SETTINGS)
     f = lead.fields
     street = lead.property_address.strip()

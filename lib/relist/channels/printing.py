@@ -202,15 +202,15 @@ def clip(pdf: FPDF, line: str, width: float) -> str:
 
 
 def logo_file(settings: Settings) -> Path | None:
-    """Settings > LogoPath as a readable image, None when blank; refused when it names no file."""
+    """Settings > Logo file as a readable image, None when blank; refused when it names no file."""
     raw = settings.logo_path.strip()
     if not raw:
         return None
     path = Path(raw).expanduser()
     if not path.is_file():
-        raise BadInput(f"Settings > LogoPath is {raw!r}, which is not a file.", "Fix the path or clear the cell.")
+        raise BadInput(f"Settings > Logo file is {raw!r}, which is not a file.", "Fix the path or clear the cell.")
     if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif"):
-        raise BadInput(f"Settings > LogoPath {raw!r} is not a PNG, JPEG or GIF image.", "Save the logo as PNG and point LogoPath at it.")
+        raise BadInput(f"Settings > Logo file {raw!r} is not a PNG, JPEG or GIF image.", "Save the logo as PNG and point Logo file at it.")
     return path
 
 
@@ -222,7 +222,7 @@ def draw_logo(pdf: FPDF, path: Path, x: float, y: float, max_w: float, max_h: fl
         with Image.open(path) as img:
             pw, ph = img.size
     except (OSError, UnidentifiedImageError) as exc:
-        raise BadInput(f"Settings > LogoPath {str(path)!r} cannot be read as an image ({exc}).", "Save the logo as PNG.") from exc
+        raise BadInput(f"Settings > Logo file {str(path)!r} cannot be read as an image ({exc}).", "Save the logo as PNG.") from exc
     ratio = pw / ph if ph else 1.0
     w, h = max_w, max_w / ratio
     if h > max_h:

@@ -1,7 +1,7 @@
 """The drive-by and door-hanger route: ZIPs in drive order, then street, then house number.
 
 ZIPs are visited nearest-first: from the ZIP of the agent's office (the ZIP in Settings >
-PostalAddress) or, without one, from the westernmost ZIP on the route, each next ZIP is the
+Postal address) or, without one, from the westernmost ZIP on the route, each next ZIP is the
 nearest unvisited one, by straight-line distance between ZIP centroids (the offline `zipcodes`
 data). Within a street the odd side comes first going up the numbers, then the even
 side coming back down (101, 107, 115, then 110, 102), so each side of the
@@ -179,7 +179,7 @@ def distance_miles(a: Point, b: Point) -> float:
 
 
 def office_zip(settings: Settings) -> str:
-    """The office ZIP: the last 5-digit group of Settings > PostalAddress ('' when there is none)."""
+    """The office ZIP: the last 5-digit group of Settings > Postal address ('' when there is none)."""
     found = re.findall(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)", settings.postal_address or "")
     return found[-1] if found else ""
 

@@ -385,8 +385,8 @@ def send_emails(
     if config is None:
         config = smtp_config(settings_mod.load(book))
         if config is None:
-            raise SendError("Settings > SmtpHost is blank, so there is no mail server to send through.",
-                            "Fill in SmtpHost, SmtpPort, SmtpSecurity and SmtpUser, or write drafts with --drafts DIR.")
+            raise SendError("Settings > Mail server is blank, so there is no mail server to send through.",
+                            "Fill in Mail server, Mail server port, Mail security and Mail login, or write drafts with --drafts DIR.")
     if password is None and config.user:
         password = smtp_password(config.user)
 

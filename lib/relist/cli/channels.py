@@ -142,7 +142,7 @@ def letters(out: Path, labels: Path | None, skip_labels: int, confirm: bool, tem
 @at_option
 @json_option
 def route(out: Path, hangers: Path | None, templates: Path | None, workbook: Path | None, at: str | None, as_json: bool) -> None:
-    """Today's drive-by and door-hanger route: ZIPs nearest first from your office ZIP (Settings > PostalAddress),
+    """Today's drive-by and door-hanger route: ZIPs nearest first from your office ZIP (Settings > Postal address),
     then street, then house number (odd side, then even), with a picture of the ZIPs in drive order."""
     from relist.channels import service
 
@@ -165,7 +165,7 @@ def route(out: Path, hangers: Path | None, templates: Path | None, workbook: Pat
 @click.command()
 @click.option("--drafts", "drafts", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write .eml drafts here (with --send: only the emails that could not be sent).")
-@click.option("--send", is_flag=True, help="Send over SMTP (Settings > SmtpHost...; password from the keyring or RELIST_SMTP_PASSWORD).")
+@click.option("--send", is_flag=True, help="Send over SMTP (Settings > Mail server...; password from the keyring or RELIST_SMTP_PASSWORD).")
 @templates_option
 @workbook_option
 @at_option

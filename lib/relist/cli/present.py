@@ -26,8 +26,8 @@ def _relaunch(text: str | None) -> date | None:
               help="A sold-listings export (CSV/XLSX) to import into the Comps sheet first.")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the .pptx and .pdf (default: next to the workbook).")
-@click.option("--months", type=click.IntRange(min=1), default=None, help="Comps closed within this many months (default: Settings > CompMonths).")
-@click.option("--count", type=click.IntRange(min=1), default=None, help="How many comps to show (default: Settings > CompCount).")
+@click.option("--months", type=click.IntRange(min=1), default=None, help="Comps closed within this many months (default: Settings > Comps: months back).")
+@click.option("--count", type=click.IntRange(min=1), default=None, help="How many comps to show (default: Settings > Comps: how many).")
 @click.option("--radius", type=click.FloatRange(min=0.01), default=None, help="Miles around the home when both have coordinates (default 1).")
 @click.option("--relaunch", default=None, metavar="DATE", help="Relaunch date for the timeline (default: two weeks from --at).")
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="Write the .pptx only (no LibreOffice needed).")

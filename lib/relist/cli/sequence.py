@@ -55,7 +55,7 @@ def _queue_lines(queue: Any) -> list[str]:
         lines.append(f"{title} ({len(entries)}):")
         lines += [_entry_line(e) for e in entries]
     if queue.overflow:
-        lines.append(f"Over your daily call limit ({len(queue.overflow)}): call these tomorrow, or raise DailyDialCapacity in Settings")
+        lines.append(f"Over your daily call limit ({len(queue.overflow)}): call these tomorrow, or raise Settings > Calls per day")
         lines += [f"  {e.lead_id:<8} {e.owner[:22]:<22} {e.phone}" for e in queue.overflow]
     if queue.blocked:
         lines.append(f"Skipped: {queue.skipped} of {count(queue.due, 'due touch')}, by reason (details in the Today sheet or --json):")

@@ -38,14 +38,14 @@ def _duty(book: RuleBook, st: str, kind: str, settings: Settings) -> list[Duty]:
         elif kind == "emergency_ban":
             spans = [f"{a}..{b or ''}" for s, a, b in settings.emergencies if s == st]
             status = "check"
-            said = ("declared: " + ", ".join(spans)) if spans else "no declaration in Settings > StateEmergencies; Relist blocks the declared days you enter"
+            said = ("declared: " + ", ".join(spans)) if spans else "no declaration in Settings > States of emergency; Relist blocks the declared days you enter"
         elif kind == "identify_at_start":
             ok = bool(settings.who.strip() and settings.brokerage.strip())
             status = "done" if ok else "to do"
-            said = f"call scripts open with {settings.who} of {settings.brokerage}" if ok else "fill in Settings > AgentName and Brokerage"
+            said = f"call scripts open with {settings.who} of {settings.brokerage}" if ok else "fill in Settings > Your name and Brokerage"
         elif kind == "all_party_recording":
             status = "warning" if settings.records_calls else "done"
-            said = "you record calls (Settings > RecordsCalls): ask every party's consent first" if settings.records_calls else "Settings > RecordsCalls is no"
+            said = "you record calls (Settings > You record calls): ask every party's consent first" if settings.records_calls else "Settings > You record calls is no"
         elif kind == "own_dnc_list":
             status = "check"
             said = "Relist cannot see state lists: register and scrub against it; put the numbers on your DNC sheet"

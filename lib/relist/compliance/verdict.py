@@ -182,7 +182,7 @@ def _lead_reasons(lead: Lead, channel: Channel, at: datetime, ctx: ComplianceCon
             )
         else:
             out.append(
-                Reason("postal-address", False, "Settings > PostalAddress is blank: every email needs a valid postal address", SRC_CANSPAM)
+                Reason("postal-address", False, "Settings > Postal address is blank: every email needs a valid postal address", SRC_CANSPAM)
             )
         out.append(
             Reason(
@@ -328,11 +328,11 @@ def _duty_reasons(st: str, channel: Channel, ctx: ComplianceContext) -> list[Rea
         else:
             out.append(Reason(f"caller-identification:{st}", False,
                               f"{st} requires saying who calls and for which business at the start of the call: "
-                              "Settings > AgentName and Brokerage must be filled in", r.cite))
+                              "Settings > Your name and Brokerage must be filled in", r.cite))
     if s.records_calls:
         for r in ctx.rules.for_state(st, "all_party_recording", channel):
             out.append(Reason(f"recording-consent:{st}", True,
-                              f"WARNING: you record calls (Settings > RecordsCalls) and {st} needs every party's consent: "
+                              f"WARNING: you record calls (Settings > You record calls) and {st} needs every party's consent: "
                               "ask before recording, or turn recording off for this call", r.cite))
     for r in ctx.rules.for_state(st, "registration", channel):
         done = s.registrations.get(st, "")
@@ -352,10 +352,10 @@ def _registry_reasons(number: str, phone: Phone, at: datetime, ctx: ComplianceCo
     if phone.litigator:
         if ctx.settings.allow_litigator_calls:
             out.append(Reason("vendor-litigator", True, f"the list vendor flagged {number}'s owner as a telemarketing litigator; "
-                              "allowed by Settings > AllowLitigatorCalls", SRC_LITIGATOR))
+                              "allowed by Settings > Call litigator-flagged numbers", SRC_LITIGATOR))
         else:
             out.append(Reason("vendor-litigator", False, f"the list vendor flagged {number}'s owner as a known telemarketing litigator "
-                              "(someone who sues over calls and texts): not called or texted (Settings > AllowLitigatorCalls to allow)",
+                              "(someone who sues over calls and texts): not called or texted (Settings > Call litigator-flagged numbers to allow)",
                               SRC_LITIGATOR))
     area = area_code(number)
     assert area is not None

@@ -110,9 +110,9 @@ def emergency_constraint(book: RuleBook, state: str, channel: str, declared: Ite
         span = span_of(day)
         assert span is not None
         until = f"{span[1]}" if span[1] is not None else "until lifted"
-        return f"{state} bans telephone solicitation during the state of emergency declared {span[0]}..{until} (Settings > StateEmergencies)"
+        return f"{state} bans telephone solicitation during the state of emergency declared {span[0]}..{until} (Settings > States of emergency)"
 
-    label = f"{state} state of emergency ({'declared dates in' if spans else 'none in'} Settings > StateEmergencies)"
+    label = f"{state} state of emergency ({'declared dates in' if spans else 'none in'} Settings > States of emergency)"
     source = "; ".join(dict.fromkeys(r.cite for r in rows))
     return Constraint(f"emergency:{state}", label, source, daily, why)
 

@@ -145,8 +145,8 @@ def datetime_value(cell: Cell, order: DateOrder = "MDY") -> tuple[datetime, bool
             if not 1 <= month <= 12 or not 1 <= day <= 31:
                 other = "DMY" if order == "MDY" else "MDY"
                 raise CellError(
-                    f"{s!r} is not a date in {order} order (Settings > DateOrder); "
-                    f"if this file writes dates {other}, change DateOrder to {other}."
+                    f"{s!r} is not a date in {order} order (Settings > Date order); "
+                    f"if this file writes dates {other}, change Settings > Date order to {other}."
                 )
             dt = datetime(_year(m.group(3)), month, day, _hour(m.group(4), m.group(7)), int(m.group(5) or 0), int(m.group(6) or 0))
             return dt, m.group(4) is not None

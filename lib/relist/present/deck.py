@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from relist import schema
 from relist.comps.findings import Change, Finding
 from relist.comps.select import CompSelection
 from relist.comps.value import Valuation
@@ -180,12 +181,12 @@ def check_branding(b: Branding) -> None:
     missing = [n for n, v in (("AgentName", b.agent_name), ("Brokerage", b.brokerage)) if not v.strip()]
     if missing:
         raise BadInput(
-            f"Settings > {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} blank, and every slide carries them.",
+            f"{schema.setting_pointer(*missing)} {'is' if len(missing) == 1 else 'are'} blank, and every slide carries them.",
             "Fill them in on the Settings sheet.",
         )
     if b.logo_path and not Path(b.logo_path).expanduser().is_file():
         raise BadInput(
-            f"Settings > LogoPath is {b.logo_path!r}, which is not a file.",
+            f"Settings > Logo file is {b.logo_path!r}, which is not a file.",
             "Point it at a PNG or JPEG logo, or clear it.",
         )
 
@@ -241,7 +242,7 @@ def deck_spec(
     """The cover and the five slides' content for one lead, from one Analysis (every number is the model's)."""
     check_branding(branding)
     if not marketing_plan:
-        raise BadInput("Settings > MarketingPlan is blank, and slide 4 shows it.", "Write your plan there, one item per ';'.")
+        raise BadInput("Settings > Marketing plan is blank, and slide 4 shows it.", "Write your plan there, one item per ';'.")
     selection: CompSelection = analysis.selection
     valuation: Valuation = analysis.valuation
     findings: Sequence[Finding] = analysis.findings

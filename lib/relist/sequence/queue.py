@@ -268,7 +268,7 @@ def _what_to_do(e: Entry, section: str, capacity: int) -> str:
     if section == "blocked":
         return "Skipped today: " + "; ".join(e.reasons) if e.reasons else "Skipped today."
     if section == "overflow":
-        return f"Over your daily limit of {count(capacity, 'call')}: call tomorrow, or raise DailyDialCapacity in Settings."
+        return f"Over your daily limit of {count(capacity, 'call')}: call tomorrow, or raise Settings > Calls per day."
     if e.channel == "call":  # the opening every call starts with is Today's legend (schema.TODAY_HOWTO), not each row
         head = e.step_name or "Call"
         said = e.point or e.message

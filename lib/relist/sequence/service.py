@@ -317,7 +317,7 @@ def day_off(settings: Any, at: datetime) -> tuple[str, str]:
         return "", ""
     days = ",".join(_DAY_NAMES[d][:3] for d in sorted(settings.work_days))
     nxt = next(local.date() + timedelta(days=n) for n in range(1, 8) if (local.weekday() + n) % 7 in settings.work_days)
-    return (f"{_DAY_NAMES[local.weekday()]} is not one of your work days (Settings > WorkDays: {days}): nothing is queued.",
+    return (f"{_DAY_NAMES[local.weekday()]} is not one of your work days (Settings > Work days: {days}): nothing is queued.",
             f"To plan {_DAY_NAMES[nxt.weekday()]}, build the queue with --at {nxt.isoformat()}T08:30.")
 
 

@@ -263,6 +263,7 @@ class FileWorkbook:
         self._backup_current(keep=max(self._backup_count(), 1), tag=f"before-v{schema.SCHEMA_VERSION}")
         migrate.add_missing_columns(self)
         migrate.relabel_headers(self)
+        migrate.relabel_settings(self)
         self.write_cells(schema.META_SHEET, {"B2": schema.SCHEMA_VERSION})
         self.save(backup=False)
         self.schema_version = schema.SCHEMA_VERSION

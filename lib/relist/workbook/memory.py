@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def _settings_rows() -> list[Record]:
-    return [{"Setting": s.name, "Value": s.default, "Help": s.help} for s in schema.SETTINGS_ROWS]
+    return [{"Setting": s.shown, "Value": s.default, "Help": s.help} for s in schema.SETTINGS_ROWS]
 
 
 def default_rows(table: str) -> list[Record]:

@@ -202,3 +202,27 @@ def relabel_headers(fwb: FileWorkbook) -> list[str]:
         if new != wb:
             fwb._pending_parts[fwb._wb_part] = new
     return changed
+
+
+# ---------------------------------------------------------------- version 4: settings in plain words
+
+
+def relabel_settings(fwb: FileWorkbook) -> list[str]:
+    """Show each setting by its label ('AgentName' -> 'Your name'); values, help and the agent's own rows are kept.
+
+    Returns 'old -> new' lines. A setting whose label some other row already shows keeps its old name.
+    """
+    rows = fwb.read_records(schema.SETTINGS.table)
+    shown = {str(r.get("Setting") or "").strip().casefold() for r in rows}
+    changed: list[str] = []
+    for r in rows:
+        old = str(r.get("Setting") or "").strip()
+        name = schema.setting_name(old)
+        new = schema.setting_label(name)
+        if old and new != old and new.casefold() not in shown:
+            r["Setting"] = new
+            shown.add(new.casefold())
+            changed.append(f"{old} -> {new}")
+    if changed:
+        fwb.replace_rows(schema.SETTINGS.table, rows)
+    return changed
