@@ -249,8 +249,8 @@ def test_email_send_over_starttls(workbook: Path, tmp_path: Path, refuse: set[st
     controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=ctx, require_starttls=True,
                             authenticator=auth, auth_required=True)
     book = open_workbook(workbook)
-    book.update_rows("tblSettings", [{"Setting": "SmtpHost", "Value": "127.0.0.1"}, {"Setting": "SmtpPort", "Value": str(port)},
-                                     {"Setting": "SmtpSecurity", "Value": "starttls"}, {"Setting": "SmtpUser", "Value": "alex"}])
+    book.update_rows("tblSettings", [{"Setting": "Mail server", "Value": "127.0.0.1"}, {"Setting": "Mail server port", "Value": str(port)},
+                                     {"Setting": "Mail security", "Value": "starttls"}, {"Setting": "Mail login", "Value": "alex"}])
     book.save()
     env = {"RELIST_SMTP_PASSWORD": "pw", "SSL_CERT_FILE": str(cert)}
     controller.start()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from tests.conftest import soffice_convert
 
-from relist import schema
+from relist import schema, settings
 from relist.workbook import open_workbook
 from relist.workbook.file_adapter import backup_dir
 
@@ -103,7 +103,10 @@ def test_a_v2_workbook_resaved_by_libreoffice_is_relabelled_losing_nothing(tmp_p
 
     book = open_workbook(path)  # migrates in place, after a backup
     assert book.schema_version == schema.SCHEMA_VERSION
-    assert any("before-v3" in p.name for p in backup_dir(path).iterdir())
+    assert any(f"before-v{schema.SCHEMA_VERSION}" in p.name for p in backup_dir(path).iterdir())
+    shown = [r["Setting"] for r in open_workbook(path).read_records("tblSettings")]
+    assert "Your name" in shown and not {s.name for s in schema.SETTINGS_ROWS if s.shown != s.name} & set(shown), shown
+    assert settings.load(open_workbook(path)).agent_name == "Alex Morgan"  # read from the relabelled row
     leads = open_workbook(path).read_records("tblLeads")
     for got, want in zip(leads, LEADS, strict=True):
         for name, value in want.items():

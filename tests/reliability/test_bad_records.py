@@ -59,8 +59,8 @@ def test_email_send_exits_2_when_every_send_fails(channels_workbook: Path) -> No
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # nothing listens there once the socket is closed
     book = open_workbook(channels_workbook)
-    book.update_rows("tblSettings", [{"Setting": "SmtpHost", "Value": "127.0.0.1"}, {"Setting": "SmtpPort", "Value": str(port)},
-                                     {"Setting": "SmtpSecurity", "Value": "none"}, {"Setting": "SmtpUser", "Value": ""}])
+    book.update_rows("tblSettings", [{"Setting": "Mail server", "Value": "127.0.0.1"}, {"Setting": "Mail server port", "Value": str(port)},
+                                     {"Setting": "Mail security", "Value": "none"}, {"Setting": "Mail login", "Value": ""}])
     book.save()
     code, out, err = run("email", "--send", "--workbook", str(channels_workbook), "--at", AT)
     assert code == 2, (out, err)
