@@ -1,8 +1,9 @@
 """A disposable columnar cache of the product tables beside a workbook file, in `<stem>.cache/`.
 
-Each table is kept as typed values, the ones a full read would give: one pickle per
-column (for commands that need a few columns of every row) and one per block of rows
-(for commands that need one lead's row), in an immutable base file, plus a small index
+Each table is kept as typed values, the ones a full read would give, each value once:
+one pickle per column and block of rows, laid out column by column in an immutable
+base file (a command that needs a few columns of every row reads those columns' runs;
+one that needs one lead's row reads that row's block of each column), plus a small index
 naming the key it is valid for and the rows Relist itself changed or appended since
 (compacted into a new base now and then).
 
@@ -35,10 +36,10 @@ from relist.workbook import package as pkg
 from relist.workbook.limits import CELL_CHARS
 from relist.workbook.port import shown_phone, stored_phone
 
-FORMAT = 3
+FORMAT = 4
 """Bumped whenever what the cache holds, or how a value is typed on reading, changes."""
 BLOCK = 512
-"""Rows per pickled row block."""
+"""Rows per pickled piece of a column."""
 COMPACT_AFTER = 4000
 """Rows changed or appended since the base before a new base is written."""
 
@@ -176,7 +177,7 @@ class Entry:
         self.extra_rows: list[int] = index["extra_rows"]
         self._header: tuple[int, dict[str, Any]] | None = None
         self._cols: dict[str, list[Any]] = {}
-        self._blocks: dict[int, list[tuple[Any, ...]]] = {}
+        self._blocks: dict[int, list[list[Any]]] = {}
 
     def __len__(self) -> int:
         return self.n + len(self.extra)
@@ -184,37 +185,51 @@ class Entry:
     def __bool__(self) -> bool:  # an entry of an empty table is still an entry
         return True
 
-    def _blob(self, what: str, which: Any = None) -> Any:
-        """One pickled piece of the base file (a column, the row numbers, a row block), read on its own."""
+    def _pieces(self, spans: Sequence[tuple[str, int]]) -> list[list[Any]]:
+        """Pickled pieces of the base file, each `(column, block)` read and unpickled on its own."""
         path = self.folder / self.index["base"]
+        out: list[list[Any]] = []
         with path.open("rb") as fh:
             if self._header is None:
                 (size,) = struct.unpack("<Q", fh.read(8))
                 self._header = (8 + size, pickle.loads(fh.read(size)))
             start, header = self._header
-            place = header[what] if which is None else header[what][which]
-            off, size = place
-            fh.seek(start + off)
-            data = fh.read(size)
-        if len(data) != size:
-            raise ValueError("cache base file cut short")
-        return pickle.loads(data)
+            for name, b in spans:
+                off, size = header["columns"][name][b]
+                fh.seek(start + off)
+                data = fh.read(size)
+                if len(data) != size:
+                    raise ValueError("cache base file cut short")
+                out.append(_decoded(pickle.loads(data)))
+        return out
+
+    def _pieces_of(self, name: str) -> int:
+        if self._header is None:
+            self._pieces([])
+        assert self._header is not None
+        return len(self._header[1]["columns"][name])
 
     def column(self, name: str) -> list[Any]:
         """Every row's value of one column (a new list: the caller may keep or change it)."""
         got = self._cols.get(name)
         if got is None:
-            got = self._blob("columns", name)
+            got = []
+            for piece in self._pieces([(name, b) for b in range(self._pieces_of(name))]):
+                got.extend(piece)
+            if len(got) != self.n:
+                raise ValueError("cache column of the wrong length")
             for i, rec in self.patch.items():
                 got[i] = rec.get(name)
             got.extend(r.get(name) for r in self.extra)
-            if len(got) != len(self):
-                raise ValueError("cache column of the wrong length")
             self._cols[name] = got
         return list(got)
 
     def rownums(self) -> list[int]:
-        rows: list[int] = self._blob("rownums")
+        self._pieces([])
+        assert self._header is not None
+        rows: list[int] = list(self._header[1]["rownums"])
+        if len(rows) != self.n:
+            raise ValueError("cache row numbers of the wrong length")
         rows.extend(self.extra_rows)
         return rows
 
@@ -227,9 +242,12 @@ class Entry:
         b = i // BLOCK
         block = self._blocks.get(b)
         if block is None:
-            block = self._blob("blocks", b)
+            block = self._pieces([(c, b) for c in self.columns])
+            if any(len(piece) != min(BLOCK, self.n - b * BLOCK) for piece in block):
+                raise ValueError("cache block of the wrong length")
             self._blocks[b] = block
-        return dict(zip(self.columns, block[i - b * BLOCK], strict=True))
+        j = i - b * BLOCK
+        return dict(zip(self.columns, [piece[j] for piece in block], strict=True))
 
     def records(self) -> list[Record]:
         """Every row as a record (the full read's result)."""
@@ -267,21 +285,18 @@ class TableCache:
             self.folder.mkdir(exist_ok=True)
             cols = list(columns)
             blobs: list[bytes] = []
-            end = [0]
-
-            def place(value: Any) -> tuple[int, int]:
-                data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-                blobs.append(data)
-                end[0] += len(data)
-                return end[0] - len(data), len(data)
-
-            rows = _row_tuples(records, cols)
-            values = list(zip(*rows, strict=True)) if rows else [() for _ in cols]
-            header = {
-                "columns": {c: place(list(v)) for c, v in zip(cols, values, strict=True)},
-                "rownums": place(list(rownums)),
-                "blocks": [place(rows[s : s + BLOCK]) for s in range(0, len(rows), BLOCK)],
-            }
+            end = 0
+            n = len(records)
+            values = _columns_of(records, cols)
+            places: dict[str, list[tuple[int, int]]] = {}
+            for c, v in zip(cols, values, strict=True):
+                spans = places[c] = []
+                for lo in range(0, n, BLOCK):
+                    data = pickle.dumps(_encoded(v[lo : lo + BLOCK]), pickle.HIGHEST_PROTOCOL)
+                    blobs.append(data)
+                    spans.append((end, len(data)))
+                    end += len(data)
+            header = {"columns": places, "rownums": list(rownums)}
             head = pickle.dumps(header, pickle.HIGHEST_PROTOCOL)
             name = f"{table}-{uuid.uuid4().hex[:12]}.base"
             _write_atomic(self.folder / name, b"".join([struct.pack("<Q", len(head)), head, *blobs]))
@@ -335,6 +350,46 @@ class TableCache:
         for old in self.folder.glob(f"{table}-*.base"):
             if old.name not in keep:
                 old.unlink(missing_ok=True)
+
+
+_DT_STATE = 10
+"""Bytes of a naive datetime's pickled state (`__reduce_ex__(4)`: date, time and fold)."""
+
+
+def _encoded(values: Sequence[Any]) -> Any:
+    """A piece of a column as pickled: naive datetimes as their joined state bytes (pickling
+    each one on its own costs ~8x as much), anything else as the list it is."""
+    if values and values[0].__class__ is datetime and set(map(type, values)) == {datetime} and set(map(_TZINFO, values)) == {None}:
+        states = list(map(_STATE, values))
+        data = b"".join(map(_FIRST, map(_ARGS, states)))
+        if len(data) == _DT_STATE * len(values) and set(map(len, map(_ARGS, states))) == {1}:
+            return ("datetime", data)
+    return list(values)
+
+
+_TZINFO = operator.attrgetter("tzinfo")
+_STATE = operator.methodcaller("__reduce_ex__", 4)
+_ARGS = operator.itemgetter(1)
+_FIRST = operator.itemgetter(0)
+
+
+def _decoded(piece: Any) -> list[Any]:
+    """`_encoded` undone: the same values, of the same types."""
+    if piece.__class__ is list:
+        return piece
+    kind, data = piece
+    if kind != "datetime" or len(data) % _DT_STATE:
+        raise ValueError("cache piece of an unknown kind")
+    new: Callable[..., datetime] = datetime.__new__  # the pickled state's own constructor (as pickle calls it)
+    return [new(datetime, data[i : i + _DT_STATE]) for i in range(0, len(data), _DT_STATE)]
+
+
+def _columns_of(records: Sequence[Mapping[str, Any]], cols: list[str]) -> list[list[Any]]:
+    """Each column's values in record order (missing keys as None)."""
+    try:
+        return [list(map(operator.itemgetter(c), records)) for c in cols]
+    except KeyError:
+        return [[r.get(c) for r in records] for c in cols]
 
 
 def _row_tuples(records: Sequence[Mapping[str, Any]], cols: list[str]) -> list[tuple[Any, ...]]:
