@@ -15,6 +15,7 @@ Rows printed:
 - the first command after another program re-saved the workbook (the cache no longer matches).
 
 Not a test. Run: nice .venv/bin/python benchmarks/bench_commands.py [--skip-openpyxl] [--repeat 3]
+(`--resave-only`: just the first `log` after a re-save, alternately with the full path on the same copy).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -139,6 +140,29 @@ def resave(book: Path) -> None:
 MASTER = Path()
 
 
+def resave_pairs(work: Path, repeat: int, show: Callable[[str, float, float], None]) -> None:
+    """The first `log` after a re-save (stale cache) and the full path on the same re-saved file, alternately."""
+    book = fresh_copy(MASTER, work / "w")
+    run(commands(book)["today"])  # the cache, made for the file as it was
+    resave(book)
+    saved = work / "resaved"
+    shutil.copytree(book.parent, saved)
+    stale: list[tuple[float, float]] = []
+    full: list[tuple[float, float]] = []
+    for i in range(repeat):
+        for env, into in (({"RELIST_CACHE": "0"}, full), ({}, stale)):
+            shutil.rmtree(book.parent)
+            shutil.copytree(saved, book.parent)
+            w, m = run(commands(book)["log"], env)
+            into.append((w, m))
+            label = "full path (RELIST_CACHE=0)" if env else "cache stale"
+            show(f"relist log after a re-save, {label} #{i + 1}", w, m)
+    for label, got in (("full path", full), ("cache stale", stale)):
+        show(f"median: relist log after a re-save, {label}", statistics.median(w for w, _ in got), max(m for _, m in got))
+    one, five, _ = os.getloadavg()
+    print(f"stale / full: {statistics.median(w for w, _ in stale) / statistics.median(w for w, _ in full):.2f} (load average now {one:.1f}/{five:.1f})")
+
+
 def main(argv: list[str] | None = None) -> int:
     global MASTER
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -147,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs per command (median wall, highest peak)")
     ap.add_argument("--skip-openpyxl", action="store_true", help="leave out the 70-second baseline (ratios are then not printed)")
     ap.add_argument("--skip-full", action="store_true", help="leave out today's full path (RELIST_CACHE=0)")
+    ap.add_argument("--resave-only", action="store_true",
+                    help="only the first `log` after a re-save, --repeat times alternately with the full path on the same re-saved file")
     args = ap.parse_args(argv)
     one, five, _ = os.getloadavg()
     print(f"Whole commands on {args.leads:,} leads and {args.touches:,} touches "
@@ -170,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{'command':<52} {'wall':>8} {'peak':>9} {'/ openpyxl':>11}")
     try:
+        if args.resave_only:
+            resave_pairs(work, args.repeat, show)
+            return 0
         book = fresh_copy(MASTER, work / "w")
         if not args.skip_openpyxl:
             code = ("import sys; from openpyxl import load_workbook; "
