@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from tests.notebook_run import assert_thin, run_headless
 
 from relist.roi.model import RoiInputs, compute
 from relist.roi.text import format_value
@@ -16,33 +15,14 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "roi_calculator.i
 
 
 def test_the_notebook_is_a_few_cells_with_no_functions_and_no_outputs() -> None:
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert 1 <= len(code) <= 3
-    for c in code:
-        assert "def " not in c.source and "lambda" not in c.source and "class " not in c.source
-        assert c.outputs == [] and c.execution_count is None
-    assert "widgets" not in nb.metadata
+    assert_thin(NOTEBOOK)
 
 
 def test_the_notebook_executes_headless_with_widget_state_saved(tmp_path: Path) -> None:
     from relist.workbook import template
 
     book = template.build(tmp_path / "agent.xlsx")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    old = os.environ.get("RELIST_WORKBOOK")
-    os.environ["RELIST_WORKBOOK"] = str(book)
-    try:
-        client = NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=True,
-                                resources={"metadata": {"path": str(tmp_path)}})
-        client.execute()
-    finally:
-        if old is None:
-            os.environ.pop("RELIST_WORKBOOK", None)
-        else:
-            os.environ["RELIST_WORKBOOK"] = old
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert errors == []
+    nb = run_headless(NOTEBOOK, book, tmp_path)
     views = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
              if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(views) == 1
