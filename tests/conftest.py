@@ -113,6 +113,29 @@ def tool() -> object:
     return require_tool
 
 
+def wait_for_server(url: str, proc: subprocess.Popen[bytes], log_path: Path, what: str, *, any_answer: bool = False) -> None:
+    """Poll `url` until it answers 200 (or, with `any_answer`, any HTTP status) within 90 s; fail with the
+    server's log tail when it exits or never answers."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except urllib.error.HTTPError:
+            if any_answer:
+                return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not start: {log_path.read_text()[-2000:]}")
+        time.sleep(0.5)
+
+
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
     """End a test server started in its own process group: SIGTERM, then SIGKILL after 20 s."""
     import signal

@@ -9,15 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from tests.conftest import require_tool, stop_server
+from tests.conftest import require_tool, stop_server, wait_for_server
 
 from relist.cli.roi import NOTEBOOKS, free_port, notebooks_dir, server_command, voila_installed
 from relist.roi.model import RoiInputs, compute
@@ -47,19 +44,8 @@ def voila(app: str, tmp_path: Path, workbook: Path) -> Iterator[str]:
     log = open(log_path, "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 90
         probe = url.split("?")[0] + "static/does-not-exist"  # any answer means the server listens
-        while True:
-            try:
-                with urllib.request.urlopen(probe, timeout=2):
-                    break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"Voila did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.5)
+        wait_for_server(probe, proc, log_path, "Voila", any_answer=True)
         yield url
     finally:
         stop_server(proc)

@@ -8,13 +8,11 @@ import os
 import re
 import shutil
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import require_tool, stop_server
+from tests.conftest import require_tool, stop_server, wait_for_server
 
 from relist.cli.roi import NOTEBOOKS, free_port, notebooks_dir, server_command
 from relist.roi.model import FIELD_BY_NAME, RoiInputs, compute
@@ -47,17 +45,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         status = url.split("/lab/")[0] + "/api/status?token=" + url.split("token=")[1]
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(status, timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"JupyterLab did not start: {(tmp_path / 'jupyterlab.log').read_text()[-2000:]}")
-            time.sleep(0.5)
+        wait_for_server(status, proc, tmp_path / "jupyterlab.log", "JupyterLab")
         yield url
     finally:
         stop_server(proc)
