@@ -12,6 +12,12 @@ Sundays" (PA; its enacted text not reached, so Relist fails closed); RCW 80.36.3
 ESHB 1051 (2023): (8) "before 8:00 a.m. or after 8:00 p.m. at the call recipient's local time" and
 (7)(c) "for a period of at least one year" (WA); Tex. Bus. & Com. Code 301.051 as secondary
 sources give it, "9 a.m. to 9 p.m. Monday-Saturday, noon to 9 p.m. Sunday" (TX; section text not reached).
+Wyo. Stat. 40-12-302(d) as a public state-law read quotes it, "before the hour of 8 a.m. or after 8 p.m.
+local time at the consumer's location" (WY); 73 P.S. 2245(a)(1) as amended by Act 47 of 2026 (SB 992,
+from 2026-10-18), "on a Sunday or after 7 p.m. or before 9 a.m." as two public repositories quote it (PA);
+ORS 646.563(1)(b) as amended by HB 3865 (2025), "outside the hours of 8 a.m. to 8 p.m." and "more than
+three separate times to a party within a 24-hour period" (OR); RCW 19.190.060(1) and 19.190.070(1)(b):
+no commercial text to a Washington resident's cell phone without consent "in advance" (WA).
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from tests.unit.test_compliance_support import (
 
 from relist.compliance.registry import Registry
 from relist.compliance.rules import default_rules
-from relist.compliance.verdict import evaluate
+from relist.compliance.verdict import evaluate, next_allowed
 from relist.model import Lead
 
 BOOK = default_rules()
@@ -117,7 +123,7 @@ OPEN_SPOTS: list[tuple[str, str]] = [
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Registry:
-    areas = {place_for_state(s)[1][2:5]: [] for s in ("PA", "RI", "MS", "LA", "AL", "UT", "TX", "FL", "WA")}
+    areas = {place_for_state(s)[1][2:5]: [] for s in ("PA", "RI", "MS", "LA", "AL", "UT", "TX", "FL", "WA", "WY", "OR")}
     return write_registry(tmp_path_factory.mktemp("reg"), areas, date(2029, 1, 1))
 
 
@@ -171,11 +177,13 @@ def test_days_the_statutes_leave_open(state: str, day: str, registry: Registry) 
 
 # (state, weekday date in winter, in summer, first allowed minute, first closed minute), local clock
 WINDOWS: list[tuple[str, str, str, str]] = [
-    # 2245(a)(1) allows 8-21; SB 992 as the Senate passed it (in force from 2026-10-18 per a public checker,
-    # enacted text not reached) allows 9-19: Relist fails closed to the narrower window
+    # 2245(a)(1) allowed 8-21; as Act 47 of 2026 (SB 992) amends it, from 2026-10-18: 9-19, no Sundays
     ("PA", "2027-01-12", "09:00", "19:00"),
     ("PA", "2027-07-13", "09:00", "19:00"),
-    ("PA", "2027-01-16", "09:00", "19:00"),  # Saturday: neither text has a weekday limit
+    ("PA", "2027-01-16", "09:00", "19:00"),  # Saturday: the act bans only Sundays
+    ("WY", "2027-01-12", "08:00", "20:00"),  # 40-12-302(d): "after 8 p.m.", not the federal 21:00
+    ("WY", "2027-07-17", "08:00", "20:00"),  # a summer Saturday
+    ("OR", "2027-01-12", "08:00", "20:00"),  # 646.563(1)(b) as amended by HB 3865
     ("WA", "2027-01-12", "08:00", "20:00"),  # 80.36.390(8)
     ("WA", "2027-07-17", "08:00", "20:00"),  # a summer Saturday: every day alike
     ("TX", "2027-01-12", "09:00", "21:00"),  # weekday
@@ -279,3 +287,64 @@ def test_a_verdict_never_depends_on_the_machine_zone(state: str, minutes: int, c
 
 def test_the_statute_tables_cover_every_re_done_state() -> None:
     assert {s for s, _ in EXPECTED} | {s for s, _, _ in BANNED_SPOTS} >= {"PA", "RI", "MS", "LA", "AL", "UT"}
+
+
+def test_wyoming_stops_at_eight_in_the_evening(registry: Registry) -> None:
+    """A call to Wyoming at 20:30 local is blocked, and the reason says so in plain words."""
+    lead, zone = _lead("WY")
+    ctx = make_ctx(registry)
+    v = evaluate(lead, "call", local(D("2027-03-09"), 20, 30, zone), ctx)
+    assert not v.allowed
+    why = [r for r in v.reasons if not r.ok]
+    assert [r.rule for r in why] == ["state-hours:WY"], v.explain()
+    assert "WY calling hours" in why[0].message and "20:30" in why[0].message and "08:00-20:00" in why[0].message
+    assert "40-12-302(d)" in why[0].source
+    nxt = next_allowed(lead, "call", local(D("2027-03-09"), 20, 30, zone), ctx)
+    assert nxt == local(D("2027-03-10"), 8, 0, zone)
+    assert evaluate(lead, "text", local(D("2027-03-09"), 20, 30, zone), ctx).allowed is False  # texts too
+
+
+def test_wyoming_list_is_the_dma_preference_service() -> None:
+    rows = BOOK.for_state("WY", "own_dnc_list")
+    assert len(rows) == 1 and "Telephone Preference Service" in rows[0].note
+    assert "own do-not-call list" not in rows[0].note and "general knowledge" not in rows[0].source
+
+
+def test_pennsylvania_cites_the_enacted_act(registry: Registry) -> None:
+    """Act 47 of 2026: a Sunday call and a weekday call at 19:30 are blocked, naming the act."""
+    lead, zone = _lead("PA")
+    ctx = make_ctx(registry)
+    sunday = evaluate(lead, "call", local(D("2027-01-17"), 13, 0, zone), ctx)
+    ban = [r for r in sunday.reasons if not r.ok]
+    assert [r.rule for r in ban] == ["day-ban:PA"] and "Sundays" in ban[0].message, sunday.explain()
+    assert "Act 47 of 2026" in ban[0].source
+    evening = evaluate(lead, "call", local(D("2027-01-12"), 19, 30, zone), ctx)
+    late = [r for r in evening.reasons if not r.ok]
+    assert [r.rule for r in late] == ["state-hours:PA"] and "09:00-19:00" in late[0].message
+    assert "Act 47 of 2026" in late[0].source
+
+
+def test_washington_texts_need_prior_consent_calls_do_not(registry: Registry) -> None:
+    """RCW 19.190.060: a text about a home to a Washington cell phone is blocked at any hour, and waiting does
+    not lift it; a call at the same moment is allowed."""
+    lead, zone = _lead("WA")
+    ctx = make_ctx(registry)
+    noon = local(D("2027-01-12"), 12, 0, zone)
+    text = evaluate(lead, "text", noon, ctx)
+    assert not text.allowed
+    why = [r for r in text.reasons if not r.ok]
+    assert [r.rule for r in why] == ["consent-required:WA"], text.explain()
+    assert "consent" in why[0].message and "call instead" in why[0].message
+    assert "RCW 19.190.060" in why[0].source
+    assert next_allowed(lead, "text", noon, ctx) is None
+    assert evaluate(lead, "call", noon, ctx).allowed
+
+
+def test_oregon_caps_three_contacts_a_day(registry: Registry) -> None:
+    lead, zone = _lead("OR")
+    at = local(D("2027-01-12"), 15, 0, zone)
+    made = [(at - timedelta(hours=h), "call") for h in (1, 2, 3)]
+    v = evaluate(lead, "call", at, make_ctx(registry, contact_log={lead.lead_id: made}))
+    assert not v.allowed
+    assert any(r.rule == "frequency-cap:OR" and not r.ok and "3" in r.message for r in v.reasons), v.explain()
+    assert evaluate(lead, "call", at, make_ctx(registry, contact_log={lead.lead_id: made[:2]})).allowed

@@ -28,7 +28,7 @@ FEDERAL = "US"
 STATUSES = ("[src]", "[2nd]", "[gen]")
 RULE_KINDS = (
     "hours", "no_sunday", "no_holidays", "cap", "quiet_after_request", "own_dnc_list",
-    "emergency_ban", "identify_at_start", "all_party_recording", "registration",
+    "emergency_ban", "identify_at_start", "all_party_recording", "registration", "consent_required",
 )
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _RULE_COLUMNS = ("state", "rule", "days", "start", "end", "limit", "period", "channels", "status", "source", "note")

@@ -63,7 +63,7 @@ _STATIC_RULES = frozenset(
     {
         "lead-status", "listing-status", "internal-dnc", "dnc-request", "vendor-dnc", "national-dnc",
         "registry", "phone", "brokerage-name", "postal-address", "email-address", "email-unsubscribed",
-        "address", "local-time",
+        "address", "local-time", "consent-required",
     }
 )
 
@@ -303,6 +303,8 @@ def _cap_reasons(lead: Lead, states: Sequence[str], channel: Channel, at: dateti
             else:
                 out.append(Reason(f"quiet-after-request:{st}", True, f"{st}: no do-not-call request in the last {r.period.days} days", r.cite))
         out += _duty_reasons(st, channel, ctx)
+        for r in ctx.rules.for_state(st, "consent_required", channel):
+            out.append(Reason(f"consent-required:{st}", False, f"{st}: {r.note.rstrip('.')}", r.cite))
         for r in ctx.rules.for_state(st, "own_dnc_list", channel):
             out.append(
                 Reason(
@@ -516,12 +518,17 @@ def evaluate(lead: Lead, channel: Channel, at: datetime, ctx: ComplianceContext,
     return _evaluate(lead, channel, at, ctx, phone)[0]
 
 
+def _is_static(r: Reason) -> bool:
+    """A block that waiting cannot lift (state rules count by their name before the ':XX')."""
+    return not r.ok and r.rule.split(":")[0] in _STATIC_RULES
+
+
 def _static_block(base: Sequence[Reason], checks: Sequence[_PhoneCheck], channel: Channel) -> bool:
-    if any(not r.ok and r.rule in _STATIC_RULES for r in base):
+    if any(_is_static(r) for r in base):
         return True
     if channel in PHONE_CHANNELS:
-        return bool(checks) and all(any(not r.ok and r.rule in _STATIC_RULES for r in c.reasons) for c in checks)
-    return any(not r.ok and r.rule in _STATIC_RULES for c in checks for r in c.reasons)
+        return bool(checks) and all(any(_is_static(r) for r in c.reasons) for c in checks)
+    return any(_is_static(r) for c in checks for r in c.reasons)
 
 
 def next_allowed(
