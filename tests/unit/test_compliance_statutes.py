@@ -17,7 +17,9 @@ local time at the consumer's location" (WY); 73 P.S. 2245(a)(1) as amended by Ac
 from 2026-10-18), "on a Sunday or after 7 p.m. or before 9 a.m." as two public repositories quote it (PA);
 ORS 646.563(1)(b) as amended by HB 3865 (2025), "outside the hours of 8 a.m. to 8 p.m." and "more than
 three separate times to a party within a 24-hour period" (OR); RCW 19.190.060(1) and 19.190.070(1)(b):
-no commercial text to a Washington resident's cell phone without consent "in advance" (WA).
+no commercial text to a Washington resident's cell phone without consent "in advance" (WA); 10 M.R.S.
+1498(3), "weekdays between 9 a.m. and 5 p.m." (ME), and SDCL 37-30-28, "weekdays between 9 a.m. and 9 p.m."
+(SD), both written for automated dialing and applied by Relist to every call.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ OPEN_SPOTS: list[tuple[str, str]] = [
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Registry:
-    areas = {place_for_state(s)[1][2:5]: [] for s in ("PA", "RI", "MS", "LA", "AL", "UT", "TX", "FL", "WA", "WY", "OR")}
+    areas = {place_for_state(s)[1][2:5]: [] for s in ("PA", "RI", "MS", "LA", "AL", "UT", "TX", "FL", "WA", "WY", "OR", "ME", "SD")}
     return write_registry(tmp_path_factory.mktemp("reg"), areas, date(2029, 1, 1))
 
 
@@ -184,6 +186,8 @@ WINDOWS: list[tuple[str, str, str, str]] = [
     ("WY", "2027-01-12", "08:00", "20:00"),  # 40-12-302(d): "after 8 p.m.", not the federal 21:00
     ("WY", "2027-07-17", "08:00", "20:00"),  # a summer Saturday
     ("OR", "2027-01-12", "08:00", "20:00"),  # 646.563(1)(b) as amended by HB 3865
+    ("ME", "2027-01-12", "09:00", "17:00"),  # 1498(3): weekdays 9 a.m. to 5 p.m.
+    ("SD", "2027-01-12", "09:00", "21:00"),  # 37-30-28: weekdays 9 a.m. to 9 p.m.
     ("WA", "2027-01-12", "08:00", "20:00"),  # 80.36.390(8)
     ("WA", "2027-07-17", "08:00", "20:00"),  # a summer Saturday: every day alike
     ("TX", "2027-01-12", "09:00", "21:00"),  # weekday
@@ -348,3 +352,16 @@ def test_oregon_caps_three_contacts_a_day(registry: Registry) -> None:
     assert not v.allowed
     assert any(r.rule == "frequency-cap:OR" and not r.ok and "3" in r.message for r in v.reasons), v.explain()
     assert evaluate(lead, "call", at, make_ctx(registry, contact_log={lead.lead_id: made[:2]})).allowed
+
+
+@pytest.mark.parametrize("state", ["ME", "SD"])
+def test_dialer_states_allow_no_weekend_calls(state: str, registry: Registry) -> None:
+    """Maine's 1498(3) and South Dakota's 37-30-28 name weekdays only: a Saturday noon call is blocked, and
+    the reason says the state allows no calls on Saturdays."""
+    lead, zone = _lead(state)
+    ctx = make_ctx(registry)
+    v = evaluate(lead, "call", local(D("2027-01-16"), 12, 0, zone), ctx)
+    why = [r for r in v.reasons if not r.ok]
+    assert [r.rule for r in why] == [f"state-hours:{state}"], v.explain()
+    assert f"{state} allows no calls on Saturdays" in why[0].message
+    assert next_allowed(lead, "call", local(D("2027-01-16"), 12, 0, zone), ctx) == local(D("2027-01-18"), 9, 0, zone)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from relist.compliance.rules import DAY_NAMES, FEDERAL, RuleBook
+from relist.compliance.rules import FEDERAL, RuleBook
 
 Minutes = tuple[int, int]
 Interval = tuple[datetime, datetime]
@@ -47,6 +47,9 @@ class Constraint:
         return self.closed_why(day) if w is None else f"{_hm(w[0])}-{_hm(w[1])}"
 
 
+_DAY_WORDS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def federal(book: RuleBook, channel: str) -> Constraint:
     rows = book.for_state(FEDERAL, "hours", channel)
     return _hours_constraint(book, FEDERAL, rows, "federal-window", "federal calling window")
@@ -66,7 +69,7 @@ def _hours_constraint(book: RuleBook, state: str, rows: Sequence[object], rule: 
         return (start, end) if start < end else None
 
     def why(day: date) -> str:
-        return f"{state} sets no calling hours on {DAY_NAMES[day.weekday()]}"
+        return f"{state} allows no calls on {_DAY_WORDS[day.weekday()]}s: its calling hours name other days only"
 
     source = "; ".join(dict.fromkeys(r.cite for r in hours))
     clock = hours[0].clock if hours else ""
