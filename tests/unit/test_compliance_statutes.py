@@ -365,3 +365,12 @@ def test_dialer_states_allow_no_weekend_calls(state: str, registry: Registry) ->
     assert [r.rule for r in why] == [f"state-hours:{state}"], v.explain()
     assert f"{state} allows no calls on Saturdays" in why[0].message
     assert next_allowed(lead, "call", local(D("2027-01-16"), 12, 0, zone), ctx) == local(D("2027-01-18"), 9, 0, zone)
+
+
+def test_washington_text_ban_is_in_the_readiness_report() -> None:
+    from relist.compliance.readiness import readiness
+    from relist.settings import Settings
+
+    duties = [d for d in readiness(BOOK, Settings(), ["WA"]) if d.kind == "consent_required"]
+    assert len(duties) == 1 and duties[0].status == "done"
+    assert "Relist blocks these texts to WA leads" in duties[0].said and "RCW 19.190.060" in duties[0].source

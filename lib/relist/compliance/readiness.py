@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from relist.compliance.rules import FEDERAL, RuleBook
 from relist.settings import Settings
 
-DUTY_KINDS = ("registration", "emergency_ban", "identify_at_start", "all_party_recording", "own_dnc_list", "no_holidays")
+DUTY_KINDS = (
+    "registration", "emergency_ban", "identify_at_start", "all_party_recording", "own_dnc_list", "no_holidays",
+    "consent_required",
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,9 @@ def _duty(book: RuleBook, st: str, kind: str, settings: Settings) -> list[Duty]:
         elif kind == "all_party_recording":
             status = "warning" if settings.records_calls else "done"
             said = "you record calls (Settings > You record calls): ask every party's consent first" if settings.records_calls else "Settings > You record calls is no"
+        elif kind == "consent_required":
+            status = "done"
+            said = f"Relist blocks these {' and '.join(sorted(r.channels))}s to {st} leads: there is no record of prior consent"
         elif kind == "own_dnc_list":
             status = "check"
             said = "Relist cannot see state lists: register and scrub against it; put the numbers on your DNC sheet"
