@@ -73,13 +73,15 @@ def test_today_prints_landscape_one_page_wide(demo_book: Path, tmp_path: Path) -
 FIRST_SCREENS = {
     "Leads": ("Lead", "Owner", "Best phone", "Address", "City", "Status", "Next due", "Touches", "Last outcome", "Outcome"),
     "Phones": ("Lead", "Order", "Phone", "Written as", "Vendor DNC", "Status", "Kind", "Added", "Litigator"),
-    "Touches": ("Touch", "Lead", "When", "Channel", "Step", "Outcome", "Phone", "Note"),
+    "Touches": ("Touch", "Lead", "When", "When (UTC)", "Channel", "Step", "Outcome", "Phone", "Note"),
+    "DNC": ("Entry", "Phone", "Email", "Lead", "Channel", "Source", "Reason", "Added", "Removed"),
 }
 
 
 @pytest.mark.parametrize("sheet", sorted(FIRST_SCREENS))
 def test_first_screens_of_the_tables_show_plain_headers(demo_book: Path, tmp_path: Path, sheet: str) -> None:
-    """Leads, Phones and Touches as a 1,366-px screen shows them: headers in words, no field name, phones as written."""
+    """Leads, Phones, Touches and DNC as a 1,366-px screen shows them: headers in words, no field name, phones as an
+    agent writes them, (305) 555-0100, and never +13055550100."""
     first = _text(screen_pdf(demo_book, sheet, tmp_path), 1)
     header = " ".join(first.splitlines()[:3])
     for label in FIRST_SCREENS[sheet]:  # a long header wraps onto two lines ("Vendor" above "DNC"): each word is there
@@ -89,5 +91,34 @@ def test_first_screens_of_the_tables_show_plain_headers(demo_book: Path, tmp_pat
     for c in spec.columns:
         if c.name != c.header and re.search(r"[a-z][A-Z]", c.name):
             assert not re.search(rf"\b{c.name}\b", first), f"{c.name} shows on {sheet}"
-    if sheet == "Leads":
-        assert re.search(r"\(\d{3}\) \d{3}-\d{4}", first) and not re.search(r"\+1\d{10}", first)  # best phone as an agent writes it
+    assert re.search(r"\(\d{3}\) \d{3}-\d{4}", first) and not re.search(r"\+1\d{10}", first)
+
+
+def _rows_of_words(pdf: Path, page: int) -> list[list[tuple[float, float, str]]]:
+    """Page `page`'s words as (xMin, xMax, text), grouped into lines by their baseline and sorted left to right."""
+    out = subprocess.run([require_tool("pdftotext"), "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    lines: dict[float, list[tuple[float, float, str]]] = {}
+    for x0, x1, y1, word in re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out):
+        lines.setdefault(round(float(y1)), []).append((float(x0), float(x1), word))
+    return [sorted(v) for _k, v in sorted(lines.items())]
+
+
+def _when_gaps(pdf: Path, page: int) -> list[float]:
+    """Points between each touch's local time (When, right-aligned) and its UTC time (When (UTC)) on a page."""
+    gaps = []
+    for words in _rows_of_words(pdf, page):
+        for (_a, end, word), (start, _b, nxt) in zip(words, words[1:], strict=False):
+            if re.fullmatch(r"\d\d:\d\d", word) and re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:]+Z", nxt):
+                gaps.append(start - end)
+    return gaps
+
+
+def test_touches_when_and_when_utc_read_as_two_columns_on_screen_and_in_print(demo_book: Path, tmp_path: Path) -> None:
+    """The local time ends at its column's right edge and the UTC time began at the next column's left edge, 2 pt
+    apart ("09:19 2026-11-25T14:19:00Z" read as one value): the UTC column now starts one indent in."""
+    screen = _when_gaps(screen_pdf(demo_book, "Touches", tmp_path / "screen"), 1)
+    assert screen and min(screen) >= 7, screen  # a space in Calibri 11 is about 2.5 pt
+    pdf = screen_pdf(demo_book, "Touches", tmp_path / "print", as_screen=False)  # landscape Letter, one page wide
+    printed = _when_gaps(pdf, 1)
+    assert printed and min(printed) >= 4, printed  # scaled to fit the page: the gap shrinks with the type

@@ -6,10 +6,19 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from relist import schema
 from relist.workbook.migrate import rename_in_formula
-from relist.workbook.port import missing_columns, shown_phone, stored_phone
+from relist.workbook.port import (
+    coerce,
+    converter,
+    missing_columns,
+    phone_reader,
+    shown_phone,
+    stored_phone,
+)
 
 FIELD_NAME = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$|^[A-Z][a-z]+(?:Id|At|Utc)$|^[A-Z][a-z]*Id$")
 """What a schema field name looks like: CamelCase words run together (LeadId, BestPhone, AtUtc)."""
@@ -87,3 +96,43 @@ def test_an_agents_column_named_like_a_new_label_stays_the_agents_in_an_old_work
     """A v2 workbook showed TouchCount; an agent's own 'Touches' column beside it is not taken for it."""
     assert schema.LEADS.fields(["LeadId", "TouchCount", "Touches"]) == ["LeadId", "TouchCount", "Touches"]
     assert schema.LEADS.fields(["Lead", "Touches"]) == ["LeadId", "TouchCount"]
+
+
+PHONE_COLUMNS = (("Leads", "BestPhone"), ("Phones", "Phone"), ("Touches", "Phone"), ("DNC", "Phone"))
+
+
+def test_every_phone_column_is_shown_the_us_way() -> None:
+    """Leads, Phones, Touches and DNC show one form, (305) 555-0100; no other column holds a phone number."""
+    flagged = {(spec.sheet, c.name) for spec in schema.TABLE_SHEETS for c in spec.columns if c.us_phone}
+    assert flagged == set(PHONE_COLUMNS)
+
+
+@pytest.mark.parametrize("sheet,name", PHONE_COLUMNS)
+def test_a_phone_cell_reads_the_same_number_however_it_is_written(sheet: str, name: str) -> None:
+    col = next(s for s in schema.TABLE_SHEETS if s.sheet == sheet).column(name)
+    read = converter(col)
+    for cell in ("(305) 555-0100", "+13055550100", "305-555-0100", "305.555.0100", 3055550100.0, "1 (305) 555-0100"):
+        assert read(cell) == coerce(col, cell) == "+13055550100", (sheet, cell)
+    assert read("+447700900123") == "+447700900123"
+    assert read(None) is None and read("") is None
+
+
+@given(st.one_of(
+    st.from_regex(r"\A\+1[2-9][0-9]{9}\Z"),  # every US/Canada number as kept
+    st.from_regex(r"\A\+[2-9][0-9]{6,14}\Z"),  # numbers of other countries
+    st.from_regex(r"\A\+1[01][0-9]{9}\Z"),  # not a NANP number: kept as it is, never shown as one
+    st.text(max_size=20),
+))
+def test_what_is_kept_comes_back_from_what_is_shown(kept: str) -> None:
+    """Whatever a phone column keeps (E.164, a foreign number, odd text) reads back the same from the cell it is shown in."""
+    if stored_phone(kept) != kept:
+        return  # not a kept form: the writer never holds it
+    assert stored_phone(shown_phone(kept)) == kept
+    assert phone_reader()(shown_phone(kept)) == (kept or None)
+
+
+def test_the_phone_reader_remembers_without_mixing_numbers() -> None:
+    read = phone_reader()
+    cells = ["(305) 555-0100", "(305) 555-0101", "(305) 555-0100", "+447700900123", "(305) 555-0101", 3055550102.0]
+    assert [read(c) for c in cells] == ["+13055550100", "+13055550101", "+13055550100", "+447700900123", "+13055550101",
+                                        "+13055550102"]

@@ -53,3 +53,19 @@ def test_template_looks_finished() -> None:
     assert len(leads.conditional_formatting) >= 1
     rules = [r for cf in leads.conditional_formatting for r in cf.rules]
     assert len(rules) == 3
+
+
+def test_text_after_a_right_aligned_column_starts_one_indent_in() -> None:
+    """Touches > When (a right-aligned date) and When (UTC) (text) ran together: "09:19 2026-11-25T14:19:00Z"."""
+    wb = load_workbook(COMMITTED)
+    ws = wb["Touches"]
+    utc = schema.TOUCHES.names.index("AtUtc") + 1
+    for row in (1, 2):  # the header and the first body row (whose style new rows copy)
+        cell = ws.cell(row, utc)
+        assert cell.alignment.indent == 1 and cell.alignment.horizontal == "left", row
+    assert template.indented(schema.TOUCHES, schema.TOUCHES.column("AtUtc"))
+    for spec in schema.TABLE_SHEETS:
+        for before, col in zip(spec.columns, spec.columns[1:], strict=False):
+            if template.right_aligned(before) and not template.right_aligned(col) and not template.centred(col):
+                assert template.indented(spec, col), (spec.sheet, col.name)
+            assert not (template.right_aligned(col) and template.indented(spec, col))

@@ -55,6 +55,7 @@ from relist.workbook.port import (
     link_target,
     meta_version,
     missing_columns,
+    phone_reader,
     shown_phone,
 )
 
@@ -135,7 +136,7 @@ def to_cell(col: schema.Column | None, value: Any) -> Any:
 
 def cell_writer(col: schema.Column | None) -> Any:
     """to_cell for one column, with a fast path for plain text and numbers."""
-    if col is None or col.type in ("text", "int", "float", "money", "pct"):
+    if col is None or (col.type in ("text", "int", "float", "money", "pct") and not col.us_phone):
         return lambda v: v if (type(v) is str and v != "" and v[0] not in _PREFIXED) or type(v) in (float, int) else to_cell(col, v)
     return lambda v: to_cell(col, v)
 
@@ -155,7 +156,7 @@ def converter(col: schema.Column | None) -> Any:
         return lambda v: None if v == "" else (_round_second(v) if type(v) is datetime else v)
     t = col.type
     if col.us_phone:
-        return lambda v: None if v is None else from_cell(col, v)
+        return phone_reader()
     if t in ("text", "link"):
         return lambda v: v if (type(v) is str and v != "") else (None if v is None else from_cell(col, v))
     if t in ("float", "money", "pct"):
@@ -815,7 +816,7 @@ class LiveWorkbook:
         st = self._state(table)
         col = _COLUMNS[st.spec.table].get(column)
         wanted = {v for v in values if v}
-        if column in st.typed or col is None or col.type not in ("text", "link"):
+        if column in st.typed or col is None or col.type not in ("text", "link") or col.us_phone:
             return self.records_if(table, column, lambda v: v in wanted, columns)
         # text cells are their own typed value: a cell holding a wanted string matches as it is; only others are converted
         self._known(st, [column, *columns])
@@ -840,7 +841,7 @@ class LiveWorkbook:
         st = self._state(table)
         self._known(st, [column, *columns])
         col = _COLUMNS[st.spec.table].get(column)
-        if test(None) or col is None or col.type not in ("text", "link"):
+        if test(None) or col is None or col.type not in ("text", "link") or col.us_phone:  # a phone cell's text is not its value
             self._fetch(st, [st.presence, column])
             keys = self._typed(st, column)
             return self._rows_at(st, table, [i for i in self._present(st) if test(keys[i])], columns)

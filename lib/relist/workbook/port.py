@@ -98,14 +98,18 @@ def excel_serial_to_datetime(value: float) -> datetime:
 
 
 def shown_phone(e164: str) -> str:
-    """+13055550100 as a US agent writes it, (305) 555-0100; any other text as given."""
-    if len(e164) == 12 and e164.startswith("+1") and e164[1:].isdigit():
+    """+13055550100 as a US agent writes it, (305) 555-0100; any other text as given (so `stored_phone` gives it back)."""
+    if len(e164) == 12 and e164.startswith("+1") and e164[1:].isdigit() and e164[2] not in "01":
         return f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
     return e164
 
 
 def stored_phone(text: str) -> str:
     """A US/Canada number however written ((305) 555-0100, 305.555.0100, 1-305-...) as E.164; any other text as given."""
+    if len(text) == 14 and text[0] == "(" and text[4:6] == ") " and text[9] == "-":  # as shown_phone writes it
+        digits = text[1:4] + text[6:9] + text[10:]
+        if digits.isdigit() and digits.isascii() and text[1] not in "01":
+            return "+1" + digits
     if text.startswith("+") and text[1:].isdigit():
         return text
     if any(ch.isalpha() for ch in text):
@@ -116,6 +120,27 @@ def stored_phone(text: str) -> str:
     if len(digits) == 10 and digits[0] not in "01":
         return "+1" + digits
     return text
+
+
+def phone_reader() -> Callable[[Any], str | None]:
+    """A cell value of a phone column as E.164 (`stored_phone`), remembering each text it has read.
+
+    A year's touch log holds the same few numbers thousands of times: one dictionary
+    look-up per cell instead of taking every cell's digits apart again.
+    """
+    seen: dict[str, str | None] = {}
+
+    def read(value: Any) -> str | None:
+        if value.__class__ is not str:  # a number Excel made of a typed number, or nothing
+            text = coerce_text(value)
+            return None if text is None else stored_phone(text)
+        try:
+            return seen[value]
+        except KeyError:
+            got = seen[value] = stored_phone(value) if value else None
+            return got
+
+    return read
 
 
 def coerce(col: schema.Column, value: Any) -> Any:
@@ -203,7 +228,7 @@ def converter(col: schema.Column) -> Callable[[Any], Any]:
     """A fast cell -> value function for one column: common types pass straight through."""
     t = col.type
     if col.us_phone:
-        return lambda v: coerce(col, v)
+        return phone_reader()
     if t in ("text", "link"):
         return lambda v: v if type(v) is str and v != "" else None if v == "" or v is None else coerce(col, v)
     if t in ("float", "money", "pct"):

@@ -43,8 +43,8 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def screen_copy(data: bytes, sheet: str) -> bytes:
-    """The workbook with only `sheet` visible, set to print at 100% on a grid-wide page."""
+def screen_copy(data: bytes, sheet: str, as_screen: bool = True) -> bytes:
+    """The workbook with only `sheet` visible, set to print at 100% on a grid-wide page (`as_screen`), or as it prints."""
     src = zipfile.ZipFile(io.BytesIO(data))
     parts = _sheet_parts(src)
     margin = (PAGE_W_IN - GRID_PX / DPI) / 2
@@ -66,7 +66,7 @@ def screen_copy(data: bytes, sheet: str) -> bytes:
                 text = re.sub(r'firstSheet="\d+"', f'firstSheet="{names.index(sheet)}"', text)
                 text = re.sub(r"<definedName[^>]*_xlnm.Print_Titles[^>]*>[^<]*</definedName>", "", text)
                 body = text.encode()
-            elif info.filename == parts.get(sheet):
+            elif info.filename == parts.get(sheet) and as_screen:
                 text = body.decode()
                 text = re.sub(r"<pageSetUpPr[^>]*/>", "", text)
                 text = re.sub(r"<headerFooter\b.*?</headerFooter>|<headerFooter[^>]*/>", "", text, flags=re.S)
@@ -82,12 +82,13 @@ def screen_copy(data: bytes, sheet: str) -> bytes:
     return out.getvalue()
 
 
-def screen_pdf(workbook: Path, sheet: str, outdir: Path) -> Path:
-    """`sheet` alone, printed as the screen shows it (page 1 = the first screen's columns), as outdir/<sheet>.pdf."""
+def screen_pdf(workbook: Path, sheet: str, outdir: Path, as_screen: bool = True) -> Path:
+    """`sheet` alone, printed as the screen shows it (page 1 = the first screen's columns), as outdir/<sheet>.pdf;
+    with `as_screen` False, printed with its own page setup (what File > Print gives)."""
     name = sheet.lower()
     outdir.mkdir(parents=True, exist_ok=True)
     copy = outdir / f"{name}.xlsx"
-    copy.write_bytes(screen_copy(workbook.read_bytes(), sheet))
+    copy.write_bytes(screen_copy(workbook.read_bytes(), sheet, as_screen))
     subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{outdir}/profile", "--headless", "--convert-to", "pdf",
          "--outdir", str(outdir), str(copy)],

@@ -87,10 +87,23 @@ def centred(col: schema.Column) -> bool:
     return col.type in ("int", "bool") and col.width <= 10
 
 
-def _body_alignment(col: schema.Column, wraps: bool) -> Any:
+def right_aligned(col: schema.Column) -> bool:
+    """Numbers, dates and times Excel sets against the right edge of their cell (the ones not centred)."""
+    return col.type in ("int", "float", "money", "pct", "datetime", "date", "time") and not centred(col)
+
+
+def indented(spec: schema.TableSheet, col: schema.Column) -> bool:
+    """Text right after a right-aligned column starts one indent in: else "2026-11-25 09:19" and
+    "2026-11-25T14:19:00Z" (Touches > When, When (UTC)) read as one value."""
+    i = spec.columns.index(col)
+    return i > 0 and right_aligned(spec.columns[i - 1]) and not right_aligned(col) and not centred(col)
+
+
+def _body_alignment(col: schema.Column, wraps: bool, indent: bool = False) -> Any:
     from openpyxl.styles import Alignment
 
-    return Alignment(horizontal="center" if centred(col) else None, vertical="top" if wraps else None, wrap_text=col.wrap or None)
+    return Alignment(horizontal="center" if centred(col) else "left" if indent else None, indent=1 if indent else 0,
+                     vertical="top" if wraps else None, wrap_text=col.wrap or None)
 
 
 def _excel_value(col: schema.Column, value: Any) -> Any:
@@ -121,7 +134,8 @@ def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]
         cell = ws.cell(row=top, column=i, value=col.header)
         cell.font = header_font
         cell.fill = header_fill
-        cell.alignment = Alignment(vertical="center", wrap_text=tall_header)
+        cell.alignment = Alignment(vertical="center", wrap_text=tall_header, horizontal="left" if indented(spec, col) else None,
+                                   indent=1 if indented(spec, col) else 0)
         if col.help:
             note = Comment(col.help, "Relist")
             note.width, note.height = 260, 90
@@ -130,16 +144,16 @@ def _table_sheet(wb: Any, spec: schema.TableSheet, rows: Sequence[dict[str, Any]
         dim = ws.column_dimensions[letter]
         dim.width = col.width
         dim.number_format = col.number_format
-        if wraps or centred(col):
-            dim.alignment = _body_alignment(col, wraps)
+        if wraps or centred(col) or indented(spec, col):
+            dim.alignment = _body_alignment(col, wraps, indented(spec, col))
     ws.row_dimensions[top].height = 32 if tall_header else 20
     data = list(rows) or [{}]
     for r, rec in enumerate(data, start=top + 1):
         for i, col in enumerate(spec.columns, start=1):
             cell = ws.cell(row=r, column=i, value=_excel_value(col, rec.get(col.name)))
             cell.number_format = col.number_format
-            if wraps or centred(col):
-                cell.alignment = _body_alignment(col, wraps)
+            if wraps or centred(col) or indented(spec, col):
+                cell.alignment = _body_alignment(col, wraps, indented(spec, col))
     ref = f"A{top}:{last}{len(data) + top}"
     table = Table(displayName=spec.table, ref=ref)
     table.tableStyleInfo = TableStyleInfo(
