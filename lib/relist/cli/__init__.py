@@ -94,5 +94,15 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point: product errors print one line, never a traceback."""
-    return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="relist")
+    """Console-script entry point: product errors print one line, never a traceback.
+
+    Read-cache writes wait until the command has answered and are done by a child process
+    (`cache_later`), so a command after Excel re-saved the workbook costs what a full read does.
+    """
+    from relist.workbook import cache_later
+
+    cache_later.begin()
+    try:
+        return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="relist")
+    finally:
+        cache_later.finish()

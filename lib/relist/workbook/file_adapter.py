@@ -28,8 +28,8 @@ from relist import schema
 from relist.clock import machine_now
 from relist.durable import fsync_dir
 from relist.errors import NotARelistWorkbook, WorkbookError, WorkbookLocked
+from relist.workbook import cache_later, table_cache
 from relist.workbook import package as pkg
-from relist.workbook import table_cache
 from relist.workbook.port import (
     Record,
     Selection,
@@ -290,10 +290,20 @@ class FileWorkbook:
             except Exception:  # noqa: BLE001 - an unreadable cache: the full read
                 st.entry = False
         records = self._read_table(st)
-        if self._cache is not None and st.info.name.lower() in _SPEC_NAMES and st.entry is False:
+        cache = self._cache
+        if cache is not None and st.info.name.lower() in _SPEC_NAMES and st.entry is False:
             key = self._cache_key(st)
-            self._cache.store(st.info.name, key, st.info.columns, records, st.rownums)
-            st.entry = self._cache.open(st.info.name, key) or False
+            name, columns, rownums = st.info.name, st.info.columns, st.rownums
+            if cache_later.deferring():  # written after the command answers, if the table is still as read
+
+                def store(st: _TableState = st) -> None:
+                    if not st.mode and st.records is records:
+                        cache.store(name, key, columns, records, rownums)
+
+                cache.later(name, store)
+            else:
+                cache.store(name, key, columns, records, rownums)
+                st.entry = cache.open(name, key) or False
         return records
 
     # ---------------------------------------------------------------- the read cache
@@ -764,9 +774,12 @@ class FileWorkbook:
                     plans.append((name, None, None))
                 else:
                     plans.append((name, st.entry, (changed, appended, rownum_of[start:])))
-            elif not spliced:
-                rows = [settle(r) for r in records]
-                plans.append((name, None, (rows, rownum_of) if all(r is not None for r in rows) else None))
+            elif not spliced and len(rownum_of) == len(records):  # every row written anew: each one settled
+                plans.append((name, None, _WholeTable(records, rownum_of, settle, None)))
+            elif st.records is not None and len(rownum_of) == len(records):
+                # every row was read (no cache to patch) and some written: those settled, the rest as read
+                start = st.appended_from if st.appended_from is not None else len(records)
+                plans.append((name, None, _WholeTable(records, rownum_of, settle, {*st.changed, *range(start, len(records))})))
             else:
                 plans.append((name, None, None))
         return plans
@@ -787,8 +800,34 @@ class FileWorkbook:
             if entry is not None:
                 cache.update(entry, key, *change)
             else:
-                rows, rownums = change
-                cache.store(name, key, st.info.columns, rows, rownums)
+                cache.later(name, change.storer(cache, name, key, st.info.columns))
+
+
+@dataclass
+class _WholeTable:
+    """A table stored whole after a save: its records as saved, their sheet rows, and how to settle the ones written."""
+
+    records: Sequence[Record]
+    rownums: list[int]
+    settle: Callable[[Mapping[str, Any]], Record | None]
+    written: set[int] | None  # the rows the save wrote (None: all of them); the others are as a full read gave them
+
+    def storer(self, cache: table_cache.TableCache, name: str, key: table_cache.Key, columns: Sequence[str]) -> Callable[[], None]:
+        def store() -> None:
+            settle, written = self.settle, self.written
+            rows: list[Record | None]
+            if written is None:
+                rows = [settle(r) for r in self.records]
+            else:
+                rows = list(self.records)
+                for i in written:
+                    rows[i] = settle(self.records[i])
+            if any(r is None for r in rows):
+                cache.drop(name)
+            else:
+                cache.store(name, key, columns, rows, self.rownums)  # type: ignore[arg-type]
+
+        return store
 
 
 TEMP_SUFFIX = ".relist-tmp"

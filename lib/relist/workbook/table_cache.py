@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from relist import schema
+from relist.workbook import cache_later
 from relist.workbook import package as pkg
 from relist.workbook.limits import CELL_CHARS
 from relist.workbook.port import shown_phone, stored_phone
@@ -266,7 +267,17 @@ class TableCache:
         return self.folder / f"{table}.idx"
 
     def open(self, table: str, key: Key) -> Entry | None:
-        """The table's cached values when they were made for exactly `key`."""
+        """The table's cached values when they were made for exactly `key`.
+
+        On a miss, a write this process left for later is done now, or one a finished command's
+        background child is doing is waited for (`cache_later`), and the index is read again.
+        """
+        entry = self._open(table, key)
+        if entry is None and (cache_later.run_now(self.folder, table) or cache_later.wait_for_build(self.folder)):
+            entry = self._open(table, key)
+        return entry
+
+    def _open(self, table: str, key: Key) -> Entry | None:
         try:
             index = pickle.loads(self._idx(table).read_bytes())
             if index.get("format") != FORMAT or index.get("key") != key:
@@ -275,7 +286,12 @@ class TableCache:
         except Exception:  # noqa: BLE001 - a damaged or half-written cache is a miss
             return None
 
+    def later(self, table: str, job: Callable[[], None]) -> None:
+        """`job` (a write of this table's cache) after the command has answered, or now (`cache_later`)."""
+        cache_later.later(self.folder, table, job)
+
     def drop(self, table: str) -> None:
+        cache_later.cancel(self.folder, table)
         with contextlib.suppress(OSError):
             self._idx(table).unlink(missing_ok=True)
 
