@@ -13,8 +13,12 @@ is verified once per process, when first used.
 
 from __future__ import annotations
 
+import bisect
 import json
+import mmap
 import os
+import struct
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -184,7 +188,7 @@ _VERIFIED: dict[tuple[str, int, int, int, str], str] = {}
 """(file, inode, size, mtime, manifest checksum) -> problem ('' when the file proved itself)."""
 
 
-def _verified(path: Path, info: AreaInfo, arr: npt.NDArray[np.uint32]) -> str:
+def _verified(path: Path, info: AreaInfo, arr: Any) -> str:
     """Why the area file cannot be trusted ('' when it can): size, checksum, then sorted order on a sample.
 
     The result is kept per file identity, so a file is read through once per process.
@@ -197,20 +201,19 @@ def _verified(path: Path, info: AreaInfo, arr: npt.NDArray[np.uint32]) -> str:
     return problem
 
 
-def _problem(info: AreaInfo, arr: npt.NDArray[np.uint32], size: int) -> str:
-    import numpy as np
-
+def _problem(info: AreaInfo, arr: Any, size: int) -> str:
+    """Why an area file's numbers (a numpy array or a memoryview of them) cannot be trusted, '' when they can."""
     if size != info.count * 4:
         return f"its file holds {size} bytes where {info.count} numbers take {info.count * 4}"
     if not info.checksum:
         return "it was loaded without a checksum by an older Relist"
     if checksum(arr) != info.checksum:
         return "its checksum does not match the manifest"
-    n = arr.shape[0]
+    n = len(arr)
     if n:
-        idx = np.unique(np.linspace(0, n - 1, num=min(n, _SAMPLE), dtype=np.int64))
-        nxt = np.minimum(idx + 1, n - 1)
-        if int(arr[idx].max()) >= SUBSCRIBER_SPAN or bool((arr[nxt][idx < n - 1] <= arr[idx][idx < n - 1]).any()):
+        k = min(n, _SAMPLE)  # evenly spread sample positions, each checked against the next number
+        idx = sorted({(i * (n - 1)) // (k - 1) for i in range(k)}) if k > 1 else [0]
+        if max(int(arr[i]) for i in idx) >= SUBSCRIBER_SPAN or any(int(arr[i + 1]) <= int(arr[i]) for i in idx if i < n - 1):
             return "its numbers are out of order"
     return ""
 
@@ -222,6 +225,7 @@ class Registry:
         self.directory = directory
         self.areas: dict[str, AreaInfo] = dict(areas or {})
         self._arrays: dict[str, npt.NDArray[np.uint32] | None] = {}
+        self._views: dict[str, Any] = {}
         self._problems: dict[str, str] = {}
 
     @classmethod
@@ -271,12 +275,44 @@ class Registry:
         self._arrays[area] = arr
         return arr
 
+    def _numbers(self, area: str) -> Any:
+        """The area's sorted numbers for one-at-a-time lookups (a memoryview of the memory-mapped
+        file, without importing numpy), or None when missing or damaged; verified as `_array` is."""
+        if area in self._views:
+            return self._views[area]
+        if area in self._arrays or sys.byteorder != "little" or struct.calcsize("I") != 4:
+            view: Any = self._array(area)
+            self._views[area] = view
+            return view
+        info = self.areas.get(area)
+        view = None
+        if info is not None and self.directory is not None:
+            path = area_file(self.directory, area)
+            try:
+                size = path.stat().st_size
+                if size != info.count * 4:
+                    problem = f"its file holds {size} bytes where {info.count} numbers take {info.count * 4}"
+                else:
+                    if size:
+                        with path.open("rb") as fh:
+                            view = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)).cast("I")
+                    else:
+                        view = memoryview(b"").cast("I")
+                    problem = _verified(path, info, view)
+            except (OSError, ValueError):
+                problem = "its file is missing or cannot be read"
+            if problem:
+                self._problems[area] = problem
+                view = None
+        self._views[area] = view
+        return view
+
     def status(self, area: str, today: date) -> AreaStatus:
         """Fresh, warning (day 25+), stale (over 31 days), missing or damaged."""
         info = self.areas.get(area)
         if info is None:
             return AreaStatus(area, "missing", None, None)
-        if self._array(area) is None:
+        if self._numbers(area) is None:
             return AreaStatus(area, "damaged", info.downloaded, None, self._problems.get(area, ""))
         state, age = area_state(info.downloaded, today)
         return AreaStatus(area, state, info.downloaded, age)
@@ -328,9 +364,9 @@ class Registry:
         ten = ten_digits(number)
         if ten is None:
             return False
-        arr = self._array(ten[:3])
-        if arr is None or arr.shape[0] == 0:
+        arr = self._numbers(ten[:3])
+        if arr is None or len(arr) == 0:
             return False
         sub = int(ten[3:])
-        i = int(arr.searchsorted(sub))
-        return i < arr.shape[0] and int(arr[i]) == sub
+        i = bisect.bisect_left(arr, sub)
+        return i < len(arr) and int(arr[i]) == sub
