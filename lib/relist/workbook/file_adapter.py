@@ -441,16 +441,26 @@ class FileWorkbook:
         return self.read_columns(table, [column])[column]
 
     def _rows_matching(
-        self, table: str, column: str, columns: Sequence[str], pick: Callable[[list[Any]], list[int]], keep: Callable[[Any], bool]
+        self,
+        table: str,
+        column: str,
+        columns: Sequence[str],
+        pick: Callable[[list[Any]], list[int]],
+        keep: Callable[[Any], bool],
+        texts: Collection[str] | None = None,
     ) -> list[Record]:
-        """Some columns of the rows `pick` chooses from the column's values (the cache: one column, then those rows)."""
+        """Some columns of the rows `pick` chooses from the column's values (the cache: one column, then
+        those rows; or, for rows holding one of the `texts`, the column's index and then those rows)."""
         st = self._state(table)
         cols = list(columns)
         entry = self._fast(st)
         if entry is not None:
             try:
-                values = entry.column(column) if column in entry.columns else [None] * len(entry)
-                rows = [entry.row(i) for i in pick(values)]
+                found = entry.rows_with(column, texts) if texts is not None and column in entry.columns else None
+                if found is None:
+                    values = entry.column(column) if column in entry.columns else [None] * len(entry)
+                    found = pick(values)
+                rows = [entry.row(i) for i in found]
                 return [{c: r.get(c) for c in cols} for r in rows]
             except Exception:  # noqa: BLE001
                 st.entry = False
@@ -462,12 +472,18 @@ class FileWorkbook:
 
     def records_where(self, table: str, column: str, value: Any, columns: Sequence[str]) -> list[Record]:
         """Some columns of the rows whose `column` equals `value`."""
-        return self._rows_matching(table, column, columns, lambda vs: [i for i, v in enumerate(vs) if v == value], lambda v: v == value)
+        texts = [value] if value.__class__ is str else None
+        return self._rows_matching(
+            table, column, columns, lambda vs: [i for i, v in enumerate(vs) if v == value], lambda v: v == value, texts
+        )
 
     def records_in(self, table: str, column: str, values: Collection[Any], columns: Sequence[str]) -> list[Record]:
         """Some columns of the rows whose `column` value is one of `values`."""
         wanted = set(values)
-        return self._rows_matching(table, column, columns, lambda vs: [i for i, v in enumerate(vs) if v in wanted], lambda v: v in wanted)
+        texts = wanted if all(v.__class__ is str for v in wanted) else None
+        return self._rows_matching(
+            table, column, columns, lambda vs: [i for i, v in enumerate(vs) if v in wanted], lambda v: v in wanted, texts
+        )
 
     def tail(self, table: str, column: str) -> tuple[int, Any]:
         """The table's row count and the `column` value of its last row."""

@@ -26,7 +26,7 @@ import struct
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -37,12 +37,38 @@ from relist.workbook import package as pkg
 from relist.workbook.limits import CELL_CHARS
 from relist.workbook.port import shown_phone, stored_phone
 
-FORMAT = 4
+FORMAT = 5
 """Bumped whenever what the cache holds, or how a value is typed on reading, changes."""
 BLOCK = 512
 """Rows per pickled piece of a column."""
 COMPACT_AFTER = 4000
 """Rows changed or appended since the base before a new base is written."""
+INDEXED = {"tbltouches": ("LeadId", "Outcome"), "tblphones": ("LeadId",), "tblleads": ("LeadId",)}
+"""Columns kept with an index of their text values (value -> rows), so one lead's touches, or the
+do-not-call requests in the whole log, are found without reading the column (lower-case table name)."""
+INDEX_ROWS = 1024
+"""Rows of a base per index bucket (an index is read one bucket at a time; at most 256 buckets)."""
+
+
+def bucket_of(value: str, buckets: int) -> int:
+    """The index bucket of a text value: the same in every process (Python's own str hash is not)."""
+    return zlib.crc32(value.encode("utf-8", "surrogatepass")) % buckets
+
+
+def _index_buckets(values: Sequence[Any], buckets: int) -> list[dict[str, list[int]]]:
+    """The column's text values, each with the rows holding it, split into buckets."""
+    out: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
+    where: dict[str, list[int]] = {}
+    for i, v in enumerate(values):
+        if v.__class__ is str:
+            rows = where.get(v)
+            if rows is None:
+                where[v] = [i]
+            else:
+                rows.append(i)
+    for v, rows in where.items():
+        out[bucket_of(v, buckets)][v] = rows
+    return out
 
 Record = dict[str, Any]
 Key = tuple[Any, ...]
@@ -204,6 +230,44 @@ class Entry:
                 out.append(_decoded(pickle.loads(data)))
         return out
 
+    def _index_piece(self, column: str, b: int) -> dict[str, list[int]]:
+        start, header = self._header  # type: ignore[misc]
+        off, size = header["index"][column][b]
+        with (self.folder / self.index["base"]).open("rb") as fh:
+            fh.seek(start + off)
+            data = fh.read(size)
+        if len(data) != size:
+            raise ValueError("cache base file cut short")
+        piece = pickle.loads(data)
+        if piece.__class__ is not dict:
+            raise ValueError("cache index piece of an unknown kind")
+        return piece
+
+    def rows_with(self, column: str, values: Collection[str]) -> list[int] | None:
+        """Indexes of the rows whose `column` is one of the text `values`, in order, read from the
+        column's index; None when the column has none (the caller reads the column)."""
+        if self._header is None:
+            self._pieces([])
+        assert self._header is not None
+        spans = self._header[1].get("index", {}).get(column)
+        if spans is None:
+            return None
+        wanted = set(values)
+        found: set[int] = set()
+        by_bucket: dict[int, list[str]] = {}
+        for v in wanted:
+            by_bucket.setdefault(bucket_of(v, len(spans)), []).append(v)
+        for b, vs in by_bucket.items():
+            piece = self._index_piece(column, b)
+            for v in vs:
+                found.update(piece.get(v, ()))
+        if found and max(found) >= self.n:
+            raise ValueError("cache index beyond the table")
+        found.difference_update(self.patch)
+        found.update(i for i, rec in self.patch.items() if rec.get(column) in wanted)
+        found.update(self.n + k for k, rec in enumerate(self.extra) if rec.get(column) in wanted)
+        return sorted(found)
+
     def _pieces_of(self, name: str) -> int:
         if self._header is None:
             self._pieces([])
@@ -312,7 +376,18 @@ class TableCache:
                     blobs.append(data)
                     spans.append((end, len(data)))
                     end += len(data)
-            header = {"columns": places, "rownums": list(rownums)}
+            index: dict[str, list[tuple[int, int]]] = {}
+            buckets = max(1, min(256, n // INDEX_ROWS))
+            for c in INDEXED.get(table.lower(), ()):
+                if c not in cols:
+                    continue
+                spans = index[c] = []
+                for piece in _index_buckets(values[cols.index(c)], buckets):
+                    data = pickle.dumps(piece, pickle.HIGHEST_PROTOCOL)
+                    blobs.append(data)
+                    spans.append((end, len(data)))
+                    end += len(data)
+            header = {"columns": places, "rownums": list(rownums), "index": index}
             head = pickle.dumps(header, pickle.HIGHEST_PROTOCOL)
             name = f"{table}-{uuid.uuid4().hex[:12]}.base"
             _write_atomic(self.folder / name, b"".join([struct.pack("<Q", len(head)), head, *blobs]))
