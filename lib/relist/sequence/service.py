@@ -146,16 +146,20 @@ def _find_lead(book: Any, lead_id: str, tz: ZoneInfo) -> tuple[Lead, list[dict[s
     from relist.leads import lead_from_record, phone_from_record
 
     wanted = str(lead_id).strip()
-    values = getattr(book, "column_values", None)
-    cells = values("tblLeads", "LeadId") if values is not None else [r.get("LeadId") for r in book.read_records("tblLeads", ["LeadId"])]
-    ids = [i if i.__class__ is str else str(i or "") for i in cells]
-    lid = wanted if wanted in ids else next((i for i in ids if i.lower() == wanted.lower()), None)
-    if lid is None:
-        raise NotFound(f"Lead {lead_id!r} is not on the Leads sheet.", "Check the LeadId (relist today --json lists them).")
     where = getattr(book, "records_where", None)
     rec: dict[str, Any] | None = None
+    found = where("tblLeads", "LeadId", wanted, list(LEAD_COLUMNS)) if where is not None else []
+    if found:  # the id as written: its row alone (the read cache's index finds it without the column)
+        lid: str | None = wanted
+    else:
+        values = getattr(book, "column_values", None)
+        cells = values("tblLeads", "LeadId") if values is not None else [r.get("LeadId") for r in book.read_records("tblLeads", ["LeadId"])]
+        ids = [i if i.__class__ is str else str(i or "") for i in cells]
+        lid = wanted if wanted in ids else next((i for i in ids if i.lower() == wanted.lower()), None)
+    if lid is None:
+        raise NotFound(f"Lead {lead_id!r} is not on the Leads sheet.", "Check the LeadId (relist today --json lists them).")
     if where is not None:
-        found = where("tblLeads", "LeadId", lid, list(LEAD_COLUMNS))
+        found = found or where("tblLeads", "LeadId", lid, list(LEAD_COLUMNS))
         rec = found[0] if found else None
         phone_recs = where("tblPhones", "LeadId", lid, list(_PHONE_COLUMNS))
     if rec is None:

@@ -204,6 +204,7 @@ class FileWorkbook:
         self._pics: list[tuple[str, bytes, str, str]] = []
         self._cache = table_cache.TableCache(self.path) if table_cache.enabled() else None
         self._cache_facts: tuple[Any, ...] | None = None
+        self._meta: list[list[Any]] | None = None
 
     def _read(self, part: str) -> bytes | None:
         try:
@@ -230,13 +231,34 @@ class FileWorkbook:
                 "Restore the newest copy from the backups folder beside the workbook.",
             ) from exc
 
+    def _meta_rows(self) -> list[list[Any]]:
+        """The product's own small sheet, kept in the read cache while its part and the shared strings
+        are unchanged (reading it otherwise loads the whole file into the sheet reader)."""
+        if self._meta is not None:
+            return self._meta
+        part = self._sheet_parts[schema.META_SHEET]
+        key: table_cache.Key | None = None
+        if self._cache is not None:
+            if self._cache_facts is None:
+                self._cache_facts = table_cache.package_facts(self._zip, self._wb_part, self._read(self._wb_rels_path))
+            key = table_cache.sheet_key(self._zip, self._cache_facts, part)
+            kept = self._cache.sheet(part, key)
+            if kept is not None:
+                self._meta = kept
+                return kept
+        rows = self._sheet_rows(schema.META_SHEET)
+        if self._cache is not None and key is not None:
+            self._cache.store_sheet(part, key, rows)
+        self._meta = rows
+        return rows
+
     def _check_product(self, migrate: bool) -> None:
         if schema.META_SHEET not in self._sheet_parts:
             raise NotARelistWorkbook(
                 f"{self.path.name} is not a Relist workbook.",
                 "Make one with: relist init PATH (then import your data into it).",
             )
-        rows = self._sheet_rows(schema.META_SHEET)
+        rows = self._meta_rows()
         meta = {str(r[0]): r[1] for r in rows if len(r) >= 2 and r[0] != ""}
         version = meta_version(self.path.name, meta, "Make one with: relist init PATH")
         self.schema_version = version
@@ -516,7 +538,7 @@ class FileWorkbook:
     def read_cells(self, sheet: str, refs: Sequence[str]) -> dict[str, Any]:
         if sheet not in self._sheet_parts:
             raise WorkbookError(f"{self.path.name} has no sheet {sheet!r}.", "Restore a backup.")
-        rows = self._sheet_rows(sheet)
+        rows = self._meta_rows() if sheet == schema.META_SHEET else self._sheet_rows(sheet)
         edits = self._cell_edits.get(sheet, {})
         out: dict[str, Any] = {}
         for ref in refs:

@@ -118,6 +118,11 @@ def package_facts(zf: zipfile.ZipFile, wb_part: str, wb_rels: bytes | None) -> t
     return (_part_key(zf, shared), _part_key(zf, styles), date1904)
 
 
+def sheet_key(zf: zipfile.ZipFile, facts: tuple[Any, ...], sheet_part: str) -> Key:
+    """A small sheet's rows stay what they were while this is unchanged (see `TableCache.sheet`)."""
+    return (FORMAT, "sheet", _part_key(zf, sheet_part), facts)
+
+
 def table_key(zf: zipfile.ZipFile, facts: tuple[Any, ...], info: pkg.TableInfo, sheet_part: str) -> Key:
     return (FORMAT, schema.SCHEMA_VERSION, info.name, tuple(info.columns), _part_key(zf, sheet_part), _part_key(zf, info.part), facts)
 
@@ -415,6 +420,25 @@ class TableCache:
             self._write_index(entry.table, {**entry.index, "key": key, "patch": patch, "extra": extra, "extra_rows": rows})
         except Exception:  # noqa: BLE001
             self.drop(entry.table)
+
+    def sheet(self, part: str, key: Key) -> list[list[Any]] | None:
+        """A small sheet's rows as the full read gave them, when kept for exactly `key`."""
+        try:
+            found = pickle.loads(self._sheet_file(part).read_bytes())
+            return found["rows"] if found.get("format") == FORMAT and found.get("key") == key else None
+        except Exception:  # noqa: BLE001 - a damaged or half-written copy is a miss
+            return None
+
+    def store_sheet(self, part: str, key: Key, rows: list[list[Any]]) -> None:
+        try:
+            self.folder.mkdir(exist_ok=True)
+            _write_atomic(self._sheet_file(part), pickle.dumps({"format": FORMAT, "key": key, "rows": rows}, pickle.HIGHEST_PROTOCOL))
+        except Exception:  # noqa: BLE001
+            with contextlib.suppress(OSError):
+                self._sheet_file(part).unlink(missing_ok=True)
+
+    def _sheet_file(self, part: str) -> Path:
+        return self.folder / ("rows-" + part.replace("/", "_") + ".pkl")
 
     def _layout_file(self, part: str) -> Path:
         return self.folder / ("part-" + part.replace("/", "_") + ".seg")
