@@ -111,3 +111,31 @@ def test_env_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert lock.default_timeout() == 2.5
     monkeypatch.setenv(lock.TIMEOUT_ENV, "soon")
     assert lock.default_timeout() == lock.DEFAULT_TIMEOUT
+
+
+OLD_HOLD = """
+import sys, filelock
+lock = filelock.FileLock(sys.argv[1], thread_local=False)
+lock.acquire()
+print("held", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_relist_that_locks_through_filelock_excludes_this_one_and_back(tmp_path: Path) -> None:
+    """Earlier Relists (and the Windows path) lock through `filelock`; the POSIX flock taken here is the same lock."""
+    book = tmp_path / "Relist.xlsx"
+    proc = subprocess.Popen([sys.executable, "-c", OLD_HOLD, str(lock_path(book))], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+        assert is_locked(book)
+        with pytest.raises(WorkbookBusy), writer_lock(book, timeout=0.2):
+            pass
+    finally:
+        proc.communicate("\n", timeout=30)
+    assert not is_locked(book)
+    import filelock
+
+    with writer_lock(book, timeout=0):
+        with pytest.raises(filelock.Timeout):
+            filelock.FileLock(str(lock_path(book)), thread_local=False).acquire(timeout=0.1)
