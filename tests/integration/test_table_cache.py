@@ -377,3 +377,37 @@ def test_lead_updates_keep_every_hyperlink_right(tmp_path: Path, cache_env: pyte
         for part in zc.namelist():
             assert zb.read(part) == zc.read(part), f"{part} after step {step}"
     assert True in used["same"] and True in used["edited"], "links were left as they were, and edited in place"
+
+
+def test_table_parts_found_through_the_cache_follow_the_relationships(tmp_path: Path, cache_env: pytest.MonkeyPatch) -> None:
+    """Each sheet's table parts, kept per relationships entry: the same as reading them; a rewritten part is read again."""
+    path = seeded_book(tmp_path, random.Random(11))
+
+    def tables(cached: bool) -> dict[str, tuple[str, str]]:
+        if cached:
+            cache_env.delenv("RELIST_CACHE", raising=False)
+        else:
+            cache_env.setenv("RELIST_CACHE", "0")
+        book = FileWorkbook(path)
+        cache_env.delenv("RELIST_CACHE", raising=False)
+        return {k: (st.info.part, st.sheet_part) for k, st in book._tables.items()}
+
+    assert tables(True) == tables(False)
+    assert (table_cache.folder_for(path) / "rels.pkl").exists()
+    # another program moves the Leads table to a new part name: its sheet's relationships change
+    with zipfile.ZipFile(path) as src:
+        items = [(i, src.read(i.filename)) for i in src.infolist()]
+    leads_part = tables(True)["tblleads"][0]
+    renamed = leads_part.replace(".xml", "b.xml")
+    tmp = path.with_name("moved.xlsx")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in items:
+            name = info.filename
+            if name == leads_part:
+                name = renamed
+            if name.endswith(".rels") or name == "[Content_Types].xml":
+                data = data.replace(leads_part.rsplit("/", 1)[1].encode(), renamed.rsplit("/", 1)[1].encode())
+            dst.writestr(name, data)
+    tmp.replace(path)
+    assert tables(True)["tblleads"][0] == renamed == tables(False)["tblleads"][0]
+    assert_cache_agrees(path, cache_env)

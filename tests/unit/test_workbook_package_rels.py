@@ -27,3 +27,11 @@ def test_table_targets_match_a_full_parse(xml: str) -> None:
     data = xml.encode()
     full = [r.target for r in pkg.parse_rels(data) if r.type.endswith("/table")] if data else []
     assert pkg.table_targets(data) == full
+
+
+def test_column_letters_by_index_are_excels() -> None:
+    from relist.workbook import package as pkg
+
+    assert len(pkg._LETTERS) == 16385 and pkg._LETTERS[16384] == "XFD"
+    assert pkg._LETTERS == [""] + [pkg.col_letter(i) for i in range(1, 16385)]
+    assert all(pkg.col_index(pkg._LETTERS[i]) == i for i in (1, 26, 27, 52, 702, 703, 16384))

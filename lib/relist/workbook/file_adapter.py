@@ -192,8 +192,9 @@ class FileWorkbook:
             (pkg.resolve(wb_part, r.target) for r in rels.values() if r.type.endswith("/calcChain")), None
         )
         self._tables: dict[str, _TableState] = {}
+        targets = self._table_targets()
         for sheet_name, part in self._sheet_parts.items():
-            for target in pkg.table_targets(self._read(pkg.rels_path(part))):
+            for target in targets[part]:
                 tpart = pkg.resolve(part, target)
                 info = pkg.parse_table(tpart, self._read(tpart) or b"")
                 if info.name.lower() in _SPEC_NAMES:
@@ -205,6 +206,32 @@ class FileWorkbook:
         self._cache = table_cache.TableCache(self.path) if table_cache.enabled() else None
         self._cache_facts: tuple[Any, ...] | None = None
         self._meta: list[list[Any]] | None = None
+
+    def _table_targets(self) -> dict[str, list[str]]:
+        """Each sheet's table targets, from its relationships part. A sheet with a hyperlink per row
+        has megabytes of them, so what was found is kept in the read cache for the part's entry
+        (CRC-32 and sizes as the central directory records them) and only a changed part is read."""
+        cache = table_cache.TableCache(self.path) if table_cache.enabled() else None
+        known = cache.table_parts() if cache is not None else {}
+        found: dict[str, tuple[table_cache.Key, list[str]]] = {}
+        out: dict[str, list[str]] = {}
+        for part in self._sheet_parts.values():
+            rels = pkg.rels_path(part)
+            try:
+                i = self._zip.getinfo(rels)
+            except KeyError:
+                out[part] = []
+                continue
+            key = (i.CRC, i.compress_size, i.file_size, i.compress_type)
+            hit = known.get(rels)
+            if hit is not None and hit[0] == key:
+                out[part] = list(hit[1])
+            else:
+                out[part] = pkg.table_targets(self._read(rels))
+            found[rels] = (key, out[part])
+        if cache is not None and found != known:
+            cache.store_table_parts(found)
+        return out
 
     def _read(self, part: str) -> bytes | None:
         try:

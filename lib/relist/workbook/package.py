@@ -42,7 +42,18 @@ def col_letter(index: int) -> str:
     return out
 
 
-_LETTERS = [""] + [col_letter(i) for i in range(1, 16385)]
+def _all_letters() -> list[str]:
+    """"" then A..Z, AA..ZZ, AAA..XFD: Excel's 16,384 column letters by index (built by length, not one by one)."""
+    from itertools import product
+    from string import ascii_uppercase
+
+    out = [""]
+    for width in (1, 2, 3):
+        out.extend(map("".join, product(ascii_uppercase, repeat=width)))
+    return out[:16385]
+
+
+_LETTERS = _all_letters()
 
 
 def split_ref(ref: str) -> tuple[int, int]:

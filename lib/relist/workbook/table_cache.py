@@ -421,6 +421,22 @@ class TableCache:
         except Exception:  # noqa: BLE001
             self.drop(entry.table)
 
+    def table_parts(self) -> dict[str, tuple[Key, list[str]]]:
+        """Sheet relationship parts -> (their entry as the central directory records it, the table targets they name)."""
+        try:
+            found = pickle.loads((self.folder / "rels.pkl").read_bytes())
+            return dict(found["rels"]) if found.get("format") == FORMAT else {}
+        except Exception:  # noqa: BLE001 - a damaged or half-written copy is a miss
+            return {}
+
+    def store_table_parts(self, rels: Mapping[str, tuple[Key, list[str]]]) -> None:
+        try:
+            self.folder.mkdir(exist_ok=True)
+            _write_atomic(self.folder / "rels.pkl", pickle.dumps({"format": FORMAT, "rels": dict(rels)}, pickle.HIGHEST_PROTOCOL))
+        except Exception:  # noqa: BLE001
+            with contextlib.suppress(OSError):
+                (self.folder / "rels.pkl").unlink(missing_ok=True)
+
     def sheet(self, part: str, key: Key) -> list[list[Any]] | None:
         """A small sheet's rows as the full read gave them, when kept for exactly `key`."""
         try:
