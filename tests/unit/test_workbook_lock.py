@@ -136,6 +136,5 @@ def test_a_relist_that_locks_through_filelock_excludes_this_one_and_back(tmp_pat
     assert not is_locked(book)
     import filelock
 
-    with writer_lock(book, timeout=0):
-        with pytest.raises(filelock.Timeout):
-            filelock.FileLock(str(lock_path(book)), thread_local=False).acquire(timeout=0.1)
+    with writer_lock(book, timeout=0), pytest.raises(filelock.Timeout):
+        filelock.FileLock(str(lock_path(book)), thread_local=False).acquire(timeout=0.1)

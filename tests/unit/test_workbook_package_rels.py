@@ -33,5 +33,5 @@ def test_column_letters_by_index_are_excels() -> None:
     from relist.workbook import package as pkg
 
     assert len(pkg._LETTERS) == 16385 and pkg._LETTERS[16384] == "XFD"
-    assert pkg._LETTERS == [""] + [pkg.col_letter(i) for i in range(1, 16385)]
+    assert [""] + [pkg.col_letter(i) for i in range(1, 16385)] == pkg._LETTERS
     assert all(pkg.col_index(pkg._LETTERS[i]) == i for i in (1, 26, 27, 52, 702, 703, 16384))
