@@ -73,7 +73,7 @@ def test_slides_carry_the_subjects_numbers(written: Path) -> None:
     for number in ("$455,000", "Price: List at $455,000", "Photos: Professional photos, at least 20 (it had 9)", "Because: The last list price, $489,000"):
         assert number in change, number
     for number in ("$454,500", "$430,000 to $480,000", "1114 Palmetto Ridge Dr", "February 14, 2026", "$437,500", "$250",
-                   "$252.50/sq ft × 1,800 sq ft", "high confidence"):
+                   "$252.50/sq ft, times this home's 1,800 sq ft", "high confidence"):
         assert number in comps, number
     for item in PLAN:
         assert item in plan

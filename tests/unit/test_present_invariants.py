@@ -11,9 +11,9 @@ import pytest
 from tests.data.comps.fixture import AS_OF, TZ
 from tests.data.comps.generated import listings
 
-from relist.comps.findings import MAX_SUPPORTED_CHANGE_PCT
+from relist.comps.findings import MAX_SUPPORTED_CHANGE_PCT, QualityBar
 from relist.comps.select import NoComparables, comps_from_records
-from relist.comps.words import internal_words, money, price_range
+from relist.comps.words import internal_words, money, per_sqft, price_range
 from relist.leads import lead_from_record
 from relist.present.charts import legend_texts
 from relist.present.deck import MAX_TABLE_ROWS, Branding, DeckSpec, deck_spec
@@ -178,3 +178,65 @@ def test_the_history_chart_plots_every_price(decks: list[tuple[Analysis, DeckSpe
             continue
         assert [(date.fromisoformat(d), p) for d, p in h.steps] == dated
         assert list(h.undated) == [st.price for st in a.facts.steps if st.on is None]
+
+
+_MONEY = re.compile(r"\$\d{1,3}(?:,\d{3})+(?![\d,]*/sq)")
+"""A dollar amount of $1,000 or more (not a price per square foot)."""
+
+
+def test_a_range_deck_names_no_price_it_does_not_stand_behind(decks: list[tuple[Analysis, DeckSpec]]) -> None:
+    """On a range deck every dollar amount the seller reads (slides and chart legends) is the range's ends, a sale's
+    price, this home's own asking prices and cuts, or a benchmark; the comps' middle value, the price it rounds to
+    and the median $/sq ft that multiplies out to it are nowhere (the method note said 'Value = median $290.73/sq ft
+    x 2,223 sq ft' on the demo's range deck)."""
+    bar = QualityBar()
+    ranged = [(a, deck) for a, deck in decks if a.call == "range"]
+    assert len(ranged) >= 20
+    for a, deck in ranged:
+        v = a.valuation
+        allowed = {money(v.low_price), money(v.high_price)}
+        allowed |= {money(e.comp.close_price) for e in (*v.evidence, *v.set_aside)}
+        cuts = [cut for _st, cut in a.facts.cuts]
+        allowed |= {money(st.price) for st in a.facts.steps} | {money(c) for c in cuts} | {money(sum(cuts))}
+        allowed |= set(_MONEY.findall(bar.remarks_benchmark + bar.photos_benchmark))
+        if a.selection.subject.list_price is not None:
+            allowed.add(money(a.selection.subject.list_price))
+        legends = "\n".join(t for _name, spec in a.charts.items() for t in legend_texts(spec))
+        text = deck.text()
+        stray = set(_MONEY.findall(text + "\n" + legends)) - allowed
+        assert not stray, (a.lead.lead_id, stray)
+        assert per_sqft(v.median_ppsf) not in text, (a.lead.lead_id, per_sqft(v.median_ppsf))
+        assert "Value =" not in text and "×" not in text
+        note = deck.slides[3].note
+        assert note.startswith("How we found this range: each sale's price per square foot"), note
+        assert f"this home's {v.subject_area:,.0f} sq ft" in note and "walk-through" in note
+
+
+def test_the_range_note_says_where_each_end_comes_from(decks: list[tuple[Analysis, DeckSpec]]) -> None:
+    """The note names the sale an end comes from when the range stops at a sale's price, else the band where about
+    two in three homes sell, with the band's share of the middle price as the range itself gives it."""
+    seen: set[tuple[bool, bool]] = set()
+    for a, deck in decks:
+        if a.call != "range" or len(a.valuation.evidence) < 2:
+            continue
+        v, note = a.valuation, deck.slides[3].note
+        lowest = min(v.evidence, key=lambda e: e.indicated_value)
+        highest = max(v.evidence, key=lambda e: e.indicated_value)
+        at_low, at_high = abs(v.low - lowest.indicated_value) < 0.01, abs(v.high - highest.indicated_value) < 0.01
+        seen.add((at_low, at_high))
+        assert (f"the lowest, from {lowest.comp.address}" in note or f"lowest of those prices, from {lowest.comp.address}" in note) == at_low
+        assert f"highest{' of those prices' if not at_low else ''}, from {highest.comp.address}" in note or not at_high, note
+        if not (at_low and at_high):
+            f = v.confidence.fsd
+            assert f"from {100 / (1 + f):.0f}% to {100 * (1 + f):.0f}% of the middle of those prices" in note, note
+            assert abs(v.indicated_value / (1 + f) - v.low) < 0.01 or at_low
+            assert abs(v.indicated_value * (1 + f) - v.high) < 0.01 or at_high
+    assert (True, True) in seen and len(seen) >= 2, seen
+
+
+def test_a_one_price_deck_says_how_the_price_was_found(decks: list[tuple[Analysis, DeckSpec]]) -> None:
+    a, deck = next((a, d) for a, d in decks if a.call != "range")
+    v = a.valuation
+    note = deck.slides[3].note
+    assert note.startswith("How we found the price: the middle ") and per_sqft(v.median_ppsf) in note
+    assert f"times this home's {v.subject_area:,.0f} sq ft" in note

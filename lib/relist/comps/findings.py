@@ -8,6 +8,7 @@ benchmark not computed from the user's own data carries its source.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -207,8 +208,9 @@ def _price(s: Subject, v: Valuation, bar: QualityBar) -> Finding | None:
     basis = f"{n} comparable sale{'s' if n != 1 else ''} at a median {per_sqft(v.median_ppsf)} for its {v.subject_area:,.0f} sq ft"
     span = price_range(v.low_price, v.high_price)
     call = price_call(s, v)
-    if call == "range":
-        text = (f"The last list price was {money(s.list_price)}; {basis} point to {span}, with {v.confidence.level} "
+    if call == "range":  # no median x area here: on a range deck that product is a price the deck does not stand behind
+        text = (f"The last list price was {money(s.list_price)}; {n} comparable sale{'s' if n != 1 else ''}, compared by "
+                f"the square foot with its {v.subject_area:,.0f} sq ft, point to {span}, with {v.confidence.level} "
                 f"confidence, so the price needs a walk-through before we set it.")
         return Finding("price", text, round(over, 1), "%", "major")
     if over > bar.overpriced_pct and not v.within(s.list_price):
@@ -354,6 +356,42 @@ def range_reason(s: Subject, v: Valuation) -> str:
     assert gap is not None
     return (f"the comparable sales point {abs(gap):.0f}% {'above' if gap > 0 else 'below'} the last price, "
             "and a change that large needs a walk-through first")
+
+
+def range_method(v: Valuation) -> str:
+    """How the range on a range deck was found, in a seller's words, naming no single price for the home.
+
+    The range is the comps' value +-FSD (where about two in three sales like these land), cut
+    at the lowest and highest price a sale points to (comps.value); the words follow whichever
+    ends came from where.
+    """
+    adjusted = any(e.adjustments for e in v.evidence)
+    each = ("each sale's price per square foot, adjusted for how it differs from this home,"
+            if adjusted else "each sale's price per square foot")
+    n = len(v.evidence)
+    head = (f"How we found this range: {each} times this home's {v.subject_area:,.0f} sq ft gives the price "
+            f"that sale points to.")
+    f = v.confidence.fsd
+    share = f"from {100 / (1 + f):.0f}% to {100 * (1 + f):.0f}%"
+    if n < 2:
+        return (f"{head} One sale shows no spread, so the range is wide: {share} of the price it points to, "
+                "rounded out to round numbers, until the walk-through and more sales narrow it.")
+    band = (f"the band where about two in three homes like this one sell, {share} of the middle of those prices "
+            "(from how far the sales spread)")
+    lowest = min(v.evidence, key=lambda e: e.indicated_value)
+    highest = max(v.evidence, key=lambda e: e.indicated_value)
+    at_low = math.isclose(v.low, lowest.indicated_value, rel_tol=1e-9)
+    at_high = math.isclose(v.high, highest.indicated_value, rel_tol=1e-9)
+    if at_low and at_high:
+        body = (f"The {n} sales point to prices too far apart to name one, so the range runs from the lowest, "
+                f"from {lowest.comp.address}, to the highest, from {highest.comp.address}")
+    elif at_low:
+        body = f"The range runs from the lowest of those prices, from {lowest.comp.address}, to the top of {band}"
+    elif at_high:
+        body = f"The range runs from the bottom of {band} to the highest of those prices, from {highest.comp.address}"
+    else:
+        body = f"The range is {band}"
+    return f"{head} {body}, rounded out to round numbers. We set the price within it together after the walk-through."
 
 
 def price_action(subject: Subject, valuation: Valuation) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from relist import schema
-from relist.comps.findings import Change, Finding
+from relist.comps.findings import Change, Finding, range_method
 from relist.comps.select import CompSelection
 from relist.comps.value import Valuation
 from relist.comps.words import human_date, money, per_sqft, price_range
@@ -340,8 +340,11 @@ def deck_spec(
         table=Table(tuple(header), tuple(rows), tuple(weights)),
         charts=("scatter",),
         note=" ".join([
-            f"Value = median {'adjusted ' if adjusted_any else ''}{per_sqft(valuation.median_ppsf)} × {valuation.subject_area:,.0f} sq ft; "
-            f"range = ±{conf.fsd * 100:.0f}%, where about two in three sales like these land. Prices are {adjusted}.",
+            range_method(valuation) if call == "range" else
+            f"How we found the price: the middle {'adjusted ' if adjusted_any else ''}price per square foot of these sales, "
+            f"{per_sqft(valuation.median_ppsf)}, times this home's {valuation.subject_area:,.0f} sq ft; the range around it "
+            f"is where about two in three sales like these land.",
+            f"Prices are {adjusted}.",
             *notes,
         ]),
     )
