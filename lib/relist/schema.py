@@ -531,9 +531,9 @@ TODAY = TableSheet(
         C("Channel", width=8, help="call, text, letter, door or email."),
         C("Step", "int", 6, help="Step of your sequence."),
         C("Touches", "int", 8, help="Touches logged so far."),
-        C("Hours since expiry", "int", 9, help="Hours since the listing expired."),
+        C("Hours since expiry", "int", 11, help="Hours since the listing expired."),
         C("Closes", "datetime", 17, help="When today's calling hours end (your time)."),
-        C("LeadId", width=10, help="Relist's id for the lead.", label="Lead"),
+        C("LeadId", width=16, help="Relist's id for the lead.", label="Lead"),  # R1 above it holds the queue's moment, 2026-11-25 09:15
     ),
     highlights=(
         Highlight('AND({Section}="calls",{First day}<>"")', _FRESH_GREEN, "006100", "first day after expiry: call first"),

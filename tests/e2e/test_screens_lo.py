@@ -122,3 +122,16 @@ def test_touches_when_and_when_utc_read_as_two_columns_on_screen_and_in_print(de
     pdf = screen_pdf(demo_book, "Touches", tmp_path / "print", as_screen=False)  # landscape Letter, one page wide
     printed = _when_gaps(pdf, 1)
     assert printed and min(printed) >= 4, printed  # scaled to fit the page: the gap shrinks with the type
+
+
+def test_today_shows_no_e164_number_and_no_cut_off_value_anywhere(demo_book: Path, tmp_path: Path) -> None:
+    """Every page of Today as the screen shows it (the skipped rows, the columns at the right): numbers as the Phone
+    column writes them ("Skipped today: the list vendor flagged +19045550129" was E.164), and no '###' (the queue's
+    moment in R1 did not fit the Lead column beneath it)."""
+    pdf = screen_pdf(demo_book, "Today", tmp_path)
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run([require_tool("pdfinfo"), str(pdf)], check=True,  # type: ignore[union-attr]
+                                                           capture_output=True, text=True).stdout).group(1))
+    text = " ".join("\n".join(_text(pdf, p, layout=False) for p in range(1, pages + 1)).split())
+    assert "Skipped today" in text and re.search(r"flagged \(\d{3}\) \d{3}-\d{4}", text)
+    assert not re.search(r"\+1\d{10}", text), re.search(r".{60}\+1\d{10}", text)
+    assert "###" not in text and re.search(r"as of\s+\d{4}-\d\d-\d\d \d\d:\d\d", text)

@@ -89,6 +89,8 @@ def test_blocked_leads_are_shown_with_their_reasons() -> None:
     assert q.blocked[0].reasons == (f"{number_for(2)} is on the National DNC Registry",)
     assert q.due == 2 and q.skipped == 1
     assert q.skipped_line() == "1 of 2 due touches skipped, and why: 1 x A number is on the National DNC Registry."
+    row = next(r for r in q.rows(NY) if r["Section"] == "blocked")  # Today shows the number as its Phone column does
+    assert row["What to do"] == "Skipped today: (813) 555-0021 is on the National DNC Registry"
 
 
 def test_after_the_window_closes_calls_are_skipped_and_say_when_next() -> None:

@@ -253,6 +253,13 @@ def _clock(moment: datetime) -> str:
     return f"{h}{mins} {'am' if moment.hour < 12 else 'pm'}"
 
 
+_US_NUMBER = re.compile(r"\+1([2-9]\d{2})(\d{3})(\d{4})\b")
+
+
+def _shown(m: re.Match[str]) -> str:
+    return f"({m.group(1)}) {m.group(2)}-{m.group(3)}"
+
+
 def _hours_text(start: datetime | None, end: datetime | None, at: datetime, zone: tzinfo | None, zone_name: bool = True) -> str:
     """'until 9 pm CST' when already open, '9 am-9 pm CST' when it opens later today."""
     if end is None or zone is None:
@@ -265,8 +272,8 @@ def _hours_text(start: datetime | None, end: datetime | None, at: datetime, zone
 
 
 def _what_to_do(e: Entry, section: str, capacity: int) -> str:
-    if section == "blocked":
-        return "Skipped today: " + "; ".join(e.reasons) if e.reasons else "Skipped today."
+    if section == "blocked":  # the numbers as the Phone column shows them, (305) 555-0100
+        return "Skipped today: " + _US_NUMBER.sub(_shown, "; ".join(e.reasons)) if e.reasons else "Skipped today."
     if section == "overflow":
         return f"Over your daily limit of {count(capacity, 'call')}: call tomorrow, or raise Settings > Calls per day."
     if e.channel == "call":  # the opening every call starts with is Today's legend (schema.TODAY_HOWTO), not each row
