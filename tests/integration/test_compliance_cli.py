@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import zipfile
 from datetime import datetime
@@ -111,7 +112,9 @@ def test_dnc_add_check_remove(wb: Path) -> None:
     row = json.loads(out)
     assert row["added"] and row["Phone"] == "+18135550150" and row["KeepUntil"] == "2031-06-03"
     code, out, _ = run("dnc", "add", "8135550150", "--reason", "again", "-w", str(wb), "--at", AT)
-    assert code == 0 and "already on the DNC sheet" in out
+    assert code == 0 and out.startswith("(813) 555-0150 is already on the DNC sheet")  # as the DNC sheet shows it
+    code, out, _ = run("dnc", "check", "813.555.0150", "-w", str(wb), "--at", AT)
+    assert out.splitlines()[0] == "(813) 555-0150:" and "+1813" not in out and re.search(r"listed \d{4}-\d\d-\d\d \d\d:\d\d \(", out)
     code, out, _ = run("dnc", "check", "+18135550150", "-w", str(wb), "--at", AT, "--json")
     data = json.loads(out)
     assert code == 0 and data["blocked"] and data["internal"] and data["registry_state"] == "missing"
@@ -121,6 +124,9 @@ def test_dnc_add_check_remove(wb: Path) -> None:
     assert code == 0 and json.loads(out)["removed"] == ["DNC000001"]
     rows = open_workbook(wb).read_records("tblDNC")
     assert len(rows) == 1 and rows[0]["RemovedReason"] == "signed written permission" and rows[0]["RemovedAt"] is not None
+    details = [r["Detail"] for r in open_workbook(wb).read_records("tblScrubs", ["Detail"])]
+    assert details == ["(813) 555-0150 added (manual, call): asked on the phone",
+                       "(813) 555-0150 removed (DNC000001): signed written permission"]
     one_line_error(*run("dnc", "remove", "8135550150", "--reason", "x", "-w", str(wb))[::2], "not on the DNC sheet")
     one_line_error(*run("dnc", "add", "555-01", "--reason", "x", "-w", str(wb))[::2], "not a US phone number")
     one_line_error(*run("dnc", "add", "8135550151", "--reason", "x", "--lead", "L9", "-w", str(wb))[::2], "No lead 'L9'")

@@ -136,3 +136,11 @@ def test_the_phone_reader_remembers_without_mixing_numbers() -> None:
     cells = ["(305) 555-0100", "(305) 555-0101", "(305) 555-0100", "+447700900123", "(305) 555-0101", 3055550102.0]
     assert [read(c) for c in cells] == ["+13055550100", "+13055550101", "+13055550100", "+447700900123", "+13055550101",
                                         "+13055550102"]
+
+
+def test_the_compliance_code_shows_numbers_as_the_sheets_do() -> None:
+    from relist.compliance.numbers import us_form
+
+    assert us_form("+13055550100") == "(305) 555-0100" == shown_phone("+13055550100")
+    for other in ("+447700900123", "+10005550100", "jane@example.com", "request"):
+        assert us_form(other) == other

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from relist.cli.common import at_option, emit, json_option, require_workbook, workbook_option
+from relist.compliance.numbers import try_e164, us_form
 from relist.errors import BadInput, NotFound
 from relist.words import count
 
@@ -150,10 +151,10 @@ def dnc_add(number: str, reason: str, lead_id: str, channel: str, source: str, w
             raise NotFound(f"No lead {lead_id!r} in the workbook.", "Check the LeadId on the Leads sheet.")
     row = add_entry(book, number, reason, now, lead_id, channel, source)
     if row is None:
-        emit(as_json, {"added": False, "number": number}, f"{number} is already on the DNC sheet; nothing added.")
+        emit(as_json, {"added": False, "number": number}, f"{us_form(try_e164(number) or number)} is already on the DNC sheet; nothing added.")
         return
     book.save()
-    key = row.get("Phone") or row.get("Email")
+    key = us_form(row["Phone"]) if row.get("Phone") else row.get("Email")
     emit(as_json, {"added": True, **row}, f"Added {key} to the DNC sheet ({row['DncId']}), kept until {row['KeepUntil']}.")
 
 
@@ -190,10 +191,13 @@ def dnc_check(number: str, workbook: Path | None, registry_dir: Path | None, at:
     now = _now(at, tz)
     reg = Registry.open(_registry_dir(book, workbook, registry_dir))
     c = check_number(book, number, now, reg)
-    lines = [f"{c.number}:"]
+    shown = us_form(c.number)
+    lines = [f"{shown}:"]
     if c.internal:
         for r in c.internal:
-            lines.append(f"  DNC sheet      listed {r.get('AddedAt')} ({r.get('Channel')}, {r.get('Source')}): {r.get('Reason')}")
+            added = r.get("AddedAt")
+            when = f"{added:%Y-%m-%d %H:%M}" if isinstance(added, datetime) else added
+            lines.append(f"  DNC sheet      listed {when} ({r.get('Channel')}, {r.get('Source')}): {r.get('Reason')}")
     else:
         lines.append("  DNC sheet      not listed" + (f" (removed {len(c.removed)} time(s))" if c.removed else ""))
     lines.append("  vendor flag    " + (f"flagged DNC on lead(s) {', '.join(c.vendor_flagged_by)}" if c.vendor_flagged_by else "none"))
@@ -201,7 +205,7 @@ def dnc_check(number: str, workbook: Path | None, registry_dir: Path | None, at:
         lines.append(f"  registry       {'ON the National DNC Registry' if c.on_registry else 'not on the registry'} ({c.registry_message})")
     else:
         lines.append(f"  registry       cannot tell: {c.registry_message}")
-    lines.append(f"{c.number}: {'BLOCKED for calls and texts' if c.blocked else 'clear for calls and texts (the calling window still applies)'}.")
+    lines.append(f"{shown}: {'BLOCKED for calls and texts' if c.blocked else 'clear for calls and texts (the calling window still applies)'}.")
     data = {
         "number": c.number, "blocked": c.blocked, "internal": list(c.internal), "removed": list(c.removed),
         "vendor_flagged_by": list(c.vendor_flagged_by), "registry_state": c.registry_state,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from relist.clock import from_local_naive, to_local_naive
-from relist.compliance.numbers import e164, try_e164
+from relist.compliance.numbers import e164, try_e164, us_form
 from relist.errors import BadInput, NotFound
 from relist.model import CHANNEL_NAMES, Lead
 
@@ -184,7 +184,7 @@ def add_entry(book: WorkbookPort, value: str, reason: str, at: datetime, lead_id
         "KeepUntil": keep_until(at.astimezone(tz).date()),
     }
     book.append_rows("tblDNC", [row])
-    _event(book, at, tz, "dnc-add", f"{key} added ({source}, {row['Channel']}): {reason.strip()}")
+    _event(book, at, tz, "dnc-add", f"{us_form(key)} added ({source}, {row['Channel']}): {reason.strip()}")
     return row
 
 
@@ -203,7 +203,7 @@ def remove_entry(book: WorkbookPort, value: str, reason: str, at: datetime) -> l
     tz = _tz(book)
     when = to_local_naive(at, tz)
     book.update_rows("tblDNC", [{"DncId": i, "RemovedAt": when, "RemovedReason": reason.strip()} for i in ids], key="DncId")
-    _event(book, at, tz, "dnc-remove", f"{key} removed ({', '.join(ids)}): {reason.strip()}")
+    _event(book, at, tz, "dnc-remove", f"{us_form(key)} removed ({', '.join(ids)}): {reason.strip()}")
     return ids
 
 
@@ -246,7 +246,7 @@ def record_dnc_request(book: WorkbookPort, lead: Lead, channel: str, source: str
     for i, r in zip(ids, rows, strict=True):
         r["DncId"] = i
     book.append_rows("tblDNC", rows)
-    what = ", ".join(str(r.get("Phone") or r.get("Email") or "request") for r in rows)
+    what = ", ".join(us_form(str(r.get("Phone") or r.get("Email") or "request")) for r in rows)
     _event(book, at, tz, "dnc-add", f"{lead.lead_id} asked via {channel} ({source}): {what}")
     return ids
 

@@ -41,6 +41,12 @@ def try_e164(number: str) -> str | None:
     return None if ten is None else "+1" + ten
 
 
+def us_form(number: str) -> str:
+    """+13055550100 as an agent writes it, (305) 555-0100 (the sheets' Phone columns); anything else as given."""
+    ten = ten_digits(number) if number.startswith("+1") and len(number) == 12 else None
+    return f"({ten[:3]}) {ten[3:6]}-{ten[6:]}" if ten else number
+
+
 def area_code(number: str) -> str | None:
     ten = ten_digits(number)
     return None if ten is None else ten[:3]
