@@ -42,6 +42,10 @@ class SchemaTooNew(WorkbookError):
     """The workbook was written by a newer Relist than this one."""
 
 
+class IdentityMissing(BadInput):
+    """Who sends (name, brokerage, license, phone, address, email) is empty, missing or the sample: nothing goes out."""
+
+
 class ImportRefused(BadInput):
     """An export file whose layout or content cannot be imported."""
 

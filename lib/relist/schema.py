@@ -380,6 +380,7 @@ SETTINGS = TableSheet(
         C("Value", width=40),
         C("Help", width=70),
     ),
+    highlights=(Highlight('AND({Value}="",LEFT({Help},8)="Required")', _DUE_AMBER, "9C5700", "required and still empty: fill it in"),),
 )
 
 DNC = TableSheet(
@@ -609,12 +610,12 @@ class SettingSpec:
 
 
 SETTINGS_ROWS: tuple[SettingSpec, ...] = (
-    SettingSpec("AgentName", "Alex Morgan", "Your name as it appears on letters, texts and emails.", True, label="Your name"),
-    SettingSpec("Brokerage", "Harbor Realty Group", "Brokerage name: required on every letter, text and email (license law).", True, label="Brokerage"),
-    SettingSpec("LicenseNumber", "SL3456789", "Your real-estate license number, printed on letters.", True, label="License number"),
-    SettingSpec("PostalAddress", "100 Main St, Suite 200, Tampa, FL 33602", "Valid postal address: required in every email (CAN-SPAM).", True, label="Postal address"),
-    SettingSpec("Phone", "+1 813-555-0100", "Your caller-ID number; it must accept do-not-call requests.", True, label="Phone"),
-    SettingSpec("Email", "alex@example.com", "From address for emails.", label="Email"),
+    SettingSpec("AgentName", "", "Required: your name as it should appear on letters, texts and emails.", True, label="Your name"),
+    SettingSpec("Brokerage", "", "Required: your brokerage's name as licensed; it goes on every letter, text and email (license law).", True, label="Brokerage"),
+    SettingSpec("LicenseNumber", "", "Required for letters, emails and door hangers: your real-estate license number.", True, label="License number"),
+    SettingSpec("PostalAddress", "", "Required for letters and emails: your office's postal address (CAN-SPAM; the letters' return address).", True, label="Postal address"),
+    SettingSpec("Phone", "", "Required for letters and door hangers: the number you call from; it must take do-not-call requests.", True, label="Phone"),
+    SettingSpec("Email", "", "Required for emails: the address they are sent from.", True, label="Email"),
     SettingSpec("Website", "", "Optional, printed on letters and slides.", label="Website"),
     SettingSpec("WorkStart", "09:00", "Your working day starts (your time).", label="Work starts"),
     SettingSpec("WorkEnd", "18:00", "Your working day ends (your time).", label="Work ends"),

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from relist import schema
 from relist.clock import zone
-from relist.errors import BadInput
+from relist.errors import BadInput, IdentityMissing
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -75,6 +75,8 @@ class Settings:
     registrations: Mapping[str, str] = field(default_factory=dict)
     """State -> what the agent recorded about registering there ('2026-01-15', 'exempt: ...')."""
     raw: Mapping[str, str] = field(default_factory=dict)
+    rows: frozenset[str] | None = None
+    """The settings the sheet has a row for (None: not read from a sheet, e.g. built in code)."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -131,12 +133,16 @@ def defaults() -> dict[str, str]:
     return {s.name: s.default for s in schema.SETTINGS_ROWS}
 
 
-def from_pairs(pairs: Iterable[tuple[str, Any]]) -> Settings:
-    """Settings from (name, value) pairs; unknown names are kept in `raw`; blanks take defaults."""
+def from_pairs(pairs: Iterable[tuple[str, Any]], *, sheet: bool = False) -> Settings:
+    """Settings from (name, value) pairs; unknown names are kept in `raw`; blanks take defaults
+    (identity settings have none: they stay blank and `require_identity` refuses them).
+    `sheet`: the pairs are the whole Settings sheet, so a setting without a pair has no row (`rows`)."""
     raw = defaults()
+    rows: set[str] = set()
     for name, value in pairs:
         if not name:
             continue
+        rows.add(schema.setting_name(str(name)))
         text = "" if value is None else str(value)
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
@@ -186,15 +192,168 @@ def from_pairs(pairs: Iterable[tuple[str, Any]]) -> Settings:
         emergencies=_emergencies(raw.get("StateEmergencies", "")),
         registrations=dict(_state_entries("Registrations", raw.get("Registrations", ""))),
         raw=raw,
+        rows=frozenset(rows) if sheet else None,
     )
     zone(s.time_zone)
     return s
 
 
 def from_records(records: Iterable[Mapping[str, Any]]) -> Settings:
-    return from_pairs((str(r.get("Setting") or ""), r.get("Value")) for r in records)
+    """Settings from the Settings sheet's rows (Setting, Value)."""
+    return from_pairs(((str(r.get("Setting") or ""), r.get("Value")) for r in records), sheet=True)
 
 
 def load(book: Any) -> Settings:
     """Settings read through a workbook port."""
     return from_records(book.read_records("tblSettings", ["Setting", "Value"]))
+
+
+# ---------------------------------------------------------------- who the agent is
+
+IDENTITY: tuple[str, ...] = ("AgentName", "Brokerage", "LicenseNumber", "Phone", "PostalAddress", "Email")
+"""The settings that say who sends: printed or said on every letter, text, email, hanger and slide."""
+
+NEEDS: dict[str, tuple[str, ...]] = {
+    "today": ("AgentName", "Brokerage"),  # its texts are signed with both; a call opens with who calls and for whom
+    "texts": ("AgentName", "Brokerage"),
+    "letters": ("AgentName", "Brokerage", "LicenseNumber", "Phone", "PostalAddress"),  # opt-out line, return address
+    "door hangers": ("AgentName", "Brokerage", "LicenseNumber", "Phone"),
+    "marketing plan": ("AgentName", "Brokerage", "LicenseNumber", "Phone"),
+    "emails": IDENTITY,  # CAN-SPAM postal address, the From address, and the marketing plan attached
+    "presentation": ("AgentName", "Brokerage"),
+}
+"""What each outbound job needs filled in, besides no sample value anywhere in IDENTITY."""
+
+FILL_IN: dict[str, str] = {
+    "AgentName": "type your name as it should appear on letters, texts and emails",
+    "Brokerage": "type your brokerage's name as licensed; it goes on every letter, text and email",
+    "LicenseNumber": "type your real-estate license number; letters, emails and door hangers print it",
+    "Phone": "type the number you call from; owners use it to ask you to stop",
+    "PostalAddress": "type your office's postal address; every email and letter carries it",
+    "Email": "type the address your emails are sent from",
+}
+
+SAMPLE_IDENTITY: dict[str, str] = {
+    "AgentName": "Alex Morgan",
+    "Brokerage": "Harbor Realty Group",
+    "LicenseNumber": "SL3456789",
+    "Phone": "+1 813-555-0100",
+    "PostalAddress": "100 Main St, Suite 200, Tampa, FL 33602",
+    "Email": "alex@example.com",
+}
+"""The fictional agent of the demo, which new workbooks of Relist before 0.x also held as their defaults."""
+
+_FIELD = {"AgentName": "agent_name", "Brokerage": "brokerage", "LicenseNumber": "license_number", "Phone": "phone",
+          "PostalAddress": "postal_address", "Email": "email"}
+
+
+def identity_value(s: Settings, name: str) -> str:
+    """An identity setting's value as the outputs will print it."""
+    return str(getattr(s, _FIELD[name])).strip()
+
+
+_FICTIONAL = ("Phone", "Email")
+"""Sample values no real agent can hold (a 555-01xx number, an example.com address): the sample wherever they appear."""
+
+DEMO_CELLS = ("A11", "B11")
+"""Hidden meta-sheet cells `relist demo` writes ('demo', 'sample agent'): the one workbook where the sample agent may send."""
+DEMO_MARK = ("demo", "sample agent")
+
+
+def _same(name: str, value: str, sample: str) -> bool:
+    if name == "Phone":
+        digits = "".join(ch for ch in value if ch.isdigit())
+        return digits[-10:] == "8135550100"
+    return " ".join(value.casefold().split()) == " ".join(sample.casefold().split())
+
+
+def sample_values(s: Settings) -> list[str]:
+    """The identity settings still holding the sample agent: each one equal to its sample value, when
+    two or more are (or a fictional one is); one coincidence (a real Alex Morgan) is not the sample."""
+    same = [n for n in IDENTITY if _same(n, identity_value(s, n), SAMPLE_IDENTITY[n])]
+    if len(same) >= 2 or any(n in _FICTIONAL for n in same):
+        return same
+    return []
+
+
+def is_demo(book: Any) -> bool:
+    """True for a workbook `relist demo` made (its hidden mark); False for any other, or when it cannot be read."""
+    from relist.errors import RelistError
+
+    try:
+        cells = book.read_cells(schema.META_SHEET, list(DEMO_CELLS))
+    except (KeyError, ValueError, RelistError, AttributeError):
+        return False
+    return (cells.get(DEMO_CELLS[0]), cells.get(DEMO_CELLS[1])) == DEMO_MARK
+
+
+def mark_demo(book: Any) -> None:
+    """Mark the demo's workbook as the demo (only `relist demo` does this); the caller saves."""
+    book.write_cells(schema.META_SHEET, dict(zip(DEMO_CELLS, DEMO_MARK, strict=True)))
+
+
+def identity_problems(s: Settings, purpose: str = "", *, demo: bool = False) -> list[tuple[str, str]]:
+    """(setting, what is wrong) for each identity setting the job cannot go out with, in sheet order:
+    'no row' (renamed or deleted), 'empty', 'sample'. `purpose`: a key of NEEDS ('' = every identity setting)."""
+    needed = NEEDS[purpose] if purpose else IDENTITY
+    samples = set(sample_values(s))
+    if demo and samples == set(IDENTITY):  # the demo's own workbook, its sample agent intact
+        samples = set()
+    out: list[tuple[str, str]] = []
+    for name in IDENTITY:
+        value = identity_value(s, name)
+        if s.rows is not None and name not in s.rows and (name in needed or value):
+            out.append((name, "no row"))
+        elif name in samples:
+            out.append((name, "sample"))
+        elif name in needed and not value:
+            out.append((name, "empty"))
+    return out
+
+
+def _renamed_rows(s: Settings) -> list[str]:
+    """Setting cells Relist does not know (a label the agent changed, e.g. 'Name' for 'Your name')."""
+    known = {x.name for x in schema.SETTINGS_ROWS}
+    return [n for n in (s.rows or ()) if n not in known]
+
+
+def identity_sentence(s: Settings, problems: list[tuple[str, str]]) -> tuple[str, str]:
+    """The refusal for the first problem, (message, hint), naming the setting as the sheet shows it."""
+    name, what = problems[0]
+    label = schema.setting_label(name)
+    others = [schema.setting_label(n) for n, _ in problems[1:]]
+    also = f" (also to fix: {', '.join(others)})" if others else ""
+    if what == "no row":
+        strays = sorted(_renamed_rows(s))
+        guess = f" ({', '.join(repr(x) for x in strays)} is not a setting Relist knows: renamed?)" if strays else ""
+        return (f"The Settings sheet has no {label!r} row{guess}{also}:",
+                f"type {label!r} back in its Setting cell (or restore a backup), with your value beside it, then run this again.")
+    if what == "sample":
+        value = identity_value(s, name)
+        return (f"Settings > {label} is {value!r}, the sample from a new workbook, not yours{also}:",
+                f"{FILL_IN[name]}, then run this again.")
+    return f"Settings > {label} is empty{also}:", f"{FILL_IN[name]}, then run this again."
+
+
+def require_identity(s: Settings, purpose: str, book: Any = None) -> None:
+    """Refuse (IdentityMissing, before anything is written or sent) an outbound job whose sender is not
+    filled in: a needed identity setting empty or its row gone, or any identity setting still the sample
+    agent (allowed only in the demo's own workbook, `book` marked by `mark_demo`)."""
+    problems = identity_problems(s, purpose)
+    if problems and book is not None and any(w == "sample" for _, w in problems) and is_demo(book):
+        problems = identity_problems(s, purpose, demo=True)
+    if problems:
+        raise IdentityMissing(*identity_sentence(s, problems))
+
+
+def write_identity(book: Any, values: Mapping[str, str]) -> None:
+    """Set identity (or other) settings by name on the Settings sheet, adding a row a setting lacks; the caller saves."""
+    records = book.read_records("tblSettings")
+    left = dict(values)
+    for r in records:
+        name = schema.setting_name(str(r.get("Setting") or ""))
+        if name in left:
+            r["Value"] = left.pop(name)
+    helps = {s.name: s.help for s in schema.SETTINGS_ROWS}
+    records += [{"Setting": schema.setting_label(n), "Value": v, "Help": helps.get(n)} for n, v in left.items()]
+    book.replace_rows("tblSettings", records)

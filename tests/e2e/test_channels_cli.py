@@ -22,10 +22,11 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 from tests.conftest import require_tool
+from tests.identity import agent_workbook
 
 from relist.cli import cli
 from relist.compliance.registry_files import load_files
-from relist.workbook import open_workbook, template
+from relist.workbook import open_workbook
 
 pytestmark = pytest.mark.e2e
 
@@ -52,8 +53,7 @@ def lead_row(i: int, days_ago: int, **kw: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def workbook(tmp_path: Path) -> Path:
-    path = tmp_path / "Relist.xlsx"
-    template.build(path)
+    path = agent_workbook(tmp_path / "Relist.xlsx")
     book = open_workbook(path)
     leads = [
         lead_row(1, 2),
@@ -117,7 +117,7 @@ def test_letters_labels_and_confirm(workbook: Path, tmp_path: Path) -> None:
     assert reader.pages[0].mediabox.width == 612 and reader.pages[0].mediabox.height == 792  # US Letter
     assert rendered(out, tmp_path) > 0.01 and rendered(labels, tmp_path) > 0.002
     text = "\n".join(p.extract_text() for p in reader.pages)
-    assert "SARASOTA FL 34236" in text and "License No. SL3456789" in text
+    assert "SARASOTA FL 34236" in text and "License No. SL7001234" in text
     code, stdout, _ = run("letters", "--workbook", str(workbook), "--at", AT, "--out", str(out), "--confirm")
     assert code == 0 and f"Logged {len(data['letters'])} letter touches" in stdout
     touches = open_workbook(workbook).read_records("tblTouches")
@@ -129,7 +129,7 @@ def test_letters_refused_without_brokerage(workbook: Path, tmp_path: Path) -> No
     book.update_rows("tblSettings", [{"Setting": "Brokerage", "Value": None}])
     book.save()
     code, _, stderr = run("letters", "--workbook", str(workbook), "--at", AT, "--out", str(tmp_path / "x.pdf"))
-    assert code == 2 and stderr.startswith("relist: error: Settings > Brokerage is blank")
+    assert code == 2 and stderr.startswith("relist: error: Settings > Brokerage is empty")
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -272,6 +272,6 @@ def test_email_send_over_starttls(workbook: Path, tmp_path: Path, refuse: set[st
         assert logged == ["L0005", "L0006"]
         assert [p.name for p in (tmp_path / "unsent").iterdir()] == ["L0003.eml"]
     for msg in inbox.messages:
-        assert msg["From"].addresses[0].addr_spec == "alex@example.com"
+        assert msg["From"].addresses[0].addr_spec == "jordan@gulfview.example"
         assert "unsubscribe" in msg.get_body(preferencelist=("plain",)).get_content()
         assert [a.get_content_type() for a in msg.iter_attachments()] == ["application/pdf"]

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from pypdf import PdfReader
+from tests.identity import give_identity
 
 from relist.channels import service
 from relist.compliance.registry_files import load_files
@@ -49,7 +50,7 @@ def phone_rows(i: int, *numbers: str) -> list[dict[str, Any]]:
 
 def make_book(tmp_path: Path, leads: list[dict[str, Any]], phones: list[dict[str, Any]], **tables: Any) -> MemoryWorkbook:
     """A workbook with a fresh registry copy of area code 813 holding one listed number."""
-    book = MemoryWorkbook({"tblLeads": leads, "tblPhones": phones, **tables})
+    book = give_identity(MemoryWorkbook({"tblLeads": leads, "tblPhones": phones, **tables}), save=False)
     book.path = tmp_path / "book.xlsx"  # type: ignore[attr-defined]  # the registry folder sits beside it
     src = tmp_path / "813.txt"
     src.write_text("813,5550199\n")

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller  # noqa: E402
 from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402
+from tests.identity import give_identity
 
 from relist.channels import service
 from relist.channels.email import SmtpConfig
@@ -139,7 +140,7 @@ def lead_row(i: int, days_ago: int, **kw: Any) -> dict[str, Any]:
 @pytest.fixture
 def book(tmp_path: Path) -> MemoryWorkbook:
     leads = [lead_row(1, 8), lead_row(2, 8), lead_row(3, 8, ListingStatus="Pending"), lead_row(4, 2)]
-    b = MemoryWorkbook({"tblLeads": leads})
+    b = give_identity(MemoryWorkbook({"tblLeads": leads}), save=False)
     b.path = tmp_path / "book.xlsx"  # type: ignore[attr-defined]
     src = tmp_path / "813.txt"
     src.write_text("813,5550199\n")
@@ -168,15 +169,15 @@ def test_send_over_starttls_with_login_logs_each_sent_email(book: MemoryWorkbook
     by_to = {m["To"].addresses[0].addr_spec: m for m in inbox.messages}
     msg = by_to["pat1@example.net"]
     # headers honest
-    assert msg["From"].addresses[0].addr_spec == "alex@example.com"
-    assert msg["Reply-To"].addresses[0].addr_spec == "alex@example.com"
-    assert msg["Subject"] == "A marketing plan for 101 Main St from Alex Morgan, Harbor Realty Group"
+    assert msg["From"].addresses[0].addr_spec == "jordan@gulfview.example"
+    assert msg["Reply-To"].addresses[0].addr_spec == "jordan@gulfview.example"
+    assert msg["Subject"] == "A marketing plan for 101 Main St from Jordan Ellis, Gulfview Realty"
     assert not msg["Subject"].lower().startswith(("re:", "fw"))
-    assert msg["List-Unsubscribe"] == "<mailto:alex@example.com?subject=unsubscribe>"
-    assert inbox.envelopes[0][0] == "alex@example.com"
+    assert msg["List-Unsubscribe"] == "<mailto:jordan@gulfview.example?subject=unsubscribe>"
+    assert inbox.envelopes[0][0] == "jordan@gulfview.example"
     # opt-out, advertisement notice, postal address
     body = msg.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
-    assert "unsubscribe" in body and "advertisement" in body and "100 Main St, Suite 200, Tampa, FL 33602" in body
+    assert "unsubscribe" in body and "advertisement" in body and "250 Bay St, Suite 4, Clearwater, FL 33755" in body
     # the attachment
     (att,) = list(msg.iter_attachments())
     assert att.get_content_type() == "application/pdf"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.identity import agent_settings
 from tests.unit.test_compliance_support import (
     local,
     make_ctx,
@@ -21,7 +22,7 @@ from tests.unit.test_compliance_support import (
 
 from relist import schema
 from relist.cli import cli
-from relist.compliance.readiness import readiness
+from relist.compliance.readiness import readiness, readiness_lines
 from relist.compliance.rules import default_rules
 from relist.compliance.verdict import evaluate, next_allowed
 from relist.errors import BadInput
@@ -137,20 +138,32 @@ def test_state_dnc_lists_are_named(tmp_path: Path) -> None:
 
 
 def test_readiness_lists_duties_and_what_settings_says() -> None:
-    duties = readiness(default_rules(), from_pairs([("Registrations", "TX 2026-01-15")]), ["TX", "RI", "FL", "NY"])
+    duties = readiness(default_rules(), agent_settings(("Registrations", "TX 2026-01-15")), ["TX", "RI", "FL", "NY"])
     by = {(d.state, d.kind): d for d in duties}
     assert by["TX", "registration"].status == "done" and "2026-01-15" in by["TX", "registration"].said
     assert by["RI", "registration"].status == "to do" and "5-61-3" in by["RI", "registration"].source
     assert by["RI", "identify_at_start"].status == "done"
     assert ("FL", "all_party_recording") in by and by["FL", "all_party_recording"].status == "done"
     assert not [d for d in duties if d.state == "NY"]
+    assert [d.kind for d in duties[:6]] == ["identity"] * 6 and all(d.status == "done" for d in duties[:6])
+
+
+def test_readiness_lists_missing_identity_first_in_plain_words() -> None:
+    s = agent_settings(("Your name", ""), ("Phone", "+1 813-555-0100"))
+    lines = readiness_lines(readiness(default_rules(), s, ["RI"]), ["RI"])
+    assert lines[1] == "Who you are (Settings): nothing goes out until these are filled in:"
+    assert lines[2].startswith("  [to do] Settings > Your name is empty: type your name")
+    assert lines[3].startswith("  [to do] Settings > Phone is '+1 813-555-0100', the sample from a new workbook")
+    assert "64.1601(e)" in lines[3] and lines[4] == "RI:"
+    assert lines[-1].startswith("4 to do")  # and RI: registration, and saying who calls (no name)
 
 
 def test_check_setup_report(wb: Path) -> None:
     _set(wb, Registrations="TX 2026-01-15", RecordsCalls="yes")
     code, out, err = run("check", "--setup", "--workbook", str(wb))
     assert code == 0, err
-    assert out.startswith("Compliance readiness for the states of your leads: LA, TX")
+    assert out.startswith("Compliance readiness for the states of your leads: LA, TX\nWho you are (Settings): nothing goes out")
+    assert "Settings > Your name is empty" in out and "Settings > Email is empty" in out
     assert "[done] registration" in out and "SB 140" in out and "[to do] registration" in out and "45:844.14" in out
     assert "emergency ban" in out and "[check] own dnc list" in out
     code, out, _ = run("check", "--setup", "--workbook", str(wb), "--json")

@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from tests.identity import agent_workbook
+
 from relist.compliance.internal_dnc import record_dnc_request, record_scrub
 from relist.compliance.registry_files import load_files
 from relist.compliance.verdict import evaluate, load_context, next_allowed, registry_dir_for
 from relist.leads import load_leads
 from relist.settings import load as load_settings
-from relist.workbook import open_workbook, template
+from relist.workbook import open_workbook
 
 
 def test_request_scrub_and_context_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "Agent.xlsx"
-    template.build(path)
+    agent_workbook(path)
     book = open_workbook(path)
     tz = load_settings(book).tz
     at = datetime(2026, 6, 3, 11, 0, tzinfo=tz)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from tests.fakes import xl_engine as xe
+from tests.identity import agent_workbook
 
 from relist import excel
 from relist.workbook.live_adapter import LiveWorkbook
@@ -40,9 +41,8 @@ def _phone(n: int) -> dict[str, object]:
 
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
-    from relist.workbook import template
 
-    return template.build(tmp_path / "Relist.xlsx")
+    return agent_workbook(tmp_path / "Relist.xlsx")
 
 
 @pytest.mark.parametrize("flavour", xe.FLAVOURS)

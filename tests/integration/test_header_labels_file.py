@@ -139,6 +139,7 @@ def test_a_v3_workbooks_settings_are_relabelled_after_a_backup_with_values_and_o
     ws = wb["Settings"]
     keys = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
     assert keys == [s.name for s in schema.SETTINGS_ROWS]
+    helps = [ws.cell(r, 3).value for r in range(2, ws.max_row + 1)]  # the help the old workbook shows is kept
     ws.cell(2, 2).value = "Sam Lee"
     row = ws.max_row + 1
     ws.cell(row, 1).value, ws.cell(row, 2).value, ws.cell(row, 3).value = "My own note", "keep me", "mine"
@@ -155,5 +156,5 @@ def test_a_v3_workbooks_settings_are_relabelled_after_a_backup_with_values_and_o
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_col=3)]
     assert [r[0] for r in rows] == [s.shown for s in schema.SETTINGS_ROWS] + ["My own note"]
     assert rows[0][1] == "Sam Lee" and rows[-1] == ["My own note", "keep me", "mine"]
-    assert [r[2] for r in rows[:-1]] == [s.help for s in schema.SETTINGS_ROWS]
+    assert [r[2] for r in rows[:-1]] == helps
     assert settings.load(open_workbook(path)) == s

@@ -22,6 +22,7 @@ import pytest
 import xlwings as xw
 from click.testing import CliRunner
 from tests.fakes import xl_engine as xe
+from tests.identity import give_identity
 
 from relist import excel, schema
 from relist.cli import cli
@@ -52,6 +53,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     book = folder / "Relist.xlsx"
     _invoke("init", str(book))
+    give_identity(book)
     csv = sample_data.write_csv(sample_data.expired_export(24, seed=5, at=T0), folder / "expired.csv")
     _invoke("import", str(csv), "--workbook", str(book), "--at", _at(T0))
     fb = open_workbook(book)

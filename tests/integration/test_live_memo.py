@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import xlwings as xw
 from tests.fakes import xl_engine as xe
+from tests.identity import agent_workbook
 
 from relist import schema
 from relist.sequence.touches import TOUCH_COLUMNS
@@ -34,9 +35,8 @@ def _touch(n: int, lead: str, outcome: str = "no-answer", undo: str | None = Non
 
 @pytest.fixture(params=xe.FLAVOURS)
 def book(tmp_path: Path, request: pytest.FixtureRequest) -> xw.Book:
-    from relist.workbook import template
 
-    path = template.build(tmp_path / "Relist.xlsx")
+    path = agent_workbook(tmp_path / "Relist.xlsx")
     fake = xe.load(path, request.param)
     LiveWorkbook(fake).append_rows("tblTouches", [_touch(n, f"L{n % 7}", "dnc-request" if n == 9 else "no-answer") for n in range(1, 41)])
     return fake
@@ -145,11 +145,11 @@ def worked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from relist.compliance.verdict import registry_dir_for
     from relist.intake import service as intake
     from relist.sequence import service
-    from relist.workbook import open_workbook, template
+    from relist.workbook import open_workbook
 
     tz = ZoneInfo("America/New_York")
     folder = tmp_path_factory.mktemp("worked")
-    path = template.build(folder / "Relist.xlsx")
+    path = agent_workbook(folder / "Relist.xlsx")
     t0 = datetime(2026, 11, 18, 8, 0, tzinfo=tz)
     csv = sample_data.write_csv(sample_data.expired_export(40, seed=9, at=t0), folder / "expired.csv")
     book = open_workbook(path)

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.identity import give_identity
 
 from relist.compliance.registry_files import load_files
 from relist.compliance.verdict import load_context
@@ -47,7 +48,7 @@ class Agent:
     """The workbook, the registry beside it, and the script of what each owner does."""
 
     def __init__(self, tmp: Path) -> None:
-        self.book = MemoryWorkbook()
+        self.book = give_identity(MemoryWorkbook(), save=False)
         self.registry = tmp / "Relist.dnc"
         self.registry.mkdir()
         (tmp / "dnc-813.txt").write_text(REGISTRY)

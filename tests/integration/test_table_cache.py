@@ -18,10 +18,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.identity import agent_workbook
 
 from relist import schema
 from relist.errors import BadInput
-from relist.workbook import table_cache, template
+from relist.workbook import table_cache
 from relist.workbook.file_adapter import FileWorkbook
 
 NY = ZoneInfo("America/New_York")
@@ -67,7 +68,7 @@ def random_row(spec: schema.TableSheet, rnd: random.Random, **fixed: Any) -> dic
 
 
 def seeded_book(tmp: Path, rnd: random.Random, leads: int = 60, touches: int = 300) -> Path:
-    path = template.build(tmp / "Relist.xlsx")
+    path = agent_workbook(tmp / "Relist.xlsx")
     book = FileWorkbook(path)
     lspec, tspec, pspec = schema.table("tblLeads"), schema.table("tblTouches"), schema.table("tblPhones")
     book.append_rows("tblLeads", [random_row(lspec, rnd, LeadId=f"L{i:06d}") for i in range(leads)])
@@ -215,7 +216,7 @@ def test_service_commands_through_the_cache(tmp_path: Path, cache_env: pytest.Mo
             cache_env.setenv("RELIST_CACHE", env)
         else:
             cache_env.delenv("RELIST_CACHE", raising=False)
-        path = template.build(folder / "Relist.xlsx")
+        path = agent_workbook(folder / "Relist.xlsx")
         book = FileWorkbook(path)
         book.append_rows("tblLeads", [{"LeadId": f"L{i:06d}", "Status": "New", "OwnerName": f"Owner {i}", "State": "FL",
                                        "PostalCode": "33602", "PropertyAddress": f"{i} Main St", "City": "Tampa",

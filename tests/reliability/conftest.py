@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.identity import give_identity
+
 NY = ZoneInfo("America/New_York")
 HEADER = "MLS #,Status,Expiration Date,Owner Name,Phone 1,Property Address,City,State,Zip,Email,List Price\n"
 
@@ -80,7 +82,7 @@ def seeded_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     export.write_text(export_rows("S", 1, 12))
     book = open_workbook(path)
     import_files(book, [export], at=datetime(2026, 11, 25, 7, 30, tzinfo=NY))
-    book.save()
+    give_identity(book)
     return path
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.identity import AGENT, agent_settings
 
 from relist import schema
 from relist.channels.email import (
@@ -26,10 +27,9 @@ from relist.channels.email import (
 )
 from relist.errors import BadInput, ComplianceError, SendError, TemplateError
 from relist.model import Lead
-from relist.settings import from_pairs
 
 AT = datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("America/New_York"))
-S = from_pairs([])
+S = agent_settings()
 PDF = b"%PDF-1.4 plan"
 LEAD = Lead("L0001", owner_name="John Smith", owner_first_name="John", email="john@example.net",
             property_address="123 Main St", city="Tampa", state="FL", postal_code="33602")
@@ -37,16 +37,16 @@ LEAD = Lead("L0001", owner_name="John Smith", owner_first_name="John", email="jo
 
 def test_compose_has_honest_headers_footer_and_attachment() -> None:
     msg = compose(LEAD, S, AT, PDF)
-    assert msg["From"].addresses[0].addr_spec == "alex@example.com"
-    assert msg["From"].addresses[0].display_name == "Alex Morgan"
+    assert msg["From"].addresses[0].addr_spec == "jordan@gulfview.example"
+    assert msg["From"].addresses[0].display_name == "Jordan Ellis"
     assert msg["To"].addresses[0].addr_spec == "john@example.net"
-    assert msg["Subject"] == "A marketing plan for 123 Main St from Alex Morgan, Harbor Realty Group"
-    assert msg["List-Unsubscribe"] == "<mailto:alex@example.com?subject=unsubscribe>"
+    assert msg["Subject"] == "A marketing plan for 123 Main St from Jordan Ellis, Gulfview Realty"
+    assert msg["List-Unsubscribe"] == "<mailto:jordan@gulfview.example?subject=unsubscribe>"
     assert msg["Date"] == "Wed, 25 Nov 2026 09:30:00 -0500"
     body = msg.get_body(preferencelist=("plain",)).get_content()
     assert body.startswith("Hello John,")
-    assert "This email is an advertisement from Alex Morgan, Harbor Realty Group" in body
-    assert "100 Main St, Suite 200, Tampa, FL 33602" in body
+    assert "This email is an advertisement from Jordan Ellis, Gulfview Realty" in body
+    assert AGENT["PostalAddress"] in body
     assert "unsubscribe" in body
     (att,) = list(msg.iter_attachments())
     assert att.get_content_type() == "application/pdf"
@@ -85,7 +85,7 @@ def test_template_without_subject_line_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("blank", ["PostalAddress", "Email", "Brokerage"])
 def test_required_settings_are_refused_by_name(blank: str) -> None:
     with pytest.raises(BadInput, match=schema.setting_pointer(blank)):
-        compose(LEAD, from_pairs([(blank, "")]), AT, PDF)
+        compose(LEAD, agent_settings((blank, "")), AT, PDF)
 
 
 def test_lead_without_email_is_refused() -> None:
@@ -125,8 +125,8 @@ def test_drafts_are_eml_files_marked_unsent(tmp_path: Path) -> None:
 
 def test_smtp_config_none_without_host() -> None:
     assert smtp_config(S) is None
-    cfg = smtp_config(from_pairs([("SmtpHost", "smtp.example.com"), ("SmtpPort", "465"), ("SmtpSecurity", "tls"),
-                                  ("SmtpUser", "alex")]))
+    cfg = smtp_config(agent_settings(("SmtpHost", "smtp.example.com"), ("SmtpPort", "465"), ("SmtpSecurity", "tls"),
+                                  ("SmtpUser", "alex")))
     assert cfg == SmtpConfig("smtp.example.com", 465, "tls", "alex")
 
 

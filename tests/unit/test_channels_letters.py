@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
+from tests.identity import agent_settings
 
 from relist import schema
 from relist.channels.labels import AVERY_5160, labels_pdf
@@ -22,10 +23,9 @@ from relist.channels.letters import (
 )
 from relist.errors import BadInput, TemplateError
 from relist.model import Lead
-from relist.settings import from_pairs
 
 AT = datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("America/New_York"))
-S = from_pairs([])
+S = agent_settings()
 
 
 def lead(**kw: object) -> Lead:
@@ -91,7 +91,7 @@ def test_address_block_sits_inside_the_window_and_body_below_it() -> None:
     (_, _, greeting_y) = next(r for r in runs if r[0].startswith("Dear John"))
     assert greeting_y > w.y + w.h
     text = " ".join(t for t, _, _ in runs)
-    assert "License No. SL3456789" in text and "Harbor Realty Group" in text and "Sincerely," in text
+    assert "License No. SL7001234" in text and "Gulfview Realty" in text and "Sincerely," in text
     assert "November 25, 2026" in text
 
 
@@ -107,14 +107,14 @@ def test_merged_pdf_has_one_sheet_per_letter_and_long_letters_continue(tmp_path)
 
 @pytest.mark.parametrize("blank", ["Brokerage", "LicenseNumber", "AgentName"])
 def test_letters_refuse_without_brokerage_license_or_agent(blank: str) -> None:
-    s = from_pairs([(blank, "")])
+    s = agent_settings((blank, ""))
     letter = letter_for(lead(), S, AT)
     with pytest.raises(BadInput, match=schema.setting_pointer(blank)):
         letters_pdf([letter], s, AT)
 
 
 def test_missing_logo_file_is_refused(tmp_path) -> None:
-    s = from_pairs([("LogoPath", str(tmp_path / "nope.png"))])
+    s = agent_settings(("LogoPath", str(tmp_path / "nope.png")))
     with pytest.raises(BadInput, match="Settings > Logo file"):
         letters_pdf([letter_for(lead(), S, AT)], s, AT)
 
@@ -124,7 +124,7 @@ def test_logo_is_drawn(tmp_path) -> None:
 
     logo = tmp_path / "logo.png"
     Image.new("RGB", (200, 60), (31, 78, 120)).save(logo)
-    pdf = letters_pdf([letter_for(lead(), S, AT)], from_pairs([("LogoPath", str(logo))]), AT)
+    pdf = letters_pdf([letter_for(lead(), S, AT)], agent_settings(("LogoPath", str(logo))), AT)
     assert PdfReader(io.BytesIO(pdf)).pages[0].images
 
 
@@ -158,7 +158,7 @@ def test_return_address_puts_the_suite_on_the_street_line() -> None:
     assert postal_lines("PO Box 77, Tampa, FL 33601") == ("PO BOX 77", "TAMPA FL 33601")
     runs = placed_text(letters_pdf([letter_for(lead(), S, AT)], S, AT))
     top = [t for t, x, y in runs if RETURN_WINDOW.y - 0.1 <= y <= RETURN_WINDOW.y + RETURN_WINDOW.h and x < 4]
-    assert "100 MAIN ST STE 200" in top and "TAMPA FL 33602" in top and not any("SUITE" in t for t in top)
+    assert "250 BAY ST STE 4" in top and "CLEARWATER FL 33755" in top and not any("SUITE" in t for t in top)
 
 
 def test_the_greeting_names_every_owner_in_the_address_block() -> None:

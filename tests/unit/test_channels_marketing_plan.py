@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
+from tests.identity import agent_settings
 
 from relist.channels.marketing_plan import (
     TIMELINE,
@@ -18,10 +19,9 @@ from relist.channels.marketing_plan import (
 )
 from relist.errors import BadInput
 from relist.model import Lead
-from relist.settings import from_pairs
 
 AT = datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("America/New_York"))
-S = from_pairs([])
+S = agent_settings()
 
 
 def lead(**fields: object) -> Lead:
@@ -58,22 +58,22 @@ def test_spec_has_property_history_plan_timeline_and_branding() -> None:
     assert spec.plan[0].startswith("Professional photos")
     assert all(p[0].isupper() and not p.endswith(".") for p in spec.plan)
     assert spec.timeline == TIMELINE
-    assert spec.branding.brokerage == "Harbor Realty Group" and spec.branding.license_number == "SL3456789"
+    assert spec.branding.brokerage == "Gulfview Realty" and spec.branding.license_number == "SL7001234"
 
 
 def test_pdf_holds_every_section_and_the_branding() -> None:
     pdf = plan_pdf(build_plan(lead(PhotosCount=10), S, AT), S, AT)
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(p.extract_text() for p in reader.pages)
-    for part in ("The property", "List history", "What will change", "The plan", "Timeline", "Harbor Realty Group",
-                 "License No. SL3456789", "Prepared for John Smith"):
+    for part in ("The property", "List history", "What will change", "The plan", "Timeline", "Gulfview Realty",
+                 "License No. SL7001234", "Prepared for John Smith"):
         assert part in text, part
     assert reader.metadata is not None and reader.metadata.title == "A marketing plan for 123 Main St"
 
 
 def test_plan_requires_brokerage_and_license() -> None:
     with pytest.raises(BadInput, match="Settings > License number"):
-        build_plan(lead(), from_pairs([("LicenseNumber", "")]), AT)
+        build_plan(lead(), agent_settings(("LicenseNumber", "")), AT)
 
 
 def test_every_sentence_has_its_number() -> None:
@@ -83,7 +83,7 @@ def test_every_sentence_has_its_number() -> None:
     spec = build_plan(lead(PriceHistory="2026-03-01:450000;2026-05-10:429000", OriginalListPrice=450000), S, AT)
     text = " ".join(spec.changes)
     assert "in the last 6 months" in text and not missing_number(text)
-    nine = from_pairs([("CompMonths", "9")])
+    nine = agent_settings(("CompMonths", "9"))
     assert "in the last 9 months" in " ".join(build_plan(lead(), nine, AT).changes)
 
 

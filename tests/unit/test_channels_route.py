@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
+from tests.identity import agent_settings
 
 from relist.channels.route import (
     MAILBOX_RULE,
@@ -26,10 +27,9 @@ from relist.channels.route import (
 )
 from relist.errors import BadInput
 from relist.model import Lead
-from relist.settings import from_pairs
 
 AT = datetime(2026, 11, 25, 15, 0, tzinfo=ZoneInfo("America/New_York"))
-S = from_pairs([])
+S = agent_settings()
 
 
 @pytest.mark.parametrize(
@@ -91,13 +91,13 @@ def test_hangers_two_per_sheet_with_branding() -> None:
     reader = PdfReader(io.BytesIO(door_hangers_pdf(hangers, S, AT)))
     assert len(reader.pages) == 2
     text = reader.pages[0].extract_text()
-    assert text.count("Harbor Realty Group") >= 2 and "License No. SL3456789" in text
+    assert text.count("Gulfview Realty") >= 2 and "License No. SL7001234" in text
     assert "never in your mailbox" in text
 
 
 def test_hangers_need_the_brokerage() -> None:
     with pytest.raises(BadInput, match="Brokerage"):
-        door_hangers_pdf([], from_pairs([("Brokerage", "")]), AT)
+        door_hangers_pdf([], agent_settings(("Brokerage", "")), AT)
 
 
 @pytest.mark.parametrize("phone", ["(813) 555-0142", "+1 813-555-0100", "813 555 0199"])
@@ -105,7 +105,7 @@ def test_a_phone_number_is_never_broken_across_lines(phone: str) -> None:
     """The issue: the door hanger's opt-out number broke across lines. wrap() keeps it whole at every width."""
     from relist.channels.printing import font, new_pdf, wrap
 
-    pdf = new_pdf("t", from_pairs([]), datetime(2026, 11, 25, tzinfo=ZoneInfo("America/New_York")))
+    pdf = new_pdf("t", agent_settings(), datetime(2026, 11, 25, tzinfo=ZoneInfo("America/New_York")))
     pdf.add_page()
     font(pdf, 12)
     text = f"Rather not hear from me? Call or text {phone} and I will take you off my list."
@@ -145,8 +145,8 @@ def test_real_zip_centroids_order_three_tampa_bay_cities() -> None:
 
 
 def test_office_zip_comes_from_the_postal_address() -> None:
-    assert office_zip(from_pairs([("PostalAddress", "100 Bay St, Suite 2, Tampa, FL 33602-1234")])) == "33602"
-    assert office_zip(from_pairs([("PostalAddress", "PO Box 5, Tampa, Florida")])) == ""
+    assert office_zip(agent_settings(("PostalAddress", "100 Bay St, Suite 2, Tampa, FL 33602-1234"))) == "33602"
+    assert office_zip(agent_settings(("PostalAddress", "PO Box 5, Tampa, Florida"))) == ""
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.identity import agent_settings
 
 from relist.channels.templates import (
     FIELD_SOURCES,
@@ -19,9 +20,8 @@ from relist.channels.templates import (
 )
 from relist.errors import TemplateError
 from relist.model import Lead
-from relist.settings import from_pairs
 
-S = from_pairs([])
+S = agent_settings()
 AT = datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("America/New_York"))
 LEAD = Lead(
     "L0001", owner_name="John Smith", owner_first_name="John", property_address="123 Main St.", unit="4",
@@ -41,7 +41,7 @@ def test_merge_fields_format_values_and_leave_out_blanks() -> None:
     assert f["living_area"] == "1,850"
     assert f["expired_on"] == "November 24, 2026"  # 23:59 UTC is still the 24th in New York
     assert f["today"] == "November 25, 2026"
-    assert f["agent_first_name"] == "Alex"
+    assert f["agent_first_name"] == "Jordan"
     assert "owner_name2" not in f and "mailing_address" not in f  # blank: absent, so a template using it is refused
     assert set(f) <= set(FIELD_SOURCES)
 

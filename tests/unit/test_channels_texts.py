@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.identity import agent_settings
 
 from relist.channels.texts import (
     GSM_BASIC,
@@ -19,7 +20,6 @@ from relist.channels.texts import (
 )
 from relist.errors import TemplateError
 from relist.model import Lead
-from relist.settings import from_pairs
 
 
 def lead(**kw: object) -> Lead:
@@ -29,7 +29,7 @@ def lead(**kw: object) -> Lead:
     return Lead(**base)  # type: ignore[arg-type]
 
 
-SETTINGS = from_pairs([])
+SETTINGS = agent_settings()
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_sms_link_is_rfc5724_with_encoded_body() -> None:
 def test_render_text_fills_merge_fields_and_keeps_opt_out() -> None:
     text = render_text("first-text", lead(), SETTINGS)
     assert "Dana" in text and "418 Palm Ave" in text
-    assert "Alex Morgan" in text and "Harbor Realty Group" in text
+    assert "Jordan Ellis" in text and "Gulfview Realty" in text
     assert text.endswith("Reply STOP to opt out.")
     assert sms_segments(text).segments == 1
 
@@ -121,7 +121,7 @@ def test_missing_owner_first_name_is_refused_by_name() -> None:
 
 
 def test_blank_agent_name_is_refused_naming_the_setting() -> None:
-    blank = from_pairs([("AgentName", "")])
+    blank = agent_settings(("AgentName", ""))
     with pytest.raises(TemplateError, match="Settings > Your name"):
         render_text("first-text", lead(), blank)
 

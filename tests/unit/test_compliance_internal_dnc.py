@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.identity import give_identity
 from tests.unit.test_compliance_support import NY, make_ctx, make_lead, write_registry
 
 from relist.compliance.audit import audit_rows
@@ -49,13 +50,13 @@ def test_keep_until_is_five_years() -> None:
 
 
 def lead_book() -> MemoryWorkbook:
-    return MemoryWorkbook({
+    return give_identity(MemoryWorkbook({
         "tblLeads": [{"LeadId": "L1", "Email": "Owner@Example.com"}, {"LeadId": "L2"}],
         "tblPhones": [
             {"PhoneId": "L1-1", "LeadId": "L1", "Position": 1, "Phone": "+18135550142"},
             {"PhoneId": "L1-2", "LeadId": "L1", "Position": 2, "Phone": "+18135550143", "VendorDNC": True},
         ],
-    })
+    }), save=False)
 
 
 def test_a_call_request_lists_every_number_of_the_owner() -> None:

@@ -10,16 +10,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from tests.identity import agent_settings
 
 from relist.compliance.registry import AreaInfo, Registry, area_file, checksum, write_manifest
 from relist.compliance.verdict import ComplianceContext
 from relist.compliance.zones import phone_place, zip_place
 from relist.model import Lead, Phone
-from relist.settings import Settings, from_pairs
+from relist.settings import Settings
 
 NY = ZoneInfo("America/New_York")
 _PROBE = datetime(2026, 7, 1, 12, 0)
-SETTINGS = from_pairs([])
+SETTINGS = agent_settings()
 
 
 def write_registry(folder: Path, areas: Mapping[str, Iterable[int]], downloaded: date) -> Registry:

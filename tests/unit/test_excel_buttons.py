@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import xlwings as xw
 from tests.fakes import xl_engine as xe
+from tests.identity import give_identity
 
 from relist import excel, schema
+from relist.settings import write_identity
 from relist.workbook.template import col_letter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +43,7 @@ def book(request: pytest.FixtureRequest, template_path: Path, tmp_path: Path) ->
 
     LiveWorkbook(b).append_rows("tblLeads", [LEAD])
     LiveWorkbook(b).append_rows("tblPhones", [PHONE])
+    give_identity(LiveWorkbook(b), save=False)
     xe.excel(b).calls = 0
     return b
 
@@ -197,6 +200,19 @@ def test_status_bar_shows_progress_then_resets(book: xw.Book) -> None:
     assert xe.excel(book).status_history[-1] is False
     assert _last_alert(book)["prompt"].startswith("Today 2026-11-25:")
     assert book.sheets.active.name == "Today"
+
+
+@pytest.mark.parametrize("button", ["todays_queue", "print_letters", "door_route", "send_emails", "dial_list"])
+def test_a_click_without_your_name_alerts_the_cli_sentence_and_writes_nothing(book: xw.Book, button: str) -> None:
+    from relist.workbook.live_adapter import LiveWorkbook
+
+    write_identity(LiveWorkbook(book), {"AgentName": ""})
+    before = LiveWorkbook(book).read_records("tblToday")
+    msg = excel.run(button, book, at=AT)
+    assert msg == _last_alert(book)["prompt"] and _last_alert(book)["mode"] == "critical"
+    assert msg.startswith("Settings > Your name is empty") and msg.endswith("then run this again.")
+    assert LiveWorkbook(book).read_records("tblToday") == before
+    assert not [p for p in Path(book.fullname).parent.iterdir() if p.suffix in (".pdf", ".csv", ".eml")]
 
 
 def test_about_and_settings(book: xw.Book) -> None:

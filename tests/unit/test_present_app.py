@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tests.data.comps.fixture import AT, lead_record, memory_book
 
+from relist.settings import write_identity
 from relist.widgets.presentation_app import PresentationBuilder, PresentationModel, render_view
 
 
@@ -69,6 +70,16 @@ def test_view_reports_export_errors(tmp_path: Path) -> None:
     app = PresentationBuilder(memory_book(), at=AT, pdf=False, charts=False)  # no out_dir, memory book has no folder
     app.export_button.click()
     assert "no folder to save the presentation" in app.export_status.value
+
+
+def test_the_export_refuses_without_your_name_in_the_same_sentence_as_the_cli(tmp_path: Path) -> None:
+    book = memory_book()
+    write_identity(book, {"AgentName": ""})
+    app = PresentationBuilder(book, at=AT, out_dir=tmp_path, pdf=False, charts=False)
+    app.export_button.click()
+    assert ("Settings &gt; Your name is empty: type your name as it should appear on letters, texts and emails, "
+            "then run this again.") in app.export_status.value
+    assert not list(tmp_path.iterdir())
 
 
 def test_switching_leads_moves_every_output_at_once() -> None:

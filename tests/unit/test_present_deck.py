@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pptx import Presentation
 from tests.data.comps.fixture import AS_OF, TZ, comp_rows, lead_record
+from tests.identity import agent_settings
 
 from relist.comps.select import comps_from_records
 from relist.comps.words import internal_words
@@ -18,10 +19,9 @@ from relist.leads import lead_from_record
 from relist.present.charts import render_png
 from relist.present.deck import SLIDE_TITLES, Branding, DeckSpec, deck_spec, write_pptx
 from relist.present.service import Analysis, analyse
-from relist.settings import from_pairs
 
 PLAN = ("Professional photos and a 3D tour", "A price set from the new comp set", "Weekly feedback reports")
-BRAND = Branding("Alex Morgan", "Harbor Realty Group", "SL3456789", "+1 813-555-0100", "alex@example.com")
+BRAND = Branding("Jordan Ellis", "Gulfview Realty", "SL7001234", "+1 727-555-0142", "jordan@gulfview.example")
 
 
 def fixture_analysis() -> Analysis:
@@ -59,7 +59,7 @@ def test_a_cover_then_five_slides_with_the_expected_titles_in_order(written: Pat
     slides = list(prs.slides)
     assert slides[0].shapes.title is None  # the cover has no slide title, only the address band
     cover = slide_texts(written)[0]
-    for text in ("1208 Palmetto Ridge Dr", "Prepared for Dana Reyes and Sam Reyes", "Alex Morgan, Harbor Realty Group", "March 10, 2026"):
+    for text in ("1208 Palmetto Ridge Dr", "Prepared for Dana Reyes and Sam Reyes", "Jordan Ellis, Gulfview Realty", "March 10, 2026"):
         assert text in cover, text
     assert [s.shapes.title.text for s in slides[1:]] == list(SLIDE_TITLES)
     assert SLIDE_TITLES == ("Why it didn't sell", "What I'd change", "The new comp set", "The marketing plan", "The timeline")
@@ -91,8 +91,8 @@ def test_speaker_notes_carry_the_confidence_and_any_alert(written: Path) -> None
 
 def test_branding_on_every_slide(written: Path) -> None:
     for n, text in enumerate(slide_texts(written), 1):
-        assert "Alex Morgan" in text and "Harbor Realty Group" in text
-        assert "License SL3456789" in text and "+1 813-555-0100" in text
+        assert "Jordan Ellis" in text and "Gulfview Realty" in text
+        assert "License SL7001234" in text and "+1 727-555-0142" in text
         assert n == 1 or f"{n}/6" in text
 
 
@@ -145,5 +145,5 @@ def test_missing_settings_are_refused_by_name(branding: Branding, plan: tuple[st
 
 
 def test_branding_comes_from_settings() -> None:
-    b = Branding.from_settings(from_pairs([("Website", "alexsells.example")]))
-    assert b.line == "Alex Morgan  ·  Harbor Realty Group  ·  License SL3456789  ·  +1 813-555-0100  ·  alex@example.com  ·  alexsells.example"
+    b = Branding.from_settings(agent_settings(("Website", "alexsells.example")))
+    assert b.line == "Jordan Ellis  ·  Gulfview Realty  ·  License SL7001234  ·  +1 727-555-0142  ·  jordan@gulfview.example  ·  alexsells.example"

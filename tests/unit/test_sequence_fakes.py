@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.identity import give_identity
+
 from relist.model import CLOSED_LEAD_STATUSES, Channel, Lead, Reason, Verdict
 from relist.workbook.memory import MemoryWorkbook
 
@@ -162,7 +164,7 @@ def book_with(leads: list[dict[str, Any]], phones: list[dict[str, Any]] | None =
         phones = []
         for i, row in enumerate(leads, start=1):
             phones += phone_rows(row["LeadId"], [number_for(i)])
-    book = MemoryWorkbook({"tblLeads": leads, "tblPhones": phones})
+    book = give_identity(MemoryWorkbook({"tblLeads": leads, "tblPhones": phones}), save=False)
     if settings:
         for rec in book.tables["tblSettings"]:
             if rec["Setting"] in settings:

@@ -45,7 +45,7 @@ def test_a_touch_is_appended_and_the_lead_row_follows() -> None:
         "Phone": number_for(1, 1),
         "Note": "rang out",
         "DurationSec": 40,
-        "Who": "Alex Morgan",
+        "Who": "Jordan Ellis",
         "Subject": "Expired listing M00001, 101 Main St",
         "FollowUpAt": None,
         "UndoOf": None,

@@ -20,7 +20,7 @@ from typing import Any
 from relist.channels.templates import DEFAULT_TEMPLATE
 from relist.errors import ComplianceError, NotFound, RelistError
 from relist.model import Channel, Lead, Verdict
-from relist.settings import Settings
+from relist.settings import Settings, require_identity
 
 SECTION: dict[str, str] = {"call": "calls", "text": "texts", "letter": "letters", "door": "doors", "email": "emails"}
 
@@ -77,8 +77,9 @@ def _owner(lead: Lead) -> str:
     return lead.owner_name or " ".join(p for p in (lead.owner_first_name, lead.owner_last_name) if p)
 
 
-def start(book: Any, at: datetime, *, queue: bool = True) -> Run:
-    """Read everything a channel run needs once."""
+def start(book: Any, at: datetime, *, queue: bool = True, purpose: str = "") -> Run:
+    """Read everything a channel run needs once; `purpose` (a key of settings.NEEDS): refused first when
+    who sends is not filled in (the queue itself needs your name and brokerage)."""
     from relist import settings as settings_mod
     from relist.compliance.verdict import load_context
     from relist.leads import load_leads
@@ -88,6 +89,8 @@ def start(book: Any, at: datetime, *, queue: bool = True) -> Run:
     if at.tzinfo is None:
         raise ValueError("channel services need an aware datetime")
     s = settings_mod.load(book)
+    if purpose:
+        require_identity(s, purpose, book)
     leads = {lead.lead_id: lead for lead in load_leads(book, s.tz)}
     ctx = load_context(book, at)
     q = today(book, at, ComplianceGate(ctx), write=False) if queue else None
@@ -181,7 +184,7 @@ def texts(book: Any, at: datetime, *, dirs: Sequence[Path | str] = ()) -> TextsR
     """Today's texts rendered from their templates, each for a number compliance allows at `at`."""
     from relist.channels.texts import text_message
 
-    run = start(book, at)
+    run = start(book, at, purpose="texts")
     items, skipped = due(run, "text")
     out = []
     for item in items:
@@ -215,10 +218,9 @@ def letters(
 ) -> LettersResult:
     """One letter per lead due a letter, merged; the brokerage name and license number are required."""
     from relist.channels.labels import labels_pdf
-    from relist.channels.letters import LETTER_SETTINGS, letter_for, letters_pdf
+    from relist.channels.letters import letter_for, letters_pdf
 
-    run = start(book, at)
-    run.settings.require(*LETTER_SETTINGS)
+    run = start(book, at, purpose="letters")
     items, skipped = due(run, "letter")
     made = []
     steps: dict[str, int | None] = {}
@@ -274,7 +276,7 @@ def route(book: Any, at: datetime, *, hangers: bool = False, dirs: Sequence[Path
         stop_for,
     )
 
-    run = start(book, at)
+    run = start(book, at, purpose="door hangers" if hangers else "")
     items, skipped = due(run, "door")
     stops = []
     made = []
@@ -318,7 +320,7 @@ def marketing_plan(book: Any, lead_id: str, at: datetime) -> bytes:
     """One lead's marketing-plan PDF; refused when compliance blocks mailing the owner (status, relisted, address)."""
     from relist.channels.marketing_plan import marketing_plan_pdf
 
-    run = start(book, at, queue=False)
+    run = start(book, at, queue=False, purpose="marketing plan")
     lead = _lead(run, lead_id)
     v = run.evaluate(lead, "letter")
     if not v.allowed:
@@ -340,11 +342,10 @@ class EmailBatch:
 
 def prepare_emails(book: Any, at: datetime, *, dirs: Sequence[Path | str] = ()) -> EmailBatch:
     """Compose today's emails, each with its marketing-plan PDF, after compliance and CAN-SPAM checks."""
-    from relist.channels.email import EMAIL_SETTINGS, Outgoing, compose
+    from relist.channels.email import Outgoing, compose
     from relist.channels.marketing_plan import marketing_plan_pdf
 
-    run = start(book, at)
-    run.settings.require(*EMAIL_SETTINGS, "LicenseNumber")
+    run = start(book, at, purpose="emails")
     items, skipped = due(run, "email")
     out = []
     steps: dict[str, int | None] = {}

@@ -299,6 +299,6 @@ def _setup_report(workbook: Path | None, as_json: bool) -> None:
     book = _open(workbook)
     s = settings.load(book)
     states = sorted({ld.state.strip().upper() for ld in load_leads(book, s.tz) if ld.state.strip()})
-    duties = readiness(load_rules(registry_dir_for(book)), s, states)
+    duties = readiness(load_rules(registry_dir_for(book)), s, states, demo=settings.is_demo(book))
     data = {"states": states, "duties": [asdict(d) for d in duties]}
     emit(as_json, data, readiness_lines(duties, states))

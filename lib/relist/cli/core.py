@@ -24,7 +24,10 @@ def init(path: Path, force: bool, no_backup: bool, as_json: bool) -> None:
         if force and path.exists() and not no_backup:
             backup_file(path, keep=5, tag="before-init")
         out = template.build(path, overwrite=force)
-    emit(as_json, {"workbook": str(out.resolve())}, [f"Made {out}.", f"Next: relist import EXPORT.csv --workbook {out}"])
+    emit(as_json, {"workbook": str(out.resolve())}, [f"Made {out}.",
+         "First fill in who you are on its Settings sheet: Settings > Your name, Brokerage, License number, Phone, "
+         "Postal address and Email (nothing goes out without them).",
+         f"Next: relist import EXPORT.csv --workbook {out}"])
 
 
 @click.command()

@@ -211,6 +211,7 @@ def build_presentation(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     settings = settings_mod.load(book)
+    settings_mod.require_identity(settings, "presentation", book)  # every slide carries them: refused before comps are imported
     tz = settings.tz
     at = _aware(at, tz)
     as_of = at.astimezone(tz).date()

@@ -333,8 +333,10 @@ def today(book: Any, at: datetime, gate: Gate | None = None, *, write: bool = Tr
     """
     from relist.leads import load_leads
     from relist.sequence.reuse import read_inputs, session_reuse, states_for
+    from relist.settings import require_identity
 
     settings = _settings(book)
+    require_identity(settings, "today", book)  # its texts are signed and its calls open with who calls: refused before anything is written
     tz = settings.tz
     off, hint = day_off(settings, at)
     if off:

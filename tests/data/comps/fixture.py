@@ -62,12 +62,14 @@ def comp_rows(path: Path = SOLD_CSV) -> list[dict[str, Any]]:
 
 def memory_book(leads: list[dict[str, Any]] | None = None, comps: list[dict[str, Any]] | None = None) -> Any:
     """A MemoryWorkbook holding the subject lead and the fixture comps."""
+    from tests.identity import give_identity
+
     from relist.workbook.memory import MemoryWorkbook
 
-    return MemoryWorkbook({
+    return give_identity(MemoryWorkbook({
         "tblLeads": leads if leads is not None else [lead_record()],
         "tblComps": comps if comps is not None else comp_rows(),
-    })
+    }), save=False)
 
 
 def file_book(path: Path, *, with_comps: bool = True) -> Path:
@@ -80,5 +82,7 @@ def file_book(path: Path, *, with_comps: bool = True) -> Path:
                                                               PropertyAddress="77 Nowhere Rd")])
     if with_comps:
         book.append_rows("tblComps", comp_rows())
-    book.save()
+    from tests.identity import give_identity
+
+    give_identity(book)
     return path
