@@ -21,7 +21,7 @@ from relist.channels.labels import labels_pdf
 from relist.channels.letters import letter_for, letters_pdf
 from relist.channels.marketing_plan import marketing_plan_pdf
 from relist.model import Lead
-from relist.settings import from_pairs
+from relist.settings import SAMPLE_IDENTITY, from_pairs
 
 NY = ZoneInfo("America/New_York")
 AT = datetime(2026, 11, 25, 10, 0, tzinfo=NY)
@@ -56,7 +56,7 @@ def baseline_multicell(leads: list[Lead]) -> bytes:
     """The naive layout: fpdf2 multi_cell for every paragraph."""
     from fpdf import FPDF
 
-    s = from_pairs([])
+    s = from_pairs(SAMPLE_IDENTITY.items())
     pdf = FPDF(unit="in", format="letter")
     pdf.set_auto_page_break(False)
     for lead in leads:
@@ -74,12 +74,14 @@ def baseline_multicell(leads: list[Lead]) -> bytes:
 def service_letters(n: int) -> None:
     """Letters through the service on a real .xlsx: queue, compliance, templates, PDF."""
     from relist.channels import service
+    from relist.demo import sample_agent
     from relist.workbook import open_workbook, template
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.xlsx"
         template.build(path)
         book = open_workbook(path)
+        sample_agent(book)  # the demo's agent and mark: a new workbook sends nothing
         start = (AT - timedelta(days=2)).replace(tzinfo=None)
         book.append_rows("tblLeads", [
             {"LeadId": f"L{i:05d}", "Status": "New", "ListingStatus": "Expired", "Contactable": True,
@@ -101,7 +103,7 @@ def main() -> None:
     ap.add_argument("--plans", type=int, default=100)
     ap.add_argument("--skip-service", action="store_true", help="skip the end-to-end service figure")
     args = ap.parse_args()
-    s = from_pairs([])
+    s = from_pairs(SAMPLE_IDENTITY.items())
     leads = make_leads(max(args.letters, args.plans))
     out: dict[str, bytes] = {}
 

@@ -55,6 +55,7 @@ def make_master(leads: int, touches: int) -> Path:
     from bench_queue import make_rows, registry
 
     from relist import sample_data
+    from relist.demo import sample_agent
     from relist.workbook import open_workbook, template
 
     started = time.perf_counter()
@@ -67,6 +68,7 @@ def make_master(leads: int, touches: int) -> Path:
     book.append_rows("tblLeads", lead_rows)
     book.append_rows("tblPhones", phone_rows)
     book.append_rows("tblTouches", touch_rows)
+    sample_agent(book)  # the demo's agent and mark: a new workbook sends nothing
     book.save(backup=False)
     registry(tmp)
     (tmp / "813.txt").unlink()

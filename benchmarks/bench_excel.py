@@ -104,6 +104,7 @@ def build(leads: int) -> tuple[Path, str]:
     from relist import sample_data
     from relist.compliance.registry_files import load_files
     from relist.compliance.verdict import registry_dir_for
+    from relist.demo import sample_agent
     from relist.intake import service as intake
     from relist.schema import SCHEMA_VERSION
     from relist.workbook import open_workbook, template
@@ -118,6 +119,7 @@ def build(leads: int) -> tuple[Path, str]:
     template.build(path, overwrite=True)
     export = sample_data.write_csv(sample_data.expired_export(leads, seed=11, at=T0), folder / "expired.csv")
     book = open_workbook(path)
+    sample_agent(book)  # the demo's agent and mark: a new workbook sends nothing
     intake.import_files(book, [export], at=T0, kind="expired")
     ids = [str(r["LeadId"]) for r in book.read_records("tblLeads", ["LeadId"]) if r["LeadId"]]
     dated, touches = year_of_work(ids, T.date())

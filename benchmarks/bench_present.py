@@ -54,9 +54,12 @@ def synthetic_comps(n: int, seed: int = 9) -> list[dict[str, Any]]:
 
 
 def memory_book(n: int) -> Any:
+    from relist.demo import sample_agent
     from relist.workbook.memory import MemoryWorkbook
 
-    return MemoryWorkbook({"tblLeads": [SUBJECT], "tblComps": synthetic_comps(n)})
+    book = MemoryWorkbook({"tblLeads": [SUBJECT], "tblComps": synthetic_comps(n)})
+    sample_agent(book)  # the demo's agent and mark: a new workbook sends nothing
+    return book
 
 
 def xlsx_book(n: int, folder: Path) -> Path:
@@ -66,6 +69,9 @@ def xlsx_book(n: int, folder: Path) -> Path:
     book = open_workbook(path)
     book.append_rows("tblLeads", [SUBJECT])
     book.append_rows("tblComps", synthetic_comps(n))
+    from relist.demo import sample_agent
+
+    sample_agent(book)
     book.save()
     return path
 

@@ -132,7 +132,11 @@ def quick_memory_book(tables: dict[str, list[dict[str, Any]]]) -> Any:
                 names = list(spec.names) + list(dict.fromkeys(k for r in rows for k in r if k not in known))
             return [{n: r.get(n) for n in names} for r in rows]
 
-    return QuickMemoryWorkbook(tables)
+    from relist.demo import sample_agent
+
+    book = QuickMemoryWorkbook(tables)
+    sample_agent(book)  # the demo's agent and mark: a new workbook sends nothing
+    return book
 
 
 def registry(tmp: Path) -> Path:
@@ -292,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
         reg = registry(Path(tmp))
         tables = {"tblLeads": leads, "tblPhones": phones, "tblTouches": touches}
         book = MemoryWorkbook(tables) if args.stock_memory else quick_memory_book(tables)
+        if args.stock_memory:
+            from relist.demo import sample_agent
+
+            sample_agent(book)
         bench_queue(book, reg)
         bench_log(lambda: book, reg, "MemoryWorkbook (the test port: reads whole tables as dicts; for comparison)", args.repeat)
         if args.live:
@@ -308,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
             live = LiveWorkbook(fake)
             live.append_rows("tblLeads", leads)
             live.append_rows("tblPhones", phones)
+            from relist.demo import sample_agent
+
+            sample_agent(live)
             live.append_rows("tblTouches", touches)
             memo = SessionMemo()
             LiveWorkbook(fake, memo).read_columns("tblTouches", list(TOUCH_COLUMNS))  # the morning's Today's Queue read the log

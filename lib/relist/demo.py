@@ -26,23 +26,21 @@ class DemoResult:
         return ["Demo files:", *lines, f"Demo day done: {len(self.steps)} steps, files in {self.directory}/"]
 
 
-def _sample_agent(book_path: Path) -> None:
-    """The demo's fictional agent, written explicitly (a new workbook has no identity), and the hidden
-    mark that lets this one workbook send as that agent (settings.require_identity)."""
+def sample_agent(book: Any) -> None:
+    """Write the demo's fictional agent explicitly (a new workbook has no identity) and the hidden mark that
+    lets this one workbook send as that agent (settings.require_identity); the caller saves. Only the demo
+    (and benchmarks of a sample day) call this: `relist init` and the template never do."""
     from relist.settings import SAMPLE_IDENTITY, mark_demo, write_identity
-    from relist.workbook import open_workbook
 
-    book = open_workbook(book_path)
     write_identity(book, SAMPLE_IDENTITY)
     mark_demo(book)
-    book.save()
 
 
 def run_demo(directory: Path, at: str | None = None, echo: Callable[[str], None] | None = None) -> DemoResult:
     """Make a workbook in `directory`, then run the sample day's steps on it."""
     from relist.clock import parse_at, zone
     from relist.settings import defaults
-    from relist.workbook import template
+    from relist.workbook import open_workbook, template
 
     say = echo or (lambda _s: None)
     directory.mkdir(parents=True, exist_ok=True)
@@ -54,7 +52,9 @@ def run_demo(directory: Path, at: str | None = None, echo: Callable[[str], None]
     if backups.exists():
         shutil.rmtree(backups)
     template.build(book_path)
-    _sample_agent(book_path)
+    book = open_workbook(book_path)
+    sample_agent(book)
+    book.save()
     result.files["workbook"] = book_path.resolve()
     result.steps.append("init")
     say(f"Made the workbook {book_path}")

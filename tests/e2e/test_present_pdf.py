@@ -34,7 +34,7 @@ def test_pdf_has_six_rendered_pages_none_blank(tmp_path: Path) -> None:
     for page, title in zip(reader.pages[1:], SLIDE_TITLES, strict=True):
         text = page.extract_text()
         assert title.replace("'", "") in text.replace("'", "").replace("’", ""), text[:200]
-        assert "Harbor Realty Group" in text
+        assert "Gulfview Realty" in text
     assert "$489,000" in reader.pages[1].extract_text()
 
     subprocess.run([pdftoppm, "-png", "-r", "40", str(result.pdf), str(tmp_path / "page")], check=True, timeout=120)

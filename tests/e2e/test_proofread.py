@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 from tests.conftest import require_tool, soffice_convert
+from tests.identity import give_identity
 
 from relist import sample_data, schema
 from relist.cli import cli
@@ -77,6 +78,7 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         return res.output
 
     run("init", "init", str(book))
+    give_identity(book)
     rows = sample_data.expired_export(LEADS, 7, datetime(2026, 11, 25, 8, 0, tzinfo=ZoneInfo("America/New_York")))
     export = sample_data.write_csv(rows, base / "expireds.csv")
     registry = _registry_file(rows, base / "dnc-registry.txt")

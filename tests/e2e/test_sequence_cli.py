@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 from tests.conftest import soffice_convert
+from tests.identity import give_identity
 
 from relist.cli import cli
 from relist.intake.service import import_files
@@ -32,6 +33,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def book(tmp_path: Path) -> Path:
     path = tmp_path / "Relist.xlsx"
     assert run("init", str(path))[0] == 0
+    give_identity(path)
     export = tmp_path / "expireds.csv"
     export.write_text(EXPORT)
     wb = open_workbook(path)
