@@ -14,10 +14,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.identity import agent_workbook
 from tests.integration.test_table_cache import assert_cache_agrees, seeded_book
 
 from relist import schema
-from relist.workbook import cache_later, table_cache, template
+from relist.workbook import cache_later, table_cache
 from relist.workbook.file_adapter import FileWorkbook
 
 AT = "2026-11-25T10:00-05:00"
@@ -34,7 +35,7 @@ def cache_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
 
 def book_with_leads(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    path = template.build(folder / "Relist.xlsx")
+    path = agent_workbook(folder / "Relist.xlsx")
     book = FileWorkbook(path)
     book.append_rows("tblLeads", [{"LeadId": f"L{i:06d}", "Status": "New", "OwnerName": f"Owner {i}", "State": "FL",
                                    "PostalCode": "33602", "PropertyAddress": f"{i} Main St", "City": "Tampa",
