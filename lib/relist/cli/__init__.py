@@ -104,5 +104,8 @@ def main(argv: list[str] | None = None) -> Any:
     cache_later.begin()
     try:
         return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="relist")
+    except SystemExit as done:  # how click ends every command: a process that forked the writer ends here
+        cache_later.finish(done.code)
+        raise
     finally:
         cache_later.finish()

@@ -32,6 +32,8 @@ WAIT_LIMIT = 30.0
 
 _on = False
 _jobs: dict[tuple[str, str], Callable[[], None]] = {}
+_kept: list[object] = []
+_NO_EXIT = object()
 
 
 def _can_fork() -> bool:
@@ -84,8 +86,13 @@ def cancel(folder: Path, table: str) -> None:
     _jobs.pop((str(folder), table), None)
 
 
-def finish() -> None:
-    """Write what was left: in a forked child when deferring (this process returns at once)."""
+def finish(exit_code: object = _NO_EXIT) -> None:
+    """Write what was left: in a forked child when deferring (this process returns at once).
+
+    With `exit_code` (what the command's SystemExit carries), a process that forked a writer
+    ends here, at once: after a fork every page it frees is first copied (the child shares
+    them), so tearing down a year of rows the usual way would cost more than the write saved.
+    """
     global _on
     jobs = list(_jobs.items())
     _jobs.clear()
@@ -113,8 +120,31 @@ def finish() -> None:
         return
     if pid:  # the command's own process: its answer is out; the child has the locks now
         _release(list(held.values()))
+        _kept.append(jobs)  # not freed here: see above
+        if exit_code is not _NO_EXIT:
+            _exit_now(exit_code)
         return
     _child(jobs, folders, held)
+
+
+def _exit_now(code: object) -> None:
+    """End this process as SystemExit(code) would, without freeing its objects one by one."""
+    import atexit
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"{code}\n")
+        status = 1
+    with contextlib.suppress(Exception):
+        atexit._run_exitfuncs()
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(status)
 
 
 def _child(jobs: list[tuple[tuple[str, str], Callable[[], None]]], folders: list[str], held: dict[str, int]) -> None:
