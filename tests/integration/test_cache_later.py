@@ -186,3 +186,17 @@ def test_a_miss_waits_for_a_child_still_writing(tmp_path: Path, cache_env: pytes
         assert isinstance(book._tables["tbltouches"].entry, table_cache.Entry), "waited for the child, then hit"
     finally:
         child.wait(timeout=60)
+
+
+def test_a_refusal_keeps_its_exit_code_and_line_when_a_writer_was_forked(tmp_path: Path, cache_env: pytest.MonkeyPatch) -> None:
+    """The command read the year (a cache write waits), then refused: exit 2 and its one line, and the cache is still written."""
+    path = book_with_leads(tmp_path)
+    relist("today", "--workbook", str(path), "--at", AT)
+    cache_later.wait_for_build(table_cache.folder_for(path))
+    resave(path)
+    got = relist("log", "L000003", "--channel", "fax", "--outcome", "no-answer", "--workbook", str(path), "--at", AT)
+    assert got.returncode == 2 and got.stderr.startswith("relist: error:") and len(got.stderr.strip().splitlines()) == 1, got
+    got = relist("log", "NOPE", "--channel", "call", "--outcome", "no-answer", "--workbook", str(path), "--at", AT)
+    assert got.returncode == 2 and "NOPE" in got.stderr and len(got.stderr.strip().splitlines()) == 1, got
+    cache_later.wait_for_build(table_cache.folder_for(path))
+    assert "tblLeads" in hits(path)
