@@ -47,7 +47,10 @@ def _relist() -> list[str]:
 
 def make_master(leads: int, touches: int) -> Path:
     """The year's workbook (and its DNC registry folder), made once per size and kept in the temp folder."""
-    folder = CACHE / f"{leads}-{touches}"
+    from relist import schema
+
+    # a master made by an older workbook version would be migrated by every fresh copy's first command
+    folder = CACHE / f"{leads}-{touches}-v{schema.SCHEMA_VERSION}"
     path = folder / "Relist.xlsx"
     if path.exists():
         return path
