@@ -403,6 +403,8 @@ DNC = TableSheet(
         C("RemovedReason", width=30, label="Why removed"),
         C("KeepUntil", "date", 11, help="At least 5 years after the request.", label="Keep until"),
     ),
+    # A lifted entry stays (the record is kept) but must not read as still in force.
+    highlights=(Highlight('{RemovedAt}<>""', "EDEDED", "808080", "removed: no longer blocks the number"),),
 )
 
 IMPORTS = TableSheet(

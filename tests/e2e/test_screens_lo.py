@@ -135,3 +135,39 @@ def test_today_shows_no_e164_number_and_no_cut_off_value_anywhere(demo_book: Pat
     assert "Skipped today" in text and re.search(r"flagged \(\d{3}\) \d{3}-\d{4}", text)
     assert not re.search(r"\+1\d{10}", text), re.search(r".{60}\+1\d{10}", text)
     assert "###" not in text and re.search(r"as of\s+\d{4}-\d\d-\d\d \d\d:\d\d", text)
+
+
+def _grey_pixels(pdf: Path, tmp: Path) -> int:
+    """Pixels of page 1 in the fill of a lifted DNC entry (EDEDED)."""
+    from PIL import Image
+
+    subprocess.run([require_tool("pdftoppm"), "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(tmp / "p")],
+                   check=True, timeout=120)
+    with Image.open(tmp / "p.png") as img:
+        rgb = img.convert("RGB")
+        return sum(1 for x in range(rgb.width) for y in range(rgb.height) if rgb.getpixel((x, y)) == (0xED, 0xED, 0xED))
+
+
+def test_a_lifted_dnc_entry_is_greyed_out(demo_book: Path, tmp_path: Path) -> None:
+    """A removed DNC row stays on the sheet (the record is kept) but greys out, so it does not read as still blocking."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from relist.cli import cli
+
+    book = tmp_path / "Relist.xlsx"
+    shutil.copy(demo_book, book)
+    before = _grey_pixels(screen_pdf(book, "DNC", tmp_path / "before"), tmp_path / "before")
+    number = open_dnc_phone(book)
+    r = CliRunner().invoke(cli, ["dnc", "remove", number, "--reason", "signed written permission", "-w", str(book),
+                                 "--at", "2026-11-25T10:02"], env={"RELIST_WORKBOOK": None})
+    assert r.exit_code == 0, r.output
+    after = _grey_pixels(screen_pdf(book, "DNC", tmp_path / "after"), tmp_path / "after")
+    assert before < 100 and after > 2000, (before, after)  # a few anti-aliased pixels happen to match
+
+
+def open_dnc_phone(book: Path) -> str:
+    from relist.workbook import open_workbook
+
+    return str(open_workbook(book).read_records("tblDNC", ["Phone"])[-1]["Phone"])
