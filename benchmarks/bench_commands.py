@@ -195,10 +195,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-full", action="store_true", help="leave out today's full path (RELIST_CACHE=0)")
     ap.add_argument("--resave-only", action="store_true",
                     help="only the first `log` after a re-save, --repeat times alternately with the full path on the same re-saved file")
+    ap.add_argument("--make-master", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.make_master:
+        make_master(args.leads, args.touches)
+        return 0
     one, five, _ = os.getloadavg()
     print(f"Whole commands on {args.leads:,} leads and {args.touches:,} touches "
           f"(load average {one:.1f}/{five:.1f} on {os.cpu_count()} CPUs)")
+    # made in a child process: a child started later from this one would otherwise report this
+    # process's size at the fork as its own peak (Linux keeps the high-water mark across fork)
+    subprocess.run([sys.executable, __file__, "--make-master", "--leads", str(args.leads), "--touches", str(args.touches)], check=True)
     MASTER = make_master(args.leads, args.touches)
     # byte-compiled as an installed copy is (an editable install under PYTHONDONTWRITEBYTECODE compiles each start)
     import compileall
