@@ -10,12 +10,10 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.identity import agent_workbook
-from tests.integration.test_table_cache import assert_cache_agrees, seeded_book
+from tests.integration.test_table_cache import assert_cache_agrees, book_with_leads, seeded_book
 
 from relist import schema
 from relist.workbook import cache_later, table_cache
@@ -31,19 +29,6 @@ def cache_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     yield monkeypatch
     cache_later._jobs.clear()
     cache_later._on = False
-
-
-def book_with_leads(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = agent_workbook(folder / "Relist.xlsx")
-    book = FileWorkbook(path)
-    book.append_rows("tblLeads", [{"LeadId": f"L{i:06d}", "Status": "New", "OwnerName": f"Owner {i}", "State": "FL",
-                                   "PostalCode": "33602", "PropertyAddress": f"{i} Main St", "City": "Tampa",
-                                   "Contactable": True, "SequenceStart": date(2026, 11, 20)} for i in range(40)])
-    book.append_rows("tblPhones", [{"PhoneId": f"L{i:06d}-1", "LeadId": f"L{i:06d}", "Position": 1,
-                                    "Phone": f"+1813555{i:04d}", "PhoneStatus": "Active", "Kind": "mobile"} for i in range(40)])
-    book.save(backup=False)
-    return path
 
 
 def resave(path: Path) -> None:

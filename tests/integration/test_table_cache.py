@@ -79,6 +79,20 @@ def seeded_book(tmp: Path, rnd: random.Random, leads: int = 60, touches: int = 3
     return path
 
 
+def book_with_leads(folder: Path, leads: int = 40) -> Path:
+    """A workbook of Tampa leads with a mobile phone each, to run Today and Log Touch on."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = agent_workbook(folder / "Relist.xlsx")
+    book = FileWorkbook(path)
+    book.append_rows("tblLeads", [{"LeadId": f"L{i:06d}", "Status": "New", "OwnerName": f"Owner {i}", "State": "FL",
+                                   "PostalCode": "33602", "PropertyAddress": f"{i} Main St", "City": "Tampa",
+                                   "Contactable": True, "SequenceStart": date(2026, 11, 20)} for i in range(leads)])
+    book.append_rows("tblPhones", [{"PhoneId": f"L{i:06d}-1", "LeadId": f"L{i:06d}", "Position": 1,
+                                    "Phone": f"+1813555{i:04d}", "PhoneStatus": "Active", "Kind": "mobile"} for i in range(leads)])
+    book.save(backup=False)
+    return path
+
+
 def read_all(path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool) -> dict[str, Any]:
     """Every product table as records, and the cache-backed reads (columns, rows by value, tail)."""
     if cached:
@@ -216,14 +230,7 @@ def test_service_commands_through_the_cache(tmp_path: Path, cache_env: pytest.Mo
             cache_env.setenv("RELIST_CACHE", env)
         else:
             cache_env.delenv("RELIST_CACHE", raising=False)
-        path = agent_workbook(folder / "Relist.xlsx")
-        book = FileWorkbook(path)
-        book.append_rows("tblLeads", [{"LeadId": f"L{i:06d}", "Status": "New", "OwnerName": f"Owner {i}", "State": "FL",
-                                       "PostalCode": "33602", "PropertyAddress": f"{i} Main St", "City": "Tampa",
-                                       "Contactable": True, "SequenceStart": date(2026, 11, 20)} for i in range(30)])
-        book.append_rows("tblPhones", [{"PhoneId": f"L{i:06d}-1", "LeadId": f"L{i:06d}", "Position": 1,
-                                        "Phone": f"+1813555{i:04d}", "PhoneStatus": "Active", "Kind": "mobile"} for i in range(30)])
-        book.save(backup=False)
+        path = book_with_leads(folder, 30)
         out: list[Any] = []
         at = datetime(2026, 11, 25, 10, 0, tzinfo=NY)
         out.append(service.today(FileWorkbook(path), at).to_json())

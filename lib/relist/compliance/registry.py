@@ -19,7 +19,7 @@ import mmap
 import os
 import struct
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -218,6 +218,14 @@ def _problem(info: AreaInfo, arr: Any, size: int) -> str:
     return ""
 
 
+def _as_view(path: Path, size: int) -> memoryview:
+    """An area file's numbers as a read-only memoryview of its memory map (little-endian uint32)."""
+    if not size:
+        return memoryview(b"").cast("I")
+    with path.open("rb") as fh:
+        return memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)).cast("I")
+
+
 class Registry:
     """A read-only view of a registry folder; arrays are memory-mapped on first use."""
 
@@ -256,22 +264,10 @@ class Registry:
             return self._arrays[area]
         import numpy as np
 
-        info = self.areas.get(area)
-        arr: npt.NDArray[np.uint32] | None = None
-        if info is not None and self.directory is not None:
-            path = area_file(self.directory, area)
-            try:
-                size = path.stat().st_size
-                if size != info.count * 4:
-                    problem = f"its file holds {size} bytes where {info.count} numbers take {info.count * 4}"
-                else:
-                    arr = np.memmap(path, dtype="<u4", mode="r").view(np.ndarray) if size else np.zeros(0, dtype=np.uint32)
-                    problem = _verified(path, info, arr)
-            except (OSError, ValueError):
-                problem = "its file is missing or cannot be read"
-            if problem:
-                self._problems[area] = problem
-                arr = None
+        def as_array(path: Path, size: int) -> npt.NDArray[np.uint32]:
+            return np.memmap(path, dtype="<u4", mode="r").view(np.ndarray) if size else np.zeros(0, dtype=np.uint32)
+
+        arr: npt.NDArray[np.uint32] | None = self._verified_file(area, as_array)
         self._arrays[area] = arr
         return arr
 
@@ -282,30 +278,31 @@ class Registry:
             return self._views[area]
         if area in self._arrays or sys.byteorder != "little" or struct.calcsize("I") != 4:
             view: Any = self._array(area)
-            self._views[area] = view
-            return view
-        info = self.areas.get(area)
-        view = None
-        if info is not None and self.directory is not None:
-            path = area_file(self.directory, area)
-            try:
-                size = path.stat().st_size
-                if size != info.count * 4:
-                    problem = f"its file holds {size} bytes where {info.count} numbers take {info.count * 4}"
-                else:
-                    if size:
-                        with path.open("rb") as fh:
-                            view = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)).cast("I")
-                    else:
-                        view = memoryview(b"").cast("I")
-                    problem = _verified(path, info, view)
-            except (OSError, ValueError):
-                problem = "its file is missing or cannot be read"
-            if problem:
-                self._problems[area] = problem
-                view = None
+        else:
+            view = self._verified_file(area, _as_view)
         self._views[area] = view
         return view
+
+    def _verified_file(self, area: str, load: Callable[[Path, int], Any]) -> Any:
+        """The area file through `load(path, size)`, once its size, checksum and order prove it; else None (see `_problems`)."""
+        info = self.areas.get(area)
+        if info is None or self.directory is None:
+            return None
+        path = area_file(self.directory, area)
+        numbers: Any = None
+        try:
+            size = path.stat().st_size
+            if size != info.count * 4:
+                problem = f"its file holds {size} bytes where {info.count} numbers take {info.count * 4}"
+            else:
+                numbers = load(path, size)
+                problem = _verified(path, info, numbers)
+        except (OSError, ValueError):
+            problem = "its file is missing or cannot be read"
+        if problem:
+            self._problems[area] = problem
+            return None
+        return numbers
 
     def status(self, area: str, today: date) -> AreaStatus:
         """Fresh, warning (day 25+), stale (over 31 days), missing or damaged."""
