@@ -335,15 +335,21 @@ def identity_sentence(s: Settings, problems: list[tuple[str, str]]) -> tuple[str
     return f"Settings > {label} is empty{also}:", f"{FILL_IN[name]}, then run this again."
 
 
+def identity_refusal(s: Settings, purpose: str, book: Any = None) -> IdentityMissing | None:
+    """The refusal `require_identity` raises, or None (for a front that says it before the agent asks)."""
+    problems = identity_problems(s, purpose)
+    if problems and book is not None and any(w == "sample" for _, w in problems) and is_demo(book):
+        problems = identity_problems(s, purpose, demo=True)
+    return IdentityMissing(*identity_sentence(s, problems)) if problems else None
+
+
 def require_identity(s: Settings, purpose: str, book: Any = None) -> None:
     """Refuse (IdentityMissing, before anything is written or sent) an outbound job whose sender is not
     filled in: a needed identity setting empty or its row gone, or any identity setting still the sample
     agent (allowed only in the demo's own workbook, `book` marked by `mark_demo`)."""
-    problems = identity_problems(s, purpose)
-    if problems and book is not None and any(w == "sample" for _, w in problems) and is_demo(book):
-        problems = identity_problems(s, purpose, demo=True)
-    if problems:
-        raise IdentityMissing(*identity_sentence(s, problems))
+    refusal = identity_refusal(s, purpose, book)
+    if refusal is not None:
+        raise refusal
 
 
 def write_identity(book: Any, values: Mapping[str, str]) -> None:

@@ -68,6 +68,7 @@ def test_view_draws_the_four_charts() -> None:
 
 def test_view_reports_export_errors(tmp_path: Path) -> None:
     app = PresentationBuilder(memory_book(), at=AT, pdf=False, charts=False)  # no out_dir, memory book has no folder
+    assert app.export_status.value == ""  # the agent is filled in: nothing said on opening
     app.export_button.click()
     assert "no folder to save the presentation" in app.export_status.value
 
@@ -76,6 +77,8 @@ def test_the_export_refuses_without_your_name_in_the_same_sentence_as_the_cli(tm
     book = memory_book()
     write_identity(book, {"AgentName": ""})
     app = PresentationBuilder(book, at=AT, out_dir=tmp_path, pdf=False, charts=False)
+    said = app.export_status.value  # on opening, before Export is clicked
+    assert "Settings &gt; Your name is empty" in said and "then run this again." in said
     app.export_button.click()
     assert ("Settings &gt; Your name is empty: type your name as it should appear on letters, texts and emails, "
             "then run this again.") in app.export_status.value

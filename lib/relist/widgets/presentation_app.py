@@ -207,6 +207,11 @@ class PresentationBuilder(widgets.VBox):  # type: ignore[misc]
         self.export_status = widgets.HTML()
         self.export_status.add_class("relist-export-status")
         self.export_button.on_click(lambda _b: self._export())
+        from relist.settings import identity_refusal
+
+        missing = identity_refusal(m.settings, "presentation", m.book)  # said on opening, not only on Export
+        if missing is not None:
+            self.export_status.value = f"<span style='color:#C00000'>{html.escape(missing.one_line())}</span>"
         m.observe(lambda _c: self._show(), names=["revision"])
         grid = widgets.GridBox(list(fields.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 330px)"))
         charts_box = widgets.GridBox(list(self.images.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 50%)"))
