@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from relist.compliance.numbers import us_form
 from relist.model import Lead
 
 PRODID = "-//Relist//Relist expired-listing desk//EN"
@@ -36,14 +37,6 @@ class Event:
     description: str
 
 
-def display_phone(e164: str) -> str:
-    """(813) 555-0100 for US/Canada numbers, the number as stored otherwise."""
-    digits = "".join(ch for ch in e164 if ch.isdigit())
-    if e164.startswith("+1") and len(digits) == 11:
-        return f"({digits[1:4]}) {digits[4:7]}-{digits[7:]}"
-    return e164
-
-
 def _address(lead: Lead) -> str:
     street = lead.property_address.strip()
     if lead.unit.strip():
@@ -57,7 +50,7 @@ def _description(lead: Lead, kind: str) -> str:
     lines = [f"Owner: {owners}"]
     phones = lead.usable_phones()
     if phones:
-        lines.append("Phone: " + ", ".join(display_phone(p.number) for p in phones))
+        lines.append("Phone: " + ", ".join(us_form(p.number) for p in phones))
     if lead.email.strip():
         lines.append(f"Email: {lead.email.strip()}")
     lines.append(f"Property: {_address(lead)}")
@@ -94,7 +87,7 @@ def events_for(lead: Lead, domain: str = "relist.local") -> list[Event]:
     if lead.call_back_at is not None:
         start = lead.call_back_at
         phones = lead.usable_phones()
-        phone = f": {display_phone(phones[0].number)}" if phones else ""
+        phone = f": {us_form(phones[0].number)}" if phones else ""
         out.append(
             Event(
                 uid=f"call-back-{lead.lead_id}-{start.astimezone(UTC):%Y%m%dT%H%M%SZ}@{domain}",

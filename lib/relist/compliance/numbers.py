@@ -42,9 +42,12 @@ def try_e164(number: str) -> str | None:
 
 
 def us_form(number: str) -> str:
-    """+13055550100 as an agent writes it, (305) 555-0100 (the sheets' Phone columns); anything else as given."""
-    ten = ten_digits(number) if number.startswith("+1") and len(number) == 12 else None
-    return f"({ten[:3]}) {ten[3:6]}-{ten[6:]}" if ten else number
+    """+13055550100 as a US agent writes it, (305) 555-0100: how every sheet's Phone column, the
+    calendar and the messages show a number; any other text as given (so the sheets' reader,
+    `workbook.port.stored_phone`, gives back exactly what was shown)."""
+    if len(number) == 12 and number.startswith("+1") and number[1:].isdigit() and number.isascii() and number[2] not in "01":
+        return f"({number[2:5]}) {number[5:8]}-{number[8:]}"
+    return number
 
 
 def area_code(number: str) -> str | None:

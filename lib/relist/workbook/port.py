@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from relist import schema
+from relist.compliance.numbers import us_form
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,11 +98,8 @@ def excel_serial_to_datetime(value: float) -> datetime:
     return EXCEL_EPOCH + timedelta(days=float(value))
 
 
-def shown_phone(e164: str) -> str:
-    """+13055550100 as a US agent writes it, (305) 555-0100; any other text as given (so `stored_phone` gives it back)."""
-    if len(e164) == 12 and e164.startswith("+1") and e164[1:].isdigit() and e164[2] not in "01":
-        return f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
-    return e164
+shown_phone = us_form
+"""How a Phone column shows a number: +13055550100 as (305) 555-0100, any other text as given."""
 
 
 def stored_phone(text: str) -> str:
