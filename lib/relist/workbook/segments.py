@@ -151,7 +151,10 @@ def compress(head: bytes, rows: bytes, tail: bytes, last_row: int, level: int) -
     head_c = _deflate(head, level, False)
     layout = Layout(head, tail, len(head_c), tuple(c for _, c in made), last_row, level)
     data = b"".join([head_c, *(b for b, _ in made), _deflate(tail, level, True)])
-    return Compressed(data, zlib.crc32(tail, zlib.crc32(rows, zlib.crc32(head))), len(head) + len(rows) + len(tail), layout)
+    crc = zlib.crc32(head)
+    for _comp, c in made:  # the part's CRC from the chunks' own (not a second pass over the rows)
+        crc = crc32_combine(crc, c.crc, c.raw)
+    return Compressed(data, crc32_combine(crc, zlib.crc32(tail), len(tail)), len(head) + len(rows) + len(tail), layout)
 
 
 def first_rows(layout: Layout, raw: bytes, limit: int = 1 << 20) -> bytes:
