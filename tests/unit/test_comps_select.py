@@ -131,7 +131,7 @@ def test_an_empty_comps_table_is_a_clear_error() -> None:
 
 
 def test_a_subject_without_living_area_cannot_be_compared() -> None:
-    with pytest.raises(BadInput, match="has no LivingArea"):
+    with pytest.raises(BadInput, match="has no Square feet"):
         select_comps(subject(LivingArea=None), fixture_comps(), as_of=AS_OF)
 
 

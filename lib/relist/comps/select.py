@@ -298,8 +298,8 @@ def select_comps(
     requested = (filters or CompFilters()).check()
     if subject.living_area is None or subject.living_area <= 0:
         raise BadInput(
-            f"Lead {subject.lead_id} has no LivingArea, so comps cannot be matched or valued.",
-            "Fill in LivingArea (square feet) on the Leads sheet and try again.",
+            f"Lead {subject.lead_id} has no Square feet, so comps cannot be matched or valued.",
+            "Fill in its Square feet on the Leads sheet and try again.",
         )
     has_coords = subject.latitude is not None and subject.longitude is not None
     if not has_coords and not subject.postal_code:

@@ -382,7 +382,7 @@ def _value(
     if not comps:
         raise BadInput("There are no comps to value the home from.", "Import a sold-listings export and try again.")
     if subject_area <= 0:
-        raise BadInput(f"Living area {subject_area:g} cannot be valued.", "Fill in LivingArea on the Leads sheet.")
+        raise BadInput(f"Square feet of {subject_area:g} cannot be valued.", "Fill in its Square feet on the Leads sheet.")
     def evidence_of(c: Comp, stand_in: bool = False) -> Evidence:
         adj = _adjust(c, subject, fit, as_of) if subject is not None and as_of is not None else ()
         adjusted = c.price_per_sqft * math.prod(1 + a.pct / 100 for a in adj)
