@@ -78,7 +78,6 @@ def test_switched_off_or_without_fork_nothing_waits(cache_env: pytest.MonkeyPatc
     cache_later.begin()
     assert not cache_later.deferring()
     cache_env.delenv("RELIST_CACHE_BACKGROUND")
-    cache_env.setattr(cache_later.os, "fork", None, raising=False)
     cache_env.delattr(cache_later.os, "fork")
     cache_later.begin()
     assert not cache_later.deferring()

@@ -192,6 +192,7 @@ class FileWorkbook:
             (pkg.resolve(wb_part, r.target) for r in rels.values() if r.type.endswith("/calcChain")), None
         )
         self._tables: dict[str, _TableState] = {}
+        self._cache = table_cache.TableCache(self.path) if table_cache.enabled() else None
         targets = self._table_targets()
         for sheet_name, part in self._sheet_parts.items():
             for target in targets[part]:
@@ -203,7 +204,6 @@ class FileWorkbook:
         self._cell_edits: dict[str, dict[str, Any]] = {}
         self._pending_parts: dict[str, bytes] = {}
         self._pics: list[tuple[str, bytes, str, str]] = []
-        self._cache = table_cache.TableCache(self.path) if table_cache.enabled() else None
         self._cache_facts: tuple[Any, ...] | None = None
         self._meta: list[list[Any]] | None = None
 
@@ -211,7 +211,7 @@ class FileWorkbook:
         """Each sheet's table targets, from its relationships part. A sheet with a hyperlink per row
         has megabytes of them, so what was found is kept in the read cache for the part's entry
         (CRC-32 and sizes as the central directory records them) and only a changed part is read."""
-        cache = table_cache.TableCache(self.path) if table_cache.enabled() else None
+        cache = self._cache
         known = cache.table_parts() if cache is not None else {}
         found: dict[str, tuple[table_cache.Key, list[str]]] = {}
         out: dict[str, list[str]] = {}
